@@ -1,0 +1,68 @@
+package io.kafkacassandra.session;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
+
+/**
+ * The schema, from the shipped {@code schema.cql}: the same file an operator runs by hand. The only parts filled
+ * in are the keyspace (validated as a CQL identifier by {@link CassandraSettings}) and the replication map
+ * (validated by {@link Replication}).
+ */
+public final class Schema {
+    public static final String RESOURCE = "schema.cql";
+    private static final Duration DDL_TIMEOUT = Duration.ofSeconds(30);
+
+    private Schema() {
+    }
+
+    /** The CQL statements, with keyspace and replication filled in. */
+    public static List<String> statements(CassandraSettings settings) {
+        String text = template()
+                .replace("${keyspace}", settings.keyspace())
+                .replace("${replication}", settings.replication().toCql());
+        List<String> statements = new ArrayList<>();
+        StringBuilder current = new StringBuilder();
+        for (String line : text.split("\n")) {
+            if (line.trim().startsWith("--")) {
+                continue;
+            }
+            current.append(line).append('\n');
+            if (line.trim().endsWith(";")) {
+                statements.add(current.toString().trim());
+                current.setLength(0);
+            }
+        }
+        return statements;
+    }
+
+    /** Creates the keyspace and tables if they do not exist; idempotent. */
+    public static void create(CqlSession session, CassandraSettings settings) {
+        for (String cql : statements(settings)) {
+            try {
+                session.execute(SimpleStatement.newInstance(cql).setTimeout(DDL_TIMEOUT));
+            } catch (RuntimeException e) {
+                throw new StoreUnavailableException("cannot create the schema in keyspace " + settings.keyspace()
+                        + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    static String template() {
+        try (InputStream in = Schema.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(RESOURCE + " is missing from the bundle");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package io.kafkacassandra.session;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls listeners on one thread, in the order events were produced, so that no listener sees events out of
+ * order; a listener that throws is logged and does not stop the others.
+ */
+public final class SerialNotifier implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SerialNotifier.class);
+    private final ExecutorService executor;
+
+    public SerialNotifier(String name) {
+        this.executor = Executors.newSingleThreadExecutor(DaemonThreads.named(name));
+    }
+
+    /** Queues a call; {@code description} names the listener and the event in the log if it throws. */
+    public void submit(String description, Runnable call) {
+        try {
+            executor.execute(() -> {
+                try {
+                    call.run();
+                } catch (RuntimeException | Error e) {
+                    LOG.warn("listener failed on {}: {}", description, e.toString(), e);
+                }
+            });
+        } catch (RejectedExecutionException closed) {
+            LOG.debug("not delivered after close: {}", description);
+        }
+    }
+
+    @Override
+    public void close() {
+        DaemonThreads.shutdown(executor);
+    }
+}

@@ -1,0 +1,113 @@
+package io.kafkacassandra.session;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.CqlSessionBuilder;
+import com.datastax.oss.driver.api.core.config.DefaultDriverOption;
+import com.datastax.oss.driver.api.core.config.DriverConfigLoader;
+import com.datastax.oss.driver.api.core.ssl.ProgrammaticSslEngineFactory;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
+
+/**
+ * Opens the driver session the services share. Consistency is fixed here, for correctness: QUORUM for plain
+ * reads and for the commit of lightweight transactions, SERIAL for their conditions and for linearizable reads.
+ * Nothing is idempotent by default, so the driver never retries a write on its own.
+ */
+public final class SessionFactory {
+    private SessionFactory() {
+    }
+
+    /**
+     * Opens a session with the driver's own class loader (what OSGi needs: the driver loads its
+     * {@code reference.conf} and its components through it).
+     */
+    public static CqlSession open(CassandraSettings settings) {
+        return open(settings, CqlSession.class.getClassLoader());
+    }
+
+    public static CqlSession open(CassandraSettings settings, ClassLoader classLoader) {
+        DriverConfigLoader config = DriverConfigLoader.programmaticBuilder(classLoader)
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, settings.requestTimeout())
+                .withDuration(DefaultDriverOption.CONNECTION_CONNECT_TIMEOUT, settings.connectTimeout())
+                .withDuration(DefaultDriverOption.CONNECTION_INIT_QUERY_TIMEOUT, settings.connectTimeout())
+                .withDuration(DefaultDriverOption.CONTROL_CONNECTION_TIMEOUT, settings.connectTimeout())
+                .withString(DefaultDriverOption.REQUEST_CONSISTENCY, "QUORUM")
+                .withString(DefaultDriverOption.REQUEST_SERIAL_CONSISTENCY, "SERIAL")
+                .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, false)
+                .withInt(DefaultDriverOption.REQUEST_PAGE_SIZE, 5000)
+                .withString(DefaultDriverOption.SESSION_NAME, "kafka-cassandra")
+                .build();
+        CqlSessionBuilder builder = CqlSession.builder()
+                .withConfigLoader(config)
+                .withClassLoader(classLoader)
+                .addContactPoints(settings.contactPoints())
+                .withLocalDatacenter(settings.localDatacenter());
+        if (settings.username().isPresent()) {
+            builder.withAuthCredentials(settings.username().get(), settings.password().orElseThrow());
+        }
+        settings.tls().ifPresent(tls -> builder.withSslEngineFactory(
+                new ProgrammaticSslEngineFactory(sslContext(tls), null, tls.hostnameValidation())));
+        try {
+            CqlSession session = builder.build();
+            try {
+                if (settings.createSchema()) {
+                    Schema.create(session, settings);
+                }
+                return session;
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
+            }
+        } catch (StoreUnavailableException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // The driver's message names the contact points and each node's error; never the password.
+            throw new StoreUnavailableException("cannot connect to Cassandra at " + settings.contactPoints()
+                    + " (data center " + settings.localDatacenter() + "): " + e.getMessage(), e);
+        }
+    }
+
+    static SSLContext sslContext(CassandraSettings.Tls tls) {
+        try {
+            TrustManagerFactory trust = null;
+            if (tls.truststore() != null) {
+                trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trust.init(load(tls.truststore(), tls.truststorePassword(), CassandraSettings.SSL_TRUSTSTORE_PATH));
+            }
+            KeyManagerFactory keys = null;
+            if (tls.keystore() != null) {
+                keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                char[] password = tls.keystorePassword() == null ? new char[0] : tls.keystorePassword().toCharArray();
+                keys.init(load(tls.keystore(), tls.keystorePassword(), CassandraSettings.SSL_KEYSTORE_PATH), password);
+            }
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
+            return context;
+        } catch (SettingsException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SettingsException(CassandraSettings.SSL_ENABLED, "cannot set up TLS: " + e.getMessage());
+        }
+    }
+
+    private static KeyStore load(Path path, String password, String key) throws Exception {
+        if (!Files.isReadable(path)) {
+            throw new SettingsException(key, "cannot read " + path);
+        }
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        try (InputStream in = Files.newInputStream(path)) {
+            store.load(in, password == null ? null : password.toCharArray());
+        } catch (Exception e) {
+            throw new SettingsException(key, "cannot load " + path + " (wrong password or not a key store): "
+                    + e.getClass().getSimpleName());
+        }
+        return store;
+    }
+
+}
