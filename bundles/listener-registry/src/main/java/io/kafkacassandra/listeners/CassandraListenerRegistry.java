@@ -1,0 +1,148 @@
+package io.kafkacassandra.listeners;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.CqlRunner;
+import io.kafkacassandra.session.DaemonThreads;
+import io.kafkacassandra.session.KeyPath;
+import io.kafkacassandra.session.SerialNotifier;
+import io.kafkacassandra.storage.KvTable;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.plugin.interfaces.KeySetChangeListener;
+import org.apache.kafka.plugin.interfaces.ListenerRegistry;
+import org.apache.kafka.plugin.interfaces.ValueChangeListener;
+
+/**
+ * KIP-30 {@link ListenerRegistry} on Cassandra, by polling: Cassandra has no watches.
+ *
+ * <p>Guarantees: a listener is first told the state at the time of its registration (the value, or empty for a
+ * missing key; the key set), then every change it has not seen, within one poll period
+ * ({@code plugin.cassandra.lr.pull.period.ms}) plus one read of the change becoming readable. Changes made between
+ * two polls are coalesced: a listener sees the latest value, not necessarily every intermediate one (as with
+ * Curator's caches and etcd's compacted watches). Per key, values arrive in version order and never go back.
+ * A deleted key is reported as {@link java.util.Optional#empty()}. Listeners are called one at a time, on one
+ * thread, so a slow listener delays the others; one that throws is logged and keeps its registration.
+ *
+ * <p>Cost: one poller per watched namespace, shared by all listeners of its keys and of its key set: one
+ * single-partition QUORUM read per namespace and poll period. Removing the last listener of a namespace stops
+ * its poller. The session is the caller's; {@link #close()} stops the pollers and the notifier thread.
+ */
+public final class CassandraListenerRegistry implements ListenerRegistry {
+    private final CqlRunner cql;
+    private final KvTable table;
+    private final long pollMillis;
+    private final Map<String, ScheduledPoller> pollers = new HashMap<>();
+    private ScheduledExecutorService scheduler;
+    private SerialNotifier notifier;
+    private boolean closed;
+
+    private record ScheduledPoller(NamespacePoller poller, ScheduledFuture<?> task) {
+    }
+
+    public CassandraListenerRegistry(CqlSession session, CassandraSettings settings) {
+        this.cql = new CqlRunner(session);
+        this.table = new KvTable(session, settings);
+        this.pollMillis = settings.pollPeriod().toMillis();
+    }
+
+    @Override
+    public void init(Object context) {
+        if (context != null) {
+            throw new IllegalArgumentException("CassandraListenerRegistry is configured by its constructor;"
+                    + " init takes no context, got " + context.getClass().getName());
+        }
+    }
+
+    @Override
+    public void addValueChangeListener(String key, ValueChangeListener eventListener) {
+        KeyPath path = KeyPath.of(key);
+        Objects.requireNonNull(eventListener, "eventListener");
+        poller(path.namespace()).add(path.name(), eventListener);
+    }
+
+    @Override
+    public void removeValueChangeListener(String key, ValueChangeListener eventListener) {
+        KeyPath path = KeyPath.of(key);
+        synchronized (this) {
+            ScheduledPoller p = pollers.get(path.namespace());
+            if (p != null) {
+                p.poller.remove(path.name(), eventListener);
+                stopIfIdle(path.namespace(), p);
+            }
+        }
+    }
+
+    @Override
+    public void addKeySetChangeListener(String namespace, KeySetChangeListener eventListener) {
+        KeyPath.namespace(namespace);
+        Objects.requireNonNull(eventListener, "eventListener");
+        poller(namespace).add(eventListener);
+    }
+
+    @Override
+    public void removeKeySetChangeListener(String namespace, KeySetChangeListener eventListener) {
+        KeyPath.namespace(namespace);
+        synchronized (this) {
+            ScheduledPoller p = pollers.get(namespace);
+            if (p != null) {
+                p.poller.remove(eventListener);
+                stopIfIdle(namespace, p);
+            }
+        }
+    }
+
+    /** Number of namespaces being polled: what the registry costs Cassandra. */
+    public synchronized int activePollers() {
+        return pollers.size();
+    }
+
+    private synchronized NamespacePoller poller(String namespace) {
+        if (closed) {
+            throw new IllegalStateException("this listener registry is closed");
+        }
+        if (scheduler == null) {
+            scheduler = DaemonThreads.scheduler("kafka-cassandra-listener-poll");
+            notifier = new SerialNotifier("kafka-cassandra-listener-notify");
+        }
+        ScheduledPoller existing = pollers.get(namespace);
+        if (existing != null) {
+            return existing.poller;
+        }
+        NamespacePoller poller = new NamespacePoller(namespace, cql, table, notifier);
+        // First poll at once, so that a new listener hears the current state without waiting a period.
+        ScheduledFuture<?> task = scheduler.scheduleWithFixedDelay(poller::poll, 0, pollMillis, TimeUnit.MILLISECONDS);
+        pollers.put(namespace, new ScheduledPoller(poller, task));
+        return poller;
+    }
+
+    private void stopIfIdle(String namespace, ScheduledPoller p) {
+        if (p.poller.isIdle()) {
+            p.task.cancel(false);
+            pollers.remove(namespace);
+        }
+    }
+
+    @Override
+    public void close() {
+        ScheduledExecutorService s;
+        SerialNotifier n;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            pollers.clear();
+            s = scheduler;
+            n = notifier;
+        }
+        if (s != null) {
+            DaemonThreads.shutdown(s);
+            n.close();
+        }
+    }
+}

@@ -1,0 +1,163 @@
+package io.kafkacassandra.listeners;
+
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.kafkacassandra.session.CqlRunner;
+import io.kafkacassandra.session.SerialNotifier;
+import io.kafkacassandra.storage.KvTable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.plugin.interfaces.KeySetChangeListener;
+import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
+import org.apache.kafka.plugin.interfaces.ValueChangeListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches one namespace (one partition of {@code kv}) for all the listeners on it: the value listeners of its keys
+ * and the key-set listeners of the namespace. One read per poll, whatever the number of listeners.
+ *
+ * <p>What it knows of each key only moves forward: a row replaces the known state only if its version is
+ * higher, so a listener never sees an older version after a newer one, even if a read were served by a lagging
+ * replica. Changes between two polls are coalesced into the latest state.
+ */
+final class NamespacePoller {
+    private static final Logger LOG = LoggerFactory.getLogger(NamespacePoller.class);
+
+    private final String namespace;
+    private final CqlRunner cql;
+    private final KvTable table;
+    private final SerialNotifier notifier;
+
+    /** Latest known state per name: version and value (null for a deleted key). Only touched under the lock. */
+    private final Map<String, Known> known = new HashMap<>();
+    private final List<ValueRegistration> valueRegistrations = new ArrayList<>();
+    private final List<KeySetRegistration> keySetRegistrations = new ArrayList<>();
+    private boolean polledOnce;
+    private int failuresInARow;
+
+    private record Known(long version, String value) {
+    }
+
+    /** A value listener with the version it was last told; -1 before its first event. */
+    private static final class ValueRegistration {
+        final String name;
+        final ValueChangeListener listener;
+        long deliveredVersion = -1;
+
+        ValueRegistration(String name, ValueChangeListener listener) {
+            this.name = name;
+            this.listener = listener;
+        }
+    }
+
+    private static final class KeySetRegistration {
+        final KeySetChangeListener listener;
+        Set<String> delivered;
+
+        KeySetRegistration(KeySetChangeListener listener) {
+            this.listener = listener;
+        }
+    }
+
+    NamespacePoller(String namespace, CqlRunner cql, KvTable table, SerialNotifier notifier) {
+        this.namespace = namespace;
+        this.cql = cql;
+        this.table = table;
+        this.notifier = notifier;
+    }
+
+    synchronized void add(String name, ValueChangeListener listener) {
+        valueRegistrations.add(new ValueRegistration(name, listener));
+        deliver();
+    }
+
+    synchronized void add(KeySetChangeListener listener) {
+        keySetRegistrations.add(new KeySetRegistration(listener));
+        deliver();
+    }
+
+    synchronized void remove(String name, ValueChangeListener listener) {
+        valueRegistrations.removeIf(r -> r.name.equals(name) && r.listener == listener);
+    }
+
+    synchronized void remove(KeySetChangeListener listener) {
+        keySetRegistrations.removeIf(r -> r.listener == listener);
+    }
+
+    synchronized boolean isIdle() {
+        return valueRegistrations.isEmpty() && keySetRegistrations.isEmpty();
+    }
+
+    /** One poll: read the partition, merge what is newer, tell the listeners what changed for them. */
+    void poll() {
+        List<Row> rows;
+        try {
+            rows = cql.read(table.namespaceRows(namespace), "poll of namespace " + namespace).all();
+        } catch (StoreUnavailableException e) {
+            synchronized (this) {
+                if (failuresInARow++ == 0) {
+                    LOG.warn("listeners of {} are not updated while Cassandra cannot be read: {}", namespace,
+                            e.getMessage());
+                }
+            }
+            return;
+        }
+        synchronized (this) {
+            if (failuresInARow > 0) {
+                LOG.info("listeners of {} are updated again after {} failed polls", namespace, failuresInARow);
+                failuresInARow = 0;
+            }
+            for (Row row : rows) {
+                String name = row.getString("name");
+                long version = row.getLong("version");
+                Known before = known.get(name);
+                if (before == null || version > before.version) {
+                    known.put(name, new Known(version, row.getString("value")));
+                }
+            }
+            polledOnce = true;
+            deliver();
+        }
+    }
+
+    /** Under the lock: queue an event for every registration whose view is behind. */
+    private void deliver() {
+        if (!polledOnce) {
+            return; // a new listener's first event is the state of the first successful poll
+        }
+        for (ValueRegistration r : valueRegistrations) {
+            Known k = known.get(r.name);
+            long version = k == null ? 0 : k.version;
+            if (r.deliveredVersion < version || r.deliveredVersion < 0) {
+                r.deliveredVersion = version;
+                Optional<String> value = Optional.ofNullable(k == null ? null : k.value);
+                notifier.submit("value of " + key(r.name) + " at version " + version,
+                        () -> r.listener.valueChanged(value));
+            }
+        }
+        if (!keySetRegistrations.isEmpty()) {
+            Set<String> names = new HashSet<>();
+            known.forEach((name, k) -> {
+                if (k.value != null) {
+                    names.add(name);
+                }
+            });
+            Set<String> keySet = Set.copyOf(names);
+            for (KeySetRegistration r : keySetRegistrations) {
+                if (!keySet.equals(r.delivered)) {
+                    r.delivered = keySet;
+                    notifier.submit("key set of " + namespace, () -> r.listener.keySetChanged(keySet));
+                }
+            }
+        }
+    }
+
+    private String key(String name) {
+        return namespace.equals("/") ? "/" + name : namespace + "/" + name;
+    }
+}
