@@ -32,7 +32,7 @@ import org.apache.kafka.plugin.interfaces.ValueChangeListener;
  * single-partition QUORUM read per namespace and poll period. Removing the last listener of a namespace stops
  * its poller. The session is the caller's; {@link #close()} stops the pollers and the notifier thread.
  */
-public final class CassandraListenerRegistry implements ListenerRegistry {
+public final class CassandraListenerRegistry implements ListenerRegistry, AutoCloseable {
     private final CqlRunner cql;
     private final KvTable table;
     private final long pollMillis;

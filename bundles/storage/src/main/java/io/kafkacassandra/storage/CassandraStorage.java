@@ -34,7 +34,7 @@ import org.apache.kafka.plugin.interfaces.VersionedStorage;
  * <p>{@link #init(Object)} accepts {@code null} only: the instance is configured by its constructor. The session
  * is the caller's: {@link #close()} does not close it.
  */
-public final class CassandraStorage implements VersionedStorage {
+public final class CassandraStorage implements VersionedStorage, AutoCloseable {
     /** Writes that lose to others this many times in a row give up, so that a call cannot spin for ever. */
     static final int MAX_ATTEMPTS = 64;
 

@@ -1,0 +1,432 @@
+package io.kafkacassandra.election;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.kafkacassandra.election.LeaderElectionTable.State;
+import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.CqlRunner;
+import io.kafkacassandra.session.DaemonThreads;
+import io.kafkacassandra.session.LeaseClock;
+import io.kafkacassandra.session.Resolution;
+import io.kafkacassandra.session.SerialNotifier;
+import io.kafkacassandra.session.Text;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.plugin.interfaces.CoordinationException;
+import org.apache.kafka.plugin.interfaces.FencedLeaderElectionClient;
+import org.apache.kafka.plugin.interfaces.Leadership;
+import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * KIP-30 {@link org.apache.kafka.plugin.interfaces.LeaderElectionClient} on a Cassandra lease, with fencing epochs.
+ *
+ * <p>The post of a service is one row. A candidate takes a vacant post with a lightweight transaction that
+ * writes its lease (with the lease TTL) and the next epoch (without TTL) on condition that no lease is there and
+ * the epoch is the one it read: at most one candidate takes each epoch, and epochs strictly increase. The leader
+ * renews the lease every {@code plugin.cassandra.le.renew.ttl.period.ms}, conditioned on its lease id.
+ *
+ * <p>At most one leader at a time: the leader trusts its lease only until a local deadline on the monotonic
+ * clock, {@code sent + TTL - 1 s - clock drift} after the last successful renewal was sent, which is strictly
+ * before Cassandra can let the lease expire and another candidate take the post. At that deadline it stops
+ * leading and tells its listeners, whatever the state of its requests. A lease lost this way is given up for
+ * good: a later leadership of the same candidate has a new, higher epoch.
+ *
+ * <p>Candidates that did not win stay eligible and take the post by themselves when they see it vacant (every
+ * {@code plugin.cassandra.lr.pull.period.ms}). A leader that dies without closing is replaced within the TTL
+ * plus one poll period. Listeners hear every change of leader this client observes, "no leader" included, in
+ * order, on one thread; a leader id of this client's own candidate is reported only while this client holds
+ * its lease. {@link #init(Object)} takes {@code null} only. The session is the caller's.
+ */
+public final class CassandraLeaderElection implements FencedLeaderElectionClient, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CassandraLeaderElection.class);
+
+    private final String service;
+    private final CqlRunner cql;
+    private final LeaderElectionTable table;
+    private final CassandraSettings settings;
+    private final LeaseClock clock;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+    // Guarded by this.
+    private final Map<String, Candidate> candidates = new LinkedHashMap<>();
+    private Optional<String> told;
+    private ScheduledExecutorService worker;
+    private ScheduledExecutorService timer;
+    private SerialNotifier notifier;
+    private boolean closed;
+    private int pollFailures;
+
+    private static final class Candidate {
+        final String id;
+        Lease lease;
+
+        Candidate(String id) {
+            this.id = id;
+        }
+    }
+
+    private static final class Lease {
+        final UUID id;
+        final long epoch;
+        volatile long deadline;
+
+        Lease(UUID id, long epoch, long deadline) {
+            this.id = id;
+            this.epoch = epoch;
+            this.deadline = deadline;
+        }
+    }
+
+    public CassandraLeaderElection(CqlSession session, CassandraSettings settings, String service) {
+        this.service = Text.id("service", service);
+        this.cql = new CqlRunner(session);
+        this.table = new LeaderElectionTable(session, settings);
+        this.settings = settings;
+        this.clock = new LeaseClock(settings);
+    }
+
+    @Override
+    public String service() {
+        return service;
+    }
+
+    @Override
+    public void init(Object context) {
+        if (context != null) {
+            throw new IllegalArgumentException("CassandraLeaderElection is configured by its constructor;"
+                    + " init takes no context, got " + context.getClass().getName());
+        }
+    }
+
+    @Override
+    public Optional<String> getLeader() {
+        checkOpen();
+        State state = table.read(cql, service);
+        Optional<String> leader = reported(state);
+        observe(leader);
+        return leader;
+    }
+
+    @Override
+    public Optional<Leadership> currentLeadership() {
+        checkOpen();
+        State state = table.read(cql, service);
+        return state.lease() == null ? Optional.empty()
+                : Optional.of(new Leadership(service, state.leader(), state.epochOrZero()));
+    }
+
+    @Override
+    public synchronized Optional<Leadership> heldLeadership(String candidate) {
+        Candidate c = candidates.get(candidate);
+        if (c == null || c.lease == null || !clock.isBefore(c.lease.deadline)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Leadership(service, candidate, c.lease.epoch));
+    }
+
+    @Override
+    public boolean nominate(String candidate) {
+        Text.id("candidate", candidate);
+        Future<Boolean> result;
+        synchronized (this) {
+            checkOpen();
+            start();
+            Candidate c = candidates.computeIfAbsent(candidate, Candidate::new);
+            // Acquisitions run on the worker, one at a time with the renewals and polls.
+            result = worker.submit(() -> c.lease != null && clock.isBefore(c.lease.deadline) || tryAcquire(c));
+        }
+        try {
+            return result.get(settings.requestTimeout().toMillis() * 4, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof CoordinationException ce) {
+                throw ce; // still a candidate: it takes the post by itself once it can
+            }
+            throw new StoreUnavailableException("nominate " + candidate + " failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new StoreUnavailableException("nominate " + candidate + " got no answer in time;"
+                    + " it stays a candidate", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreUnavailableException("interrupted while nominating " + candidate, e);
+        }
+    }
+
+    @Override
+    public void resign(String leader) {
+        Text.id("leader", leader);
+        Lease lease;
+        synchronized (this) {
+            Candidate c = candidates.get(leader);
+            if (c == null || c.lease == null) {
+                return; // not a leader: ignored, as the contract says
+            }
+            lease = c.lease;
+            c.lease = null;
+            candidates.remove(leader);
+        }
+        LOG.info("{} resigns as leader of {} (epoch {})", leader, service, lease.epoch);
+        observe(Optional.empty());
+        release(lease);
+    }
+
+    @Override
+    public void addListener(Listener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (this) {
+            checkOpen();
+            listeners.add(listener);
+            start();
+            if (told != null) {
+                Optional<String> current = told;
+                notifier.submit("leader of " + service, () -> listener.onLeaderChange(current));
+            }
+        }
+    }
+
+    @Override
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public void close() {
+        List<Lease> held = new ArrayList<>();
+        ScheduledExecutorService w;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (Candidate c : candidates.values()) {
+                if (c.lease != null) {
+                    held.add(c.lease);
+                    c.lease = null;
+                }
+            }
+            candidates.clear();
+            w = worker;
+        }
+        if (w == null) {
+            return;
+        }
+        DaemonThreads.shutdown(w);
+        DaemonThreads.shutdown(timer);
+        if (!held.isEmpty()) {
+            observe(Optional.empty());
+        }
+        held.forEach(this::release);
+        notifier.close();
+    }
+
+    private void start() {
+        if (worker != null) {
+            return;
+        }
+        worker = DaemonThreads.scheduler("kafka-cassandra-election-" + service);
+        timer = DaemonThreads.scheduler("kafka-cassandra-election-deadline-" + service);
+        notifier = new SerialNotifier("kafka-cassandra-election-notify-" + service);
+        worker.scheduleWithFixedDelay(this::renewAll, settings.renewPeriod().toMillis(),
+                settings.renewPeriod().toMillis(), TimeUnit.MILLISECONDS);
+        worker.scheduleWithFixedDelay(this::poll, 0, settings.pollPeriod().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** On the worker: read the post, tell listeners, and run for it if it is vacant. */
+    private void poll() {
+        Candidate eligible = null;
+        synchronized (this) {
+            if (closed || candidates.isEmpty() && listeners.isEmpty()) {
+                return;
+            }
+            boolean leading = candidates.values().stream().anyMatch(c -> c.lease != null);
+            if (!leading && !candidates.isEmpty()) {
+                eligible = candidates.values().iterator().next();
+            }
+        }
+        try {
+            State state = table.read(cql, service);
+            pollSucceeded();
+            observe(reported(state));
+            if (eligible != null && state.lease() == null) {
+                tryAcquire(eligible, state);
+            }
+        } catch (StoreUnavailableException e) {
+            pollFailed(e);
+        } catch (RuntimeException e) {
+            LOG.error("election poll of {} failed", service, e);
+        }
+    }
+
+    private boolean tryAcquire(Candidate c) {
+        State state = table.read(cql, service);
+        observe(reported(state));
+        return state.lease() == null && tryAcquire(c, state);
+    }
+
+    /** On the worker: one attempt to take the vacant post seen in {@code state}. */
+    private boolean tryAcquire(Candidate c, State state) {
+        synchronized (this) {
+            if (closed || candidates.get(c.id) != c) {
+                return false;
+            }
+        }
+        UUID leaseId = UUID.randomUUID();
+        long sentAt = clock.now();
+        String what = c.id + " running for leader of " + service;
+        CqlRunner.Attempt attempt = cql.write(table.acquire(service, c.id, leaseId, state.epoch()), what);
+        boolean taken = attempt.answered() ? attempt.result().wasApplied()
+                : cql.resolve(what, attempt.unknownCause(), () -> leaseId.equals(table.read(cql, service).lease())
+                        ? Resolution.APPLIED : Resolution.NOT_APPLIED) == Resolution.APPLIED;
+        if (!taken) {
+            return false;
+        }
+        Lease lease = new Lease(leaseId, state.epochOrZero() + 1, clock.deadlineFor(sentAt));
+        synchronized (this) {
+            if (closed || candidates.get(c.id) != c || !clock.isBefore(lease.deadline)) {
+                c = null; // closed, withdrawn or too slow to trust: give it back at once
+            } else {
+                c.lease = lease;
+            }
+        }
+        if (c == null) {
+            release(lease);
+            return false;
+        }
+        LOG.info("{} is leader of {} with epoch {}", c.id, service, lease.epoch);
+        scheduleExpiry(c, lease);
+        observe(Optional.of(c.id));
+        return true;
+    }
+
+    /** On the worker: renew every lease this client holds. */
+    private void renewAll() {
+        Map<Candidate, Lease> leading = new LinkedHashMap<>();
+        synchronized (this) {
+            candidates.values().stream().filter(c -> c.lease != null).forEach(c -> leading.put(c, c.lease));
+        }
+        for (Map.Entry<Candidate, Lease> held : leading.entrySet()) {
+            Candidate c = held.getKey();
+            Lease lease = held.getValue();
+            long sentAt = clock.now();
+            try {
+                CqlRunner.Attempt attempt = cql.write(table.renew(service, c.id, lease.id), "renew lease of " + c.id);
+                if (!attempt.answered()) {
+                    LOG.debug("renewal of {}'s lease has an unknown outcome; its deadline stays", c.id);
+                } else if (attempt.result().wasApplied()) {
+                    synchronized (this) {
+                        if (c.lease == lease && clock.isBefore(lease.deadline)) {
+                            lease.deadline = clock.deadlineFor(sentAt);
+                        }
+                    }
+                } else {
+                    lose(c, lease, "its lease is no longer in Cassandra");
+                }
+            } catch (StoreUnavailableException e) {
+                LOG.warn("cannot renew the lease of {} on {}: {}", c.id, service, e.getMessage());
+            }
+        }
+    }
+
+    private void scheduleExpiry(Candidate c, Lease lease) {
+        try {
+            timer.schedule(() -> checkExpiry(c, lease), clock.nanosUntil(lease.deadline), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // close() takes care of held leases
+        }
+    }
+
+    /** On the timer, which never waits for I/O: the local deadline is kept whatever the requests do. */
+    private void checkExpiry(Candidate c, Lease lease) {
+        if (clock.isBefore(lease.deadline)) {
+            scheduleExpiry(c, lease); // renewed since
+        } else {
+            lose(c, lease, "its lease was not renewed before the local deadline");
+        }
+    }
+
+    private void lose(Candidate c, Lease lease, String why) {
+        synchronized (this) {
+            if (c.lease != lease) {
+                return;
+            }
+            c.lease = null;
+        }
+        LOG.warn("{} is no longer leader of {} (epoch {}): {}", c.id, service, lease.epoch, why);
+        observe(Optional.empty());
+        try {
+            worker.execute(() -> release(lease));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            // closing: the lease expires by its TTL
+        }
+    }
+
+    /** Deletes the lease if it is still this one, so that the next leader need not wait for the TTL. */
+    private void release(Lease lease) {
+        String what = "release lease of " + service;
+        try {
+            CqlRunner.Attempt attempt = cql.write(table.release(service, lease.id), what);
+            if (!attempt.answered()) {
+                cql.resolve(what, attempt.unknownCause(), () -> lease.id.equals(table.read(cql, service).lease())
+                        ? Resolution.NOT_APPLIED : Resolution.APPLIED);
+            }
+        } catch (StoreUnavailableException e) {
+            LOG.warn("could not release the lease of {} (it expires within {} s anyway): {}", service,
+                    settings.leaseTtl().getSeconds(), e.getMessage());
+        }
+    }
+
+    /** Cassandra's leader, unless it names a candidate of this client that no longer holds its lease here. */
+    private synchronized Optional<String> reported(State state) {
+        if (state.lease() == null || state.leader() == null) {
+            return Optional.empty();
+        }
+        Candidate own = candidates.get(state.leader());
+        if (own != null && (own.lease == null || !own.lease.id.equals(state.lease())
+                || !clock.isBefore(own.lease.deadline))) {
+            return Optional.empty();
+        }
+        return Optional.of(state.leader());
+    }
+
+    private void observe(Optional<String> leader) {
+        synchronized (this) {
+            if (notifier == null || leader.equals(told)) {
+                return; // nobody to tell yet, or nothing new
+            }
+            told = leader;
+            for (Listener l : listeners) {
+                notifier.submit("leader of " + service + " is " + leader, () -> l.onLeaderChange(leader));
+            }
+        }
+    }
+
+    private synchronized void pollSucceeded() {
+        if (pollFailures > 0) {
+            LOG.info("election of {} reads Cassandra again after {} failed polls", service, pollFailures);
+            pollFailures = 0;
+        }
+    }
+
+    private synchronized void pollFailed(StoreUnavailableException e) {
+        if (pollFailures++ == 0) {
+            LOG.warn("election of {} cannot read Cassandra: {}", service, e.getMessage());
+        }
+    }
+
+    private synchronized void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this leader election client is closed");
+        }
+    }
+}
