@@ -1,0 +1,413 @@
+package io.kafkacassandra.membership;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.CqlRunner;
+import io.kafkacassandra.session.DaemonThreads;
+import io.kafkacassandra.session.LeaseClock;
+import io.kafkacassandra.session.Resolution;
+import io.kafkacassandra.session.SerialNotifier;
+import io.kafkacassandra.session.Text;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
+import org.apache.kafka.plugin.interfaces.MemberIdConflictException;
+import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * KIP-30 {@link org.apache.kafka.plugin.interfaces.GroupMembershipClient} on Cassandra leases.
+ *
+ * <p>A member is a row of its group's partition, written with the lease TTL by a lightweight transaction:
+ * {@code join} inserts it only if no live member holds the id (else {@link MemberIdConflictException}), this
+ * client renews it every {@code plugin.cassandra.le.renew.ttl.period.ms} conditioned on its own lease session,
+ * {@code leave} deletes it at once, and a member whose process died disappears when its TTL runs out.
+ *
+ * <p>The member's own process is told: when a renewal has not succeeded by the local deadline (the same rule as
+ * leader leases, see {@link CassandraSettings#leaseValidity()}), its {@link MembershipListener}s hear
+ * {@code membershipLost}; the client then joins again by itself as soon as it can and says
+ * {@code membershipRestored} (as Curator's GroupMember does). {@code membershipList()} and {@code membership()}
+ * are linearizable reads. Group listeners are told the member set at registration and every change seen by a
+ * poll every {@code plugin.cassandra.lr.pull.period.ms} (changes between polls coalesce). {@code leave} of an id
+ * this client did not join does nothing. {@link #init(Object)} takes {@code null} only. The session is the
+ * caller's.
+ */
+public final class CassandraGroupMembership implements LeaseAwareGroupMembershipClient, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CassandraGroupMembership.class);
+
+    private final String group;
+    private final CqlRunner cql;
+    private final GroupMembershipTable table;
+    private final CassandraSettings settings;
+    private final LeaseClock clock;
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final List<MembershipListener> membershipListeners = new CopyOnWriteArrayList<>();
+
+    // Guarded by this, with every field of Member.
+    private final Map<String, Member> members = new LinkedHashMap<>();
+    private final Set<String> joining = new HashSet<>();
+    private Set<String> told;
+    private ScheduledExecutorService worker;
+    private ScheduledExecutorService timer;
+    private SerialNotifier notifier;
+    private boolean closed;
+    private int pollFailures;
+
+    private static final class Member {
+        final String id;
+        final String data;
+        UUID session;
+        long deadline;
+        boolean live = true;
+
+        Member(String id, String data, UUID session, long deadline) {
+            this.id = id;
+            this.data = data;
+            this.session = session;
+            this.deadline = deadline;
+        }
+    }
+
+    public CassandraGroupMembership(CqlSession session, CassandraSettings settings, String group) {
+        this.group = Text.id("group", group);
+        this.cql = new CqlRunner(session);
+        this.table = new GroupMembershipTable(session, settings);
+        this.settings = settings;
+        this.clock = new LeaseClock(settings);
+    }
+
+    @Override
+    public String group() {
+        return group;
+    }
+
+    @Override
+    public void init(Object context) {
+        if (context != null) {
+            throw new IllegalArgumentException("CassandraGroupMembership is configured by its constructor;"
+                    + " init takes no context, got " + context.getClass().getName());
+        }
+    }
+
+    @Override
+    public void join(String id, String data) {
+        Text.id("id", id);
+        Text.value("data", data, settings.maxValueBytes());
+        synchronized (this) {
+            checkOpen();
+            if (members.containsKey(id) || !joining.add(id)) {
+                throw new MemberIdConflictException(group, id);
+            }
+            start();
+        }
+        try {
+            UUID session = UUID.randomUUID();
+            long sentAt = clock.now();
+            String what = "join " + id + " to " + group;
+            CqlRunner.Attempt attempt = cql.write(table.join(group, id, data, session), what);
+            boolean joined = attempt.answered() ? attempt.result().wasApplied()
+                    : cql.resolve(what, attempt.unknownCause(), () -> session.equals(table.session(cql, group, id))
+                            ? Resolution.APPLIED : Resolution.NOT_APPLIED) == Resolution.APPLIED;
+            if (!joined) {
+                if (attempt.answered()) {
+                    throw new MemberIdConflictException(group, id);
+                }
+                throw new StoreUnavailableException(what + " timed out and did not take effect; nothing changed");
+            }
+            Member member = new Member(id, data, session, clock.deadlineFor(sentAt));
+            synchronized (this) {
+                members.put(id, member);
+            }
+            LOG.info("{} joined group {}", id, group);
+            scheduleExpiry(member);
+        } finally {
+            synchronized (this) {
+                joining.remove(id);
+            }
+        }
+    }
+
+    @Override
+    public void leave(String id) {
+        Text.id("id", id);
+        Member member;
+        UUID session;
+        synchronized (this) {
+            member = members.remove(id);
+            if (member == null) {
+                return;
+            }
+            session = member.session;
+        }
+        remove(member.id, session);
+        LOG.info("{} left group {}", id, group);
+    }
+
+    /** Deletes the member's row if it is still this session's. */
+    private void remove(String id, UUID session) {
+        String what = "leave " + id + " from " + group;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            CqlRunner.Attempt delete = cql.write(table.leave(group, id, session), what);
+            if (delete.answered()) {
+                return; // deleted, or the row was no longer this session's
+            }
+            if (cql.resolve(what, delete.unknownCause(), () -> session.equals(table.session(cql, group, id))
+                    ? Resolution.NOT_APPLIED : Resolution.APPLIED) == Resolution.APPLIED) {
+                return;
+            }
+        }
+        throw new StoreUnavailableException(what + " did not take effect; the member disappears within the TTL"
+                + " of " + settings.leaseTtl().getSeconds() + " s since it is no longer renewed");
+    }
+
+    @Override
+    public Set<String> membershipList() {
+        return membership().keySet();
+    }
+
+    @Override
+    public Map<String, String> membership() {
+        checkOpen();
+        return table.members(cql, group);
+    }
+
+    @Override
+    public synchronized boolean isMember(String id) {
+        Member m = members.get(id);
+        return m != null && m.live && clock.isBefore(m.deadline);
+    }
+
+    @Override
+    public void addListener(Listener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (this) {
+            checkOpen();
+            listeners.add(listener);
+            start();
+            if (told != null) {
+                Set<String> current = told;
+                notifier.submit("members of " + group, () -> listener.onGroupChange(current));
+            }
+        }
+    }
+
+    @Override
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public void addMembershipListener(MembershipListener listener) {
+        membershipListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeMembershipListener(MembershipListener listener) {
+        membershipListeners.remove(listener);
+    }
+
+    @Override
+    public void close() {
+        List<Member> held;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            held = new ArrayList<>(members.values());
+            members.clear();
+        }
+        if (worker == null) {
+            return;
+        }
+        DaemonThreads.shutdown(worker);
+        DaemonThreads.shutdown(timer);
+        for (Member m : held) {
+            try {
+                remove(m.id, m.session);
+            } catch (StoreUnavailableException e) {
+                LOG.warn("{}", e.getMessage());
+            }
+        }
+        notifier.close();
+    }
+
+    private void start() {
+        if (worker != null) {
+            return;
+        }
+        worker = DaemonThreads.scheduler("kafka-cassandra-group-" + group);
+        timer = DaemonThreads.scheduler("kafka-cassandra-group-deadline-" + group);
+        notifier = new SerialNotifier("kafka-cassandra-group-notify-" + group);
+        long renew = settings.renewPeriod().toMillis();
+        worker.scheduleWithFixedDelay(this::renewAll, renew, renew, TimeUnit.MILLISECONDS);
+        worker.scheduleWithFixedDelay(this::poll, 0, settings.pollPeriod().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** On the worker: renew live members, join lost ones again. */
+    private void renewAll() {
+        List<Member> snapshot;
+        synchronized (this) {
+            snapshot = new ArrayList<>(members.values());
+        }
+        for (Member m : snapshot) {
+            try {
+                renew(m);
+            } catch (StoreUnavailableException e) {
+                LOG.debug("cannot renew member {} of {}: {}", m.id, group, e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.error("renewal of member {} of {} failed", m.id, group, e);
+            }
+        }
+    }
+
+    private void renew(Member m) {
+        UUID session;
+        boolean live;
+        synchronized (this) {
+            session = m.session;
+            live = m.live;
+        }
+        long sentAt = clock.now();
+        CqlRunner.Attempt renewal = cql.write(table.renew(group, m.id, m.data, session), "renew member " + m.id);
+        if (!renewal.answered()) {
+            return; // unknown: the deadline stays where it was
+        }
+        if (renewal.result().wasApplied()) {
+            if (live) {
+                synchronized (this) {
+                    if (m.live && clock.isBefore(m.deadline)) {
+                        m.deadline = clock.deadlineFor(sentAt);
+                    }
+                }
+            } else {
+                restore(m, session, sentAt); // lost only here: the row was still this session's
+            }
+            return;
+        }
+        if (live) {
+            markLost(m, "its row is no longer in Cassandra");
+        }
+        // Join again under a new session, unless another member holds the id meanwhile.
+        UUID fresh = UUID.randomUUID();
+        sentAt = clock.now();
+        CqlRunner.Attempt rejoin = cql.write(table.join(group, m.id, m.data, fresh), "join " + m.id + " again");
+        if (rejoin.answered() && rejoin.result().wasApplied()) {
+            restore(m, fresh, sentAt);
+        }
+    }
+
+    private void restore(Member m, UUID session, long sentAt) {
+        boolean left;
+        synchronized (this) {
+            left = members.get(m.id) != m;
+            if (!left) {
+                m.session = session;
+                m.deadline = clock.deadlineFor(sentAt);
+                if (!clock.isBefore(m.deadline)) {
+                    return; // answered too late to trust: the next round tries again
+                }
+                m.live = true;
+            }
+        }
+        if (left) {
+            remove(m.id, session); // it left while this round joined it again
+            return;
+        }
+        LOG.info("{} is a member of {} again", m.id, group);
+        scheduleExpiry(m);
+        for (MembershipListener l : membershipListeners) {
+            notifier.submit("membership of " + m.id + " restored", () -> l.membershipRestored(m.id));
+        }
+    }
+
+    private void scheduleExpiry(Member m) {
+        long delay;
+        synchronized (this) {
+            delay = clock.nanosUntil(m.deadline);
+        }
+        try {
+            timer.schedule(() -> checkExpiry(m), delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            // closed
+        }
+    }
+
+    /** On the timer, which never waits for I/O. */
+    private void checkExpiry(Member m) {
+        boolean expired;
+        synchronized (this) {
+            if (members.get(m.id) != m || !m.live) {
+                return;
+            }
+            expired = !clock.isBefore(m.deadline);
+        }
+        if (expired) {
+            markLost(m, "its lease was not renewed before the local deadline");
+        } else {
+            scheduleExpiry(m);
+        }
+    }
+
+    private void markLost(Member m, String why) {
+        synchronized (this) {
+            if (!m.live) {
+                return;
+            }
+            m.live = false;
+        }
+        LOG.warn("{} lost its membership of {}: {}; it joins again when it can", m.id, group, why);
+        for (MembershipListener l : membershipListeners) {
+            notifier.submit("membership of " + m.id + " lost", () -> l.membershipLost(m.id));
+        }
+    }
+
+    /** On the worker: read the group for the listeners. */
+    private void poll() {
+        if (listeners.isEmpty()) {
+            return;
+        }
+        Set<String> current;
+        try {
+            current = table.members(cql, group).keySet();
+        } catch (StoreUnavailableException e) {
+            synchronized (this) {
+                if (pollFailures++ == 0) {
+                    LOG.warn("listeners of group {} are not updated while Cassandra cannot be read: {}", group,
+                            e.getMessage());
+                }
+            }
+            return;
+        }
+        synchronized (this) {
+            if (pollFailures > 0) {
+                LOG.info("listeners of group {} are updated again after {} failed polls", group, pollFailures);
+                pollFailures = 0;
+            }
+            if (current.equals(told)) {
+                return;
+            }
+            told = current;
+            for (Listener l : listeners) {
+                notifier.submit("members of " + group, () -> l.onGroupChange(current));
+            }
+        }
+    }
+
+    private synchronized void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("this group membership client is closed");
+        }
+    }
+}
