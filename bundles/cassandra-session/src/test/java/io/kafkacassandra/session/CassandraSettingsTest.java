@@ -1,0 +1,105 @@
+package io.kafkacassandra.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** Pure logic: parsing and validation of plugin.properties. */
+class CassandraSettingsTest {
+    private static SettingsException refused(Map<String, String> map) {
+        return assertThrows(SettingsException.class, () -> CassandraSettings.fromMap(map));
+    }
+
+    @Test
+    void theSeedsKeysKeepTheirMeaningAndDefaultsMatchTheSeed() {
+        Properties p = new Properties();
+        p.setProperty("plugin.cassandra.contact.points", "cass1, cass2:9142,[::1]:9043");
+        p.setProperty("plugin.cassandra.keyspace", "kafka_cluster_2");
+        p.setProperty("plugin.cassandra.le.renew.ttl.period.ms", "400");
+        p.setProperty("plugin.cassandra.lr.pull.period.ms", "250");
+        CassandraSettings s = CassandraSettings.fromProperties(p);
+        assertEquals(List.of(InetSocketAddress.createUnresolved("cass1", 9042),
+                InetSocketAddress.createUnresolved("cass2", 9142),
+                InetSocketAddress.createUnresolved("::1", 9043)), s.contactPoints());
+        assertEquals("kafka_cluster_2", s.keyspace());
+        assertEquals(Duration.ofMillis(400), s.renewPeriod());
+        assertEquals(Duration.ofMillis(250), s.pollPeriod());
+
+        CassandraSettings defaults = CassandraSettings.fromMap(Map.of());
+        assertEquals(Duration.ofSeconds(2), defaults.leaseTtl());
+        assertEquals(Duration.ofMillis(500), defaults.renewPeriod());
+        assertEquals("kafka_cluster_1", defaults.keyspace());
+        assertEquals(Duration.ofMillis(800), defaults.leaseValidity(), "2 s TTL - 1 s rounding - 200 ms drift");
+    }
+
+    @Test
+    void wrongValuesNameTheKeyAndTheValue() {
+        SettingsException e = refused(Map.of("plugin.cassandra.lr.pull.period.ms", "soon"));
+        assertEquals("plugin.cassandra.lr.pull.period.ms", e.key());
+        assertTrue(e.getMessage().contains("'soon'"), e.getMessage());
+
+        assertEquals(CassandraSettings.KEYSPACE, refused(Map.of("plugin.cassandra.keyspace", "ks; DROP KEYSPACE x")).key());
+        assertEquals(CassandraSettings.KEYSPACE, refused(Map.of("plugin.cassandra.keyspace", "\"Quoted\"")).key());
+        assertEquals(CassandraSettings.CONTACT_POINTS, refused(Map.of("plugin.cassandra.contact.points", "host:99999")).key());
+        assertEquals(CassandraSettings.CONTACT_POINTS, refused(Map.of("plugin.cassandra.contact.points", " , ")).key());
+        assertEquals(CassandraSettings.CONTACT_POINTS, refused(Map.of("plugin.cassandra.contact.points", "a b")).key());
+        assertEquals(CassandraSettings.PORT, refused(Map.of("plugin.cassandra.port", "0")).key());
+        assertEquals(CassandraSettings.LEASE_TTL_SECONDS, refused(Map.of("plugin.cassandra.lease.ttl.seconds", "1")).key());
+        assertEquals(CassandraSettings.SSL_ENABLED, refused(Map.of("plugin.cassandra.ssl.enabled", "yes")).key());
+        assertEquals(CassandraSettings.LOCAL_DATACENTER,
+                refused(Map.of("plugin.cassandra.local.datacenter", "dc'1")).key());
+        assertEquals(CassandraSettings.REPLICATION, refused(Map.of("plugin.cassandra.replication", "Simple:3")).key());
+        assertEquals(CassandraSettings.REPLICATION,
+                refused(Map.of("plugin.cassandra.replication", "NetworkTopologyStrategy:dc1=3,dc'2=1")).key());
+        assertEquals(CassandraSettings.REPLICATION, refused(Map.of("plugin.cassandra.replication", "SimpleStrategy:0")).key());
+    }
+
+    @Test
+    void aRenewPeriodThatCannotKeepTheLeaseIsRefused() {
+        SettingsException e = refused(Map.of("plugin.cassandra.le.renew.ttl.period.ms", "800"));
+        assertEquals(CassandraSettings.RENEW_PERIOD_MS, e.key());
+        assertTrue(e.getMessage().contains("800 ms"), e.getMessage());
+        // A longer TTL makes room for it.
+        CassandraSettings ok = CassandraSettings.fromMap(Map.of("plugin.cassandra.le.renew.ttl.period.ms", "800",
+                "plugin.cassandra.lease.ttl.seconds", "3"));
+        assertEquals(Duration.ofMillis(1800), ok.leaseValidity());
+        assertEquals(CassandraSettings.RENEW_PERIOD_MS, refused(Map.of("plugin.cassandra.clock.drift.ms", "1000")).key());
+    }
+
+    @Test
+    void credentialsGoTogetherAndThePasswordIsNeverShown() {
+        assertEquals(CassandraSettings.PASSWORD, refused(Map.of("plugin.cassandra.username", "kafka")).key());
+        CassandraSettings s = CassandraSettings.fromMap(Map.of("plugin.cassandra.username", "kafka",
+                "plugin.cassandra.password", "s3cret-Pa55"));
+        assertEquals("s3cret-Pa55", s.password().orElseThrow());
+        assertFalse(s.toString().contains("s3cret"), s.toString());
+        assertTrue(s.toString().contains("****"));
+    }
+
+    @Test
+    void replicationRendersOnlyValidatedParts() {
+        assertEquals("{'class': 'SimpleStrategy', 'replication_factor': 3}",
+                Replication.parse("k", "SimpleStrategy:3").toCql());
+        assertEquals("{'class': 'NetworkTopologyStrategy', 'dc1': 3, 'dc-2': 2}",
+                Replication.parse("k", "NetworkTopologyStrategy: dc1=3, dc-2=2").toCql());
+    }
+
+    @Test
+    void theSchemaIsTheShippedFileWithKeyspaceAndReplicationFilledIn() {
+        CassandraSettings s = CassandraSettings.builder().keyspace("ks1").replication(Replication.simple(3)).build();
+        List<String> statements = Schema.statements(s);
+        assertEquals(4, statements.size());
+        assertTrue(statements.get(0).startsWith("CREATE KEYSPACE IF NOT EXISTS ks1 WITH replication ="
+                + " {'class': 'SimpleStrategy', 'replication_factor': 3}"), statements.get(0));
+        assertTrue(statements.stream().skip(1).allMatch(cql -> cql.startsWith("CREATE TABLE IF NOT EXISTS ks1.")));
+        assertTrue(statements.stream().noneMatch(cql -> cql.contains("${")));
+    }
+}
