@@ -123,7 +123,7 @@ public final class CqlRunner {
         return new StoreUnavailableException(what + " failed: " + describe(e), e);
     }
 
-    static String describe(RuntimeException e) {
+    public static String describe(RuntimeException e) {
         if (e instanceof DriverTimeoutException) {
             return "no answer from Cassandra in time";
         }

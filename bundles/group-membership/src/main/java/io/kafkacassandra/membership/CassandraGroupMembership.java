@@ -2,9 +2,11 @@ package io.kafkacassandra.membership;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.Contexts;
 import io.kafkacassandra.session.CqlRunner;
 import io.kafkacassandra.session.DaemonThreads;
 import io.kafkacassandra.session.LeaseClock;
+import io.kafkacassandra.session.OutageLog;
 import io.kafkacassandra.session.Resolution;
 import io.kafkacassandra.session.SerialNotifier;
 import io.kafkacassandra.session.Text;
@@ -22,6 +24,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
 import org.apache.kafka.plugin.interfaces.MemberIdConflictException;
+import org.apache.kafka.plugin.interfaces.OutcomeUnknownException;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +65,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
     private ScheduledExecutorService timer;
     private SerialNotifier notifier;
     private boolean closed;
-    private int pollFailures;
+    private final OutageLog pollOutage;
 
     private static final class Member {
         final String id;
@@ -85,6 +88,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
         this.table = new GroupMembershipTable(session, settings);
         this.settings = settings;
         this.clock = new LeaseClock(settings);
+        this.pollOutage = new OutageLog(LOG, "the poll of group " + group);
     }
 
     @Override
@@ -94,10 +98,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
 
     @Override
     public void init(Object context) {
-        if (context != null) {
-            throw new IllegalArgumentException("CassandraGroupMembership is configured by its constructor;"
-                    + " init takes no context, got " + context.getClass().getName());
-        }
+        Contexts.requireNone(context, this);
     }
 
     @Override
@@ -112,30 +113,57 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
             start();
         }
         try {
-            UUID session = UUID.randomUUID();
-            long sentAt = clock.now();
             String what = "join " + id + " to " + group;
-            CqlRunner.Attempt attempt = cql.write(table.join(group, id, data, session), what);
-            boolean joined = attempt.answered() ? attempt.result().wasApplied()
-                    : cql.resolve(what, attempt.unknownCause(), () -> session.equals(table.session(cql, group, id))
-                            ? Resolution.APPLIED : Resolution.NOT_APPLIED) == Resolution.APPLIED;
-            if (!joined) {
-                if (attempt.answered()) {
+            Map<UUID, Long> attempts = new LinkedHashMap<>(); // lease session -> when its write was sent
+            RuntimeException unknown = null;
+            for (int attempt = 0; attempt < 3; attempt++) {
+                UUID session = UUID.randomUUID();
+                long sentAt = clock.now();
+                attempts.put(session, sentAt);
+                UUID holder;
+                try {
+                    CqlRunner.Attempt write = cql.write(table.join(group, id, data, session), what);
+                    if (write.answered()) {
+                        if (write.result().wasApplied()) {
+                            joined(id, data, session, sentAt);
+                            return;
+                        }
+                        holder = write.result().one().getUuid("session");
+                    } else {
+                        unknown = write.unknownCause();
+                        holder = table.session(cql, group, id);
+                    }
+                } catch (StoreUnavailableException e) {
+                    if (unknown == null) {
+                        throw e;
+                    }
+                    continue;
+                }
+                if (holder != null && attempts.containsKey(holder)) {
+                    joined(id, data, holder, attempts.get(holder)); // an earlier attempt of this call landed
+                    return;
+                }
+                if (holder != null) {
                     throw new MemberIdConflictException(group, id);
                 }
-                throw new StoreUnavailableException(what + " timed out and did not take effect; nothing changed");
+                // Unknown and not there (yet): try again under the same condition; at most one attempt lands.
             }
-            Member member = new Member(id, data, session, clock.deadlineFor(sentAt));
-            synchronized (this) {
-                members.put(id, member);
-            }
-            LOG.info("{} joined group {}", id, group);
-            scheduleExpiry(member);
+            throw new OutcomeUnknownException(what + ": no attempt got an answer (" + unknown + "); if one lands"
+                    + " later, nobody renews it and it disappears within the TTL", unknown);
         } finally {
             synchronized (this) {
                 joining.remove(id);
             }
         }
+    }
+
+    private void joined(String id, String data, UUID session, long sentAt) {
+        Member member = new Member(id, data, session, clock.deadlineFor(sentAt));
+        synchronized (this) {
+            members.put(id, member);
+        }
+        LOG.info("{} joined group {}", id, group);
+        scheduleExpiry(member);
     }
 
     @Override
@@ -382,19 +410,11 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
         try {
             current = table.members(cql, group).keySet();
         } catch (StoreUnavailableException e) {
-            synchronized (this) {
-                if (pollFailures++ == 0) {
-                    LOG.warn("listeners of group {} are not updated while Cassandra cannot be read: {}", group,
-                            e.getMessage());
-                }
-            }
+            pollOutage.failed(e);
             return;
         }
+        pollOutage.succeeded();
         synchronized (this) {
-            if (pollFailures > 0) {
-                LOG.info("listeners of group {} are updated again after {} failed polls", group, pollFailures);
-                pollFailures = 0;
-            }
             if (current.equals(told)) {
                 return;
             }

@@ -3,9 +3,11 @@ package io.kafkacassandra.election;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.kafkacassandra.election.LeaderElectionTable.State;
 import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.Contexts;
 import io.kafkacassandra.session.CqlRunner;
 import io.kafkacassandra.session.DaemonThreads;
 import io.kafkacassandra.session.LeaseClock;
+import io.kafkacassandra.session.OutageLog;
 import io.kafkacassandra.session.Resolution;
 import io.kafkacassandra.session.SerialNotifier;
 import io.kafkacassandra.session.Text;
@@ -66,7 +68,8 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
     private ScheduledExecutorService timer;
     private SerialNotifier notifier;
     private boolean closed;
-    private int pollFailures;
+    private final OutageLog pollOutage;
+    private final OutageLog renewOutage;
 
     private static final class Candidate {
         final String id;
@@ -95,6 +98,8 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         this.table = new LeaderElectionTable(session, settings);
         this.settings = settings;
         this.clock = new LeaseClock(settings);
+        this.pollOutage = new OutageLog(LOG, "the election poll of " + service);
+        this.renewOutage = new OutageLog(LOG, "lease renewal for " + service);
     }
 
     @Override
@@ -104,10 +109,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
 
     @Override
     public void init(Object context) {
-        if (context != null) {
-            throw new IllegalArgumentException("CassandraLeaderElection is configured by its constructor;"
-                    + " init takes no context, got " + context.getClass().getName());
-        }
+        Contexts.requireNone(context, this);
     }
 
     @Override
@@ -256,13 +258,13 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         }
         try {
             State state = table.read(cql, service);
-            pollSucceeded();
+            pollOutage.succeeded();
             observe(reported(state));
             if (eligible != null && state.lease() == null) {
                 tryAcquire(eligible, state);
             }
         } catch (StoreUnavailableException e) {
-            pollFailed(e);
+            pollOutage.failed(e);
         } catch (RuntimeException e) {
             LOG.error("election poll of {} failed", service, e);
         }
@@ -321,6 +323,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
             long sentAt = clock.now();
             try {
                 CqlRunner.Attempt attempt = cql.write(table.renew(service, c.id, lease.id), "renew lease of " + c.id);
+                renewOutage.succeeded();
                 if (!attempt.answered()) {
                     LOG.debug("renewal of {}'s lease has an unknown outcome; its deadline stays", c.id);
                 } else if (attempt.result().wasApplied()) {
@@ -333,7 +336,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
                     lose(c, lease, "its lease is no longer in Cassandra");
                 }
             } catch (StoreUnavailableException e) {
-                LOG.warn("cannot renew the lease of {} on {}: {}", c.id, service, e.getMessage());
+                renewOutage.failed(e);
             }
         }
     }
@@ -408,19 +411,6 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
             for (Listener l : listeners) {
                 notifier.submit("leader of " + service + " is " + leader, () -> l.onLeaderChange(leader));
             }
-        }
-    }
-
-    private synchronized void pollSucceeded() {
-        if (pollFailures > 0) {
-            LOG.info("election of {} reads Cassandra again after {} failed polls", service, pollFailures);
-            pollFailures = 0;
-        }
-    }
-
-    private synchronized void pollFailed(StoreUnavailableException e) {
-        if (pollFailures++ == 0) {
-            LOG.warn("election of {} cannot read Cassandra: {}", service, e.getMessage());
         }
     }
 

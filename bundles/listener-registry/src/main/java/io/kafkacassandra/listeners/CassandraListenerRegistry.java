@@ -2,6 +2,7 @@ package io.kafkacassandra.listeners;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.Contexts;
 import io.kafkacassandra.session.CqlRunner;
 import io.kafkacassandra.session.DaemonThreads;
 import io.kafkacassandra.session.KeyPath;
@@ -52,10 +53,7 @@ public final class CassandraListenerRegistry implements ListenerRegistry, AutoCl
 
     @Override
     public void init(Object context) {
-        if (context != null) {
-            throw new IllegalArgumentException("CassandraListenerRegistry is configured by its constructor;"
-                    + " init takes no context, got " + context.getClass().getName());
-        }
+        Contexts.requireNone(context, this);
     }
 
     @Override

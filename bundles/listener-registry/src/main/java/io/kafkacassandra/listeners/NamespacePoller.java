@@ -2,6 +2,7 @@ package io.kafkacassandra.listeners;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.kafkacassandra.session.CqlRunner;
+import io.kafkacassandra.session.OutageLog;
 import io.kafkacassandra.session.SerialNotifier;
 import io.kafkacassandra.storage.KvTable;
 import java.util.ArrayList;
@@ -37,8 +38,8 @@ final class NamespacePoller {
     private final Map<String, Known> known = new HashMap<>();
     private final List<ValueRegistration> valueRegistrations = new ArrayList<>();
     private final List<KeySetRegistration> keySetRegistrations = new ArrayList<>();
+    private final OutageLog outage;
     private boolean polledOnce;
-    private int failuresInARow;
 
     private record Known(long version, String value) {
     }
@@ -69,6 +70,7 @@ final class NamespacePoller {
         this.cql = cql;
         this.table = table;
         this.notifier = notifier;
+        this.outage = new OutageLog(LOG, "the poll of namespace " + namespace);
     }
 
     synchronized void add(String name, ValueChangeListener listener) {
@@ -99,19 +101,11 @@ final class NamespacePoller {
         try {
             rows = cql.read(table.namespaceRows(namespace), "poll of namespace " + namespace).all();
         } catch (StoreUnavailableException e) {
-            synchronized (this) {
-                if (failuresInARow++ == 0) {
-                    LOG.warn("listeners of {} are not updated while Cassandra cannot be read: {}", namespace,
-                            e.getMessage());
-                }
-            }
+            outage.failed(e);
             return;
         }
+        outage.succeeded();
         synchronized (this) {
-            if (failuresInARow > 0) {
-                LOG.info("listeners of {} are updated again after {} failed polls", namespace, failuresInARow);
-                failuresInARow = 0;
-            }
             for (Row row : rows) {
                 String name = row.getString("name");
                 long version = row.getLong("version");

@@ -6,9 +6,9 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.Contexts;
 import io.kafkacassandra.session.CqlRunner;
 import io.kafkacassandra.session.KeyPath;
-import io.kafkacassandra.session.Resolution;
 import io.kafkacassandra.session.Text;
 import java.util.HashSet;
 import java.util.Optional;
@@ -28,7 +28,7 @@ import org.apache.kafka.plugin.interfaces.VersionedStorage;
  * SERIAL, so the storage is linearizable: a call that returned is seen by every call that starts after it.
  * {@code put} is create-only ({@code IF NOT EXISTS}, or re-creation of a deleted key conditioned on its version)
  * and {@code update} changes only a live key; neither can happen twice. A write whose outcome Cassandra could not
- * tell is settled by a SERIAL read of the write's id; if even that cannot tell, an
+ * tell is settled by the row's write id and version (see {@link WriteCall}); if even that cannot tell, an
  * {@link org.apache.kafka.plugin.interfaces.OutcomeUnknownException} says so.
  *
  * <p>{@link #init(Object)} accepts {@code null} only: the instance is configured by its constructor. The session
@@ -51,10 +51,7 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
 
     @Override
     public void init(Object context) {
-        if (context != null) {
-            throw new IllegalArgumentException("CassandraStorage is configured by its constructor;"
-                    + " init takes no context, got " + context.getClass().getName());
-        }
+        Contexts.requireNone(context, this);
     }
 
     @Override
@@ -84,35 +81,29 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
         KeyPath path = KeyPath.of(key);
         Text.value("data", data, maxValueBytes);
         checkOpen();
-        String what = "put " + key;
+        WriteCall call = new WriteCall("put " + key, cql);
+        Current current = null; // not read: most puts create a new key, so try that first
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            UUID id = UUID.randomUUID();
-            CqlRunner.Attempt insert = cql.write(table.insertNew.bind(path.namespace(), path.name(), data, 1L, id), what);
-            long previous;
-            if (insert.answered()) {
-                if (insert.result().wasApplied()) {
+            if (current != null) {
+                if (call.isOwn(current.version, current.writeId)) {
                     return;
                 }
-                Row existing = insert.result().one();
-                if (existing.getString("value") != null) {
+                if (current.value != null) {
                     throw new KeyExistsException(key);
                 }
-                previous = existing.getLong("version");
-            } else if (settle(what, insert.unknownCause(), path, 1L, id)) {
-                return;
-            } else {
-                continue;
             }
-            // The key was deleted: create it again with the next version, so that versions are never reused.
-            id = UUID.randomUUID();
-            CqlRunner.Attempt recreate = cql.write(table.setIfVersion.bind(data, previous + 1, id,
-                    path.namespace(), path.name(), previous), what);
-            if (recreate.answered() ? recreate.result().wasApplied()
-                    : settle(what, recreate.unknownCause(), path, previous + 1, id)) {
+            UUID id = call.newId();
+            long target = current == null ? 1 : current.version + 1;
+            // A deleted key is created again with its next version, so that versions are never reused.
+            Statement<?> write = target == 1
+                    ? table.insertNew.bind(path.namespace(), path.name(), data, 1L, id)
+                    : table.setIfVersion.bind(data, target, id, path.namespace(), path.name(), current.version);
+            if (Boolean.TRUE.equals(call.write(write, target, id))) {
                 return;
             }
+            current = read(path, call);
         }
-        throw contention(what);
+        throw call.exhausted(MAX_ATTEMPTS);
     }
 
     @Override
@@ -120,14 +111,23 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
         KeyPath path = KeyPath.of(key);
         Text.value("data", data, maxValueBytes);
         checkOpen();
-        String what = "update " + key;
+        WriteCall call = new WriteCall("update " + key, cql);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            long version = current(path, what).live().orElseThrow(() -> new NoSuchKeyException(key)).version();
-            if (setIfLive(what, path, version, data)) {
+            Current current = read(path, call);
+            if (call.isOwn(current.version, current.writeId)) {
+                return;
+            }
+            if (current.value == null) {
+                throw new NoSuchKeyException(key);
+            }
+            UUID id = call.newId();
+            long target = current.version + 1;
+            if (Boolean.TRUE.equals(call.write(table.setIfLiveVersion.bind(data, target, id,
+                    path.namespace(), path.name(), current.version), target, id))) {
                 return;
             }
         }
-        throw contention(what);
+        throw call.exhausted(MAX_ATTEMPTS);
     }
 
     @Override
@@ -135,32 +135,68 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
         KeyPath path = KeyPath.of(key);
         Text.value("data", data, maxValueBytes);
         checkOpen();
-        return setIfLive("compareAndSet " + key, path, expectedVersion, data)
-                ? Optional.of(expectedVersion + 1) : Optional.empty();
+        WriteCall call = new WriteCall("compareAndSet " + key, cql);
+        boolean done = conditional(path, call, expectedVersion,
+                id -> table.setIfLiveVersion.bind(data, expectedVersion + 1, id, path.namespace(), path.name(),
+                        expectedVersion));
+        return done ? Optional.of(expectedVersion + 1) : Optional.empty();
     }
 
     @Override
     public boolean delete(String key) {
         KeyPath path = KeyPath.of(key);
         checkOpen();
-        String what = "delete " + key;
+        WriteCall call = new WriteCall("delete " + key, cql);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Optional<Versioned> live = current(path, what).live();
-            if (live.isEmpty()) {
+            Current current = read(path, call);
+            if (call.isOwn(current.version, current.writeId)) {
+                return true;
+            }
+            if (current.value == null) {
                 return false;
             }
-            if (deleteIfLive(what, path, live.get().version())) {
+            UUID id = call.newId();
+            long target = current.version + 1;
+            if (Boolean.TRUE.equals(call.write(table.deleteIfLiveVersion.bind(target, id,
+                    path.namespace(), path.name(), current.version), target, id))) {
                 return true;
             }
         }
-        throw contention(what);
+        throw call.exhausted(MAX_ATTEMPTS);
     }
 
     @Override
     public boolean compareAndDelete(String key, long expectedVersion) {
         KeyPath path = KeyPath.of(key);
         checkOpen();
-        return deleteIfLive("compareAndDelete " + key, path, expectedVersion);
+        WriteCall call = new WriteCall("compareAndDelete " + key, cql);
+        return conditional(path, call, expectedVersion,
+                id -> table.deleteIfLiveVersion.bind(expectedVersion + 1, id, path.namespace(), path.name(),
+                        expectedVersion));
+    }
+
+    /**
+     * A write conditioned on the caller's version: tried until an attempt is answered or the state shows what
+     * became of it. A refused condition is final, since versions never come back.
+     */
+    private boolean conditional(KeyPath path, WriteCall call, long expected,
+                                java.util.function.Function<UUID, Statement<?>> write) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            UUID id = call.newId();
+            Boolean applied = call.write(write.apply(id), expected + 1, id);
+            if (Boolean.TRUE.equals(applied)) {
+                return true;
+            }
+            Current current = read(path, call);
+            if (call.isOwn(current.version, current.writeId)) {
+                return true;
+            }
+            if (applied != null || current.version != expected || current.value == null) {
+                return false;
+            }
+            // Unknown, and the key is still at the expected version: try again under the same condition.
+        }
+        throw call.exhausted(MAX_ATTEMPTS);
     }
 
     @Override
@@ -183,44 +219,18 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
         closed = true;
     }
 
-    private boolean setIfLive(String what, KeyPath path, long version, String data) {
-        UUID id = UUID.randomUUID();
-        CqlRunner.Attempt attempt = cql.write(table.setIfLiveVersion.bind(data, version + 1, id,
-                path.namespace(), path.name(), version), what);
-        return attempt.answered() ? attempt.result().wasApplied()
-                : settle(what, attempt.unknownCause(), path, version + 1, id);
-    }
-
-    private boolean deleteIfLive(String what, KeyPath path, long version) {
-        UUID id = UUID.randomUUID();
-        CqlRunner.Attempt attempt = cql.write(table.deleteIfLiveVersion.bind(version + 1, id,
-                path.namespace(), path.name(), version), what);
-        return attempt.answered() ? attempt.result().wasApplied()
-                : settle(what, attempt.unknownCause(), path, version + 1, id);
-    }
-
-    /**
-     * Whether a write meant to produce {@code version} with {@code id} took effect. Versions move one at a time
-     * and only by conditional writes, so exactly one write can produce a given version: the row at that version
-     * names it by its id. Past that version, the row no longer tells.
-     */
-    private boolean settle(String what, RuntimeException cause, KeyPath path, long version, UUID id) {
-        return cql.resolve(what, cause, () -> {
-            Current now = current(path, what);
-            if (now.version < version) {
-                return Resolution.NOT_APPLIED;
-            }
-            if (now.version == version) {
-                return id.equals(now.writeId) ? Resolution.APPLIED : Resolution.NOT_APPLIED;
-            }
-            return Resolution.UNDECIDABLE;
-        }) == Resolution.APPLIED;
-    }
-
     /** A key's row as a linearizable read sees it; version 0 when it never existed. */
     private record Current(String value, long version, UUID writeId) {
         Optional<Versioned> live() {
             return value == null ? Optional.empty() : Optional.of(new Versioned(value, version));
+        }
+    }
+
+    private Current read(KeyPath path, WriteCall call) {
+        try {
+            return current(path, call.what());
+        } catch (StoreUnavailableException e) {
+            throw call.unknownOr(e);
         }
     }
 
@@ -238,10 +248,5 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
         if (closed) {
             throw new IllegalStateException("this storage client is closed");
         }
-    }
-
-    private static StoreUnavailableException contention(String what) {
-        return new StoreUnavailableException(what + " lost to concurrent writers " + MAX_ATTEMPTS
-                + " times in a row; nothing was changed by this call");
     }
 }

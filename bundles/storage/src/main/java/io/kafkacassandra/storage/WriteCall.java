@@ -1,0 +1,106 @@
+package io.kafkacassandra.storage;
+
+import com.datastax.oss.driver.api.core.cql.Statement;
+import io.kafkacassandra.session.CqlRunner;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.plugin.interfaces.OutcomeUnknownException;
+import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
+
+/**
+ * The attempts of one storage call, and what they allow the call to conclude.
+ *
+ * <p>Each attempt is a conditional write that produces version {@code target} of the key and stamps the row with
+ * a fresh id. An attempt whose outcome is unknown may still take effect later (a request queued at a frozen
+ * coordinator runs when it thaws), so a read that does not show it proves nothing by itself. What does: versions
+ * move one at a time and only by conditional writes, so exactly one write produces each version, and the row at
+ * that version names it. Hence, for a state {@code (version, writeId)} seen by a linearizable read or returned by
+ * a refused condition:
+ * <ul>
+ *   <li>{@code writeId} is one of this call's ids: the call took effect;</li>
+ *   <li>{@code version < target} of a pending attempt: it has not landed; the call's next attempt has the same
+ *       condition, so at most one of them can;</li>
+ *   <li>{@code version == target}, another id: that attempt lost for good;</li>
+ *   <li>{@code version > target}, another id: it may have landed and been overwritten since: unknown.</li>
+ * </ul>
+ */
+final class WriteCall {
+    private final String what;
+    private final CqlRunner cql;
+    private final List<Attempt> pending = new ArrayList<>();
+    private final List<UUID> ids = new ArrayList<>();
+    private RuntimeException unknownCause;
+
+    private record Attempt(long target, UUID id) {
+    }
+
+    WriteCall(String what, CqlRunner cql) {
+        this.what = what;
+        this.cql = cql;
+    }
+
+    String what() {
+        return what;
+    }
+
+    UUID newId() {
+        UUID id = UUID.randomUUID();
+        ids.add(id);
+        return id;
+    }
+
+    /**
+     * Runs an attempt that produces {@code target} with {@code id}.
+     *
+     * @return whether it was applied, or null if its outcome is unknown
+     */
+    Boolean write(Statement<?> statement, long target, UUID id) {
+        CqlRunner.Attempt attempt;
+        try {
+            attempt = cql.write(statement, what);
+        } catch (StoreUnavailableException e) {
+            throw unknownOr(e);
+        }
+        if (attempt.answered()) {
+            return attempt.result().wasApplied();
+        }
+        unknownCause = attempt.unknownCause();
+        pending.add(new Attempt(target, id));
+        return null;
+    }
+
+    /**
+     * Confronts a state of the key with this call's attempts.
+     *
+     * @return true if the state shows this call's own write
+     * @throws OutcomeUnknownException if a pending attempt can no longer be decided
+     */
+    boolean isOwn(long version, UUID writeId) {
+        if (writeId != null && ids.contains(writeId)) {
+            return true;
+        }
+        pending.removeIf(a -> version == a.target);
+        if (pending.stream().anyMatch(a -> version > a.target)) {
+            throw unknown("the key has changed again since");
+        }
+        return false;
+    }
+
+    /** What a failure to read or write means for this call: unknown if an attempt may still land. */
+    RuntimeException unknownOr(StoreUnavailableException e) {
+        return pending.isEmpty() ? e : unknown(e.getMessage());
+    }
+
+    /** The error of a call that ran out of attempts. */
+    RuntimeException exhausted(int attempts) {
+        return pending.isEmpty() ? new StoreUnavailableException(what + " lost to concurrent writers " + attempts
+                + " times in a row; nothing was changed by this call") : unknown("no attempt got an answer");
+    }
+
+    private OutcomeUnknownException unknown(String why) {
+        return new OutcomeUnknownException(what + ": the write may or may not have taken effect ("
+                + CqlRunner.describe(unknownCause) + "), and " + why + "; read the current state before acting on it",
+                unknownCause);
+    }
+}
