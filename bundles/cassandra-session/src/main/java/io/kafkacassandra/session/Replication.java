@@ -1,5 +1,6 @@
 package io.kafkacassandra.session;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -13,7 +14,7 @@ public record Replication(String strategy, Map<String, Integer> factors) {
     private static final Pattern DATACENTER = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
     public Replication {
-        factors = Map.copyOf(factors);
+        factors = Collections.unmodifiableMap(new LinkedHashMap<>(factors)); // keeps the operator's order
     }
 
     public static Replication simple(int factor) {
