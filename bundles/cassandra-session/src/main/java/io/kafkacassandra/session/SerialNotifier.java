@@ -33,8 +33,17 @@ public final class SerialNotifier implements AutoCloseable {
         }
     }
 
+    /** Delivers what was already queued (for at most a few seconds), then stops the thread. */
     @Override
     public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("a listener is still running 5 s after close; interrupting it");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         DaemonThreads.shutdown(executor);
     }
 }

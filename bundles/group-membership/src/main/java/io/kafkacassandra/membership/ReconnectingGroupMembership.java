@@ -1,0 +1,137 @@
+package io.kafkacassandra.membership;
+
+import io.kafkacassandra.session.CassandraConnection;
+import io.kafkacassandra.session.Contexts;
+import io.kafkacassandra.session.Reconnecting;
+import io.kafkacassandra.session.Text;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link CassandraGroupMembership} that outlives the Cassandra session: the members joined through it leave
+ * the old session's group and join again through the new one, and its listeners stay registered. A member that
+ * cannot join again (its id is taken there) is reported through {@code membershipLost}.
+ */
+public class ReconnectingGroupMembership implements LeaseAwareGroupMembershipClient, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReconnectingGroupMembership.class);
+
+    private final String group;
+    private final Map<String, String> joined = new LinkedHashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final List<MembershipListener> membershipListeners = new CopyOnWriteArrayList<>();
+    private final Listener forwardGroup = members -> listeners.forEach(l -> l.onGroupChange(members));
+    private final MembershipListener forwardLease = new MembershipListener() {
+        @Override
+        public void membershipLost(String id) {
+            membershipListeners.forEach(l -> l.membershipLost(id));
+        }
+
+        @Override
+        public void membershipRestored(String id) {
+            membershipListeners.forEach(l -> l.membershipRestored(id));
+        }
+    };
+    private final Reconnecting<CassandraGroupMembership> membership;
+
+    public ReconnectingGroupMembership(String group) {
+        this.group = Text.id("group", group);
+        this.membership = new Reconnecting<>("membership of group " + group, c -> {
+            CassandraGroupMembership m = new CassandraGroupMembership(c.session(), c.settings(), group);
+            m.addMembershipListener(forwardLease);
+            m.addListener(forwardGroup);
+            return m;
+        });
+    }
+
+    public synchronized void connect(CassandraConnection connection) {
+        CassandraGroupMembership next = membership.connect(connection).current();
+        joined.forEach((id, data) -> {
+            try {
+                next.join(id, data);
+            } catch (RuntimeException e) {
+                LOG.warn("{} could not join group {} again on the new session: {}", id, group, e.getMessage());
+                forwardLease.membershipLost(id);
+            }
+        });
+    }
+
+    public synchronized void disconnect(CassandraConnection connection) {
+        membership.disconnect(connection);
+    }
+
+    @Override
+    public String group() {
+        return group;
+    }
+
+    @Override
+    public synchronized void join(String id, String data) {
+        membership.get().join(id, data);
+        joined.put(id, data);
+    }
+
+    @Override
+    public synchronized void leave(String id) {
+        Text.id("id", id);
+        if (joined.remove(id) != null) {
+            membership.get().leave(id);
+        }
+    }
+
+    @Override
+    public Set<String> membershipList() {
+        return membership.get().membershipList();
+    }
+
+    @Override
+    public Map<String, String> membership() {
+        return membership.get().membership();
+    }
+
+    @Override
+    public boolean isMember(String id) {
+        try {
+            return membership.get().isMember(id);
+        } catch (RuntimeException unavailable) {
+            return false;
+        }
+    }
+
+    @Override
+    public void addListener(Listener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public void addMembershipListener(MembershipListener listener) {
+        membershipListeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeMembershipListener(MembershipListener listener) {
+        membershipListeners.remove(listener);
+    }
+
+    @Override
+    public void init(Object context) {
+        Contexts.requireNone(context, this);
+    }
+
+    @Override
+    public synchronized void close() {
+        membership.close();
+        joined.clear();
+    }
+}

@@ -1,0 +1,127 @@
+package io.kafkacassandra.election;
+
+import io.kafkacassandra.session.CassandraConnection;
+import io.kafkacassandra.session.Contexts;
+import io.kafkacassandra.session.Reconnecting;
+import io.kafkacassandra.session.Text;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.plugin.interfaces.FencedLeaderElectionClient;
+import org.apache.kafka.plugin.interfaces.Leadership;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link CassandraLeaderElection} that outlives the Cassandra session. When the session is replaced, the
+ * client on the old one is closed first, so a leader steps down cleanly (its listeners hear "no leader" and its
+ * lease is released) before the client on the new session runs again for its candidates: there are never two
+ * leaders, and never a leader that does not know it lost. Between sessions nobody here leads, and
+ * {@link #heldLeadership(String)} is empty.
+ */
+public class ReconnectingLeaderElection implements FencedLeaderElectionClient, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ReconnectingLeaderElection.class);
+
+    private final String service;
+    private final Set<String> candidates = new LinkedHashSet<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    private final Listener forward = leader -> listeners.forEach(l -> l.onLeaderChange(leader));
+    private final Reconnecting<CassandraLeaderElection> election;
+
+    public ReconnectingLeaderElection(String service) {
+        this.service = Text.id("service", service);
+        this.election = new Reconnecting<>("leader election of " + service, c -> {
+            CassandraLeaderElection e = new CassandraLeaderElection(c.session(), c.settings(), service);
+            e.addListener(forward);
+            return e;
+        });
+    }
+
+    public synchronized void connect(CassandraConnection connection) {
+        CassandraLeaderElection next = election.connect(connection).current();
+        for (String candidate : candidates) {
+            try {
+                next.nominate(candidate); // stays a candidate even if the store does not answer yet
+            } catch (RuntimeException e) {
+                LOG.warn("{} runs for leader of {} again once Cassandra answers: {}", candidate, service, e.getMessage());
+            }
+        }
+    }
+
+    public synchronized void disconnect(CassandraConnection connection) {
+        election.disconnect(connection);
+    }
+
+    @Override
+    public String service() {
+        return service;
+    }
+
+    @Override
+    public Optional<String> getLeader() {
+        return election.get().getLeader();
+    }
+
+    @Override
+    public Optional<Leadership> currentLeadership() {
+        return election.get().currentLeadership();
+    }
+
+    @Override
+    public Optional<Leadership> heldLeadership(String candidate) {
+        try {
+            return election.get().heldLeadership(candidate);
+        } catch (RuntimeException unavailable) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean nominate(String candidate) {
+        Text.id("candidate", candidate);
+        CassandraLeaderElection current;
+        synchronized (this) {
+            candidates.add(candidate);
+            current = election.get();
+        }
+        return current.nominate(candidate);
+    }
+
+    @Override
+    public void resign(String leader) {
+        Text.id("leader", leader);
+        CassandraLeaderElection current;
+        synchronized (this) {
+            if (!candidates.contains(leader) || heldLeadership(leader).isEmpty()) {
+                return; // not a leader here: ignored
+            }
+            candidates.remove(leader);
+            current = election.get();
+        }
+        current.resign(leader);
+    }
+
+    @Override
+    public void addListener(Listener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    @Override
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public void init(Object context) {
+        Contexts.requireNone(context, this);
+    }
+
+    @Override
+    public synchronized void close() {
+        election.close();
+        candidates.clear();
+    }
+}

@@ -1,0 +1,78 @@
+package io.kafkacassandra.storage;
+
+import io.kafkacassandra.session.CassandraConnection;
+import io.kafkacassandra.session.Contexts;
+import io.kafkacassandra.session.Reconnecting;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.apache.kafka.plugin.interfaces.Versioned;
+import org.apache.kafka.plugin.interfaces.VersionedStorage;
+
+/**
+ * {@link CassandraStorage} on whatever Cassandra connection is current: the object a client holds stays valid
+ * when the session is replaced. While there is none, calls throw
+ * {@link org.apache.kafka.plugin.interfaces.StoreUnavailableException} at once.
+ */
+public class ReconnectingStorage implements VersionedStorage, AutoCloseable {
+    private final Reconnecting<CassandraStorage> storage =
+            new Reconnecting<>("storage", c -> new CassandraStorage(c.session(), c.settings()));
+
+    public void connect(CassandraConnection connection) {
+        storage.connect(connection);
+    }
+
+    public void disconnect(CassandraConnection connection) {
+        storage.disconnect(connection);
+    }
+
+    @Override
+    public CompletableFuture<Optional<String>> fetch(String key) {
+        return storage.get().fetch(key);
+    }
+
+    @Override
+    public Optional<Versioned> fetchVersioned(String key) {
+        return storage.get().fetchVersioned(key);
+    }
+
+    @Override
+    public void put(String key, String data) {
+        storage.get().put(key, data);
+    }
+
+    @Override
+    public void update(String key, String data) {
+        storage.get().update(key, data);
+    }
+
+    @Override
+    public boolean delete(String key) {
+        return storage.get().delete(key);
+    }
+
+    @Override
+    public Optional<Long> compareAndSet(String key, long expectedVersion, String data) {
+        return storage.get().compareAndSet(key, expectedVersion, data);
+    }
+
+    @Override
+    public boolean compareAndDelete(String key, long expectedVersion) {
+        return storage.get().compareAndDelete(key, expectedVersion);
+    }
+
+    @Override
+    public Set<String> children(String namespace) {
+        return storage.get().children(namespace);
+    }
+
+    @Override
+    public void init(Object context) {
+        Contexts.requireNone(context, this);
+    }
+
+    @Override
+    public void close() {
+        storage.close();
+    }
+}
