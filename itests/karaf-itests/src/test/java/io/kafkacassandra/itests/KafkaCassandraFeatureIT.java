@@ -1,0 +1,219 @@
+package io.kafkacassandra.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.maven;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
+
+import io.kafkacassandra.session.CassandraConnection;
+import java.io.File;
+import java.util.Dictionary;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.inject.Inject;
+import org.apache.kafka.plugin.interfaces.GroupMembershipClient;
+import org.apache.kafka.plugin.interfaces.LeaderElectionClient;
+import org.apache.kafka.plugin.interfaces.ListenerRegistry;
+import org.apache.kafka.plugin.interfaces.Storage;
+import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.karaf.options.LogLevelOption;
+import org.ops4j.pax.exam.options.MavenArtifactUrlReference;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.FrameworkUtil;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.util.tracker.ServiceTracker;
+
+/**
+ * {@code feature:install kafka-cassandra} in a stock Apache Karaf, against real Cassandra nodes: every service
+ * registered and working, hot reconfiguration from one node to an independent second one, and a bad
+ * configuration that is refused without harm.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class KafkaCassandraFeatureIT {
+    private static final String PID = "io.kafkacassandra.cassandra";
+    private static final long WAIT_MS = 60_000;
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    @Configuration
+    public Option[] config() {
+        ItestCassandra.start();
+        MavenArtifactUrlReference karaf = maven().groupId("org.apache.karaf").artifactId("apache-karaf")
+                .type("tar.gz").version(System.getProperty("karaf.version"));
+        MavenArtifactUrlReference feature = maven().groupId("io.kafkacassandra").artifactId("kafka-cassandra-features")
+                .type("xml").classifier("features").version(System.getProperty("project.version"));
+        String cfg = "etc/" + PID + ".cfg";
+        return options(
+                karafDistributionConfiguration().frameworkUrl(karaf).unpackDirectory(new File("target/exam"))
+                        .useDeployFolder(false),
+                configureConsole().ignoreLocalConsole(),
+                logLevel(LogLevelOption.LogLevel.INFO),
+                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
+                        System.getProperty("maven.repo.local")),
+                editConfigurationFilePut(cfg, "plugin.cassandra.contact.points", ItestCassandra.NODE_A),
+                editConfigurationFilePut(cfg, "plugin.cassandra.keyspace", "itest_a"),
+                editConfigurationFilePut(cfg, "plugin.cassandra.lr.pull.period.ms", "200"),
+                features(feature, "kafka-cassandra"));
+    }
+
+    @Test
+    public void theFeatureInstallsAndEveryServiceWorks() throws Exception {
+        Storage storage = service(Storage.class, null);
+        ListenerRegistry registry = service(ListenerRegistry.class, null);
+        LeaderElectionClient election = service(LeaderElectionClient.class, "(service=kafka_controller)");
+        GroupMembershipClient brokers = service(GroupMembershipClient.class, "(group=brokers)");
+
+        BlockingQueue<Optional<String>> values = new LinkedBlockingQueue<>();
+        registry.addValueChangeListener("/itest/topics/orders", values::add);
+        retry(() -> {
+            storage.put("/itest/topics/orders", "partitions=3");
+            return null;
+        });
+        await(values, Optional.of("partitions=3"));
+        assertEquals(Optional.of("partitions=3"), storage.fetch("/itest/topics/orders").get(10, TimeUnit.SECONDS));
+        assertTrue(retry(() -> election.nominate("broker-0")));
+        assertEquals(Optional.of("broker-0"), election.getLeader());
+        retry(() -> {
+            brokers.join("0", "localhost:9092");
+            return null;
+        });
+        assertEquals(Set.of("0"), brokers.membershipList());
+        brokers.leave("0");
+        election.resign("broker-0");
+    }
+
+    @Test
+    public void aNewConfigurationMovesEveryServiceToAnotherCassandra() throws Exception {
+        Storage storage = service(Storage.class, null);
+        ListenerRegistry registry = service(ListenerRegistry.class, null);
+        LeaderElectionClient election = service(LeaderElectionClient.class, "(service=kafka_controller)");
+        BlockingQueue<Optional<String>> values = new LinkedBlockingQueue<>();
+        BlockingQueue<Optional<String>> leaders = new LinkedBlockingQueue<>();
+        registry.addValueChangeListener("/itest/hot", values::add);
+        election.addListener(leaders::add);
+        retry(() -> {
+            storage.put("/itest/hot", "on A");
+            return null;
+        });
+        await(values, Optional.of("on A"));
+        assertTrue(retry(() -> election.nominate("broker-1")));
+        await(leaders, Optional.of("broker-1"));
+
+        update("plugin.cassandra.contact.points", ItestCassandra.NODE_B, "plugin.cassandra.keyspace", "itest_b");
+
+        await(leaders, Optional.empty()); // stepped down with the old session
+        await(leaders, Optional.of("broker-1")); // and leads again on B, by itself
+        await(values, Optional.empty()); // the listener now sees B, where the key does not exist
+        retry(() -> {
+            storage.put("/itest/hot", "on B");
+            return null;
+        });
+        await(values, Optional.of("on B"));
+        CassandraConnection connection = service(CassandraConnection.class, null);
+        assertEquals("127.0.0.11", connection.settings().contactPoints().get(0).getHostString());
+        assertEquals("on B", connection.session().execute(
+                "SELECT value FROM itest_b.kv WHERE namespace = '/itest' AND name = 'hot'").one().getString(0));
+
+        update("plugin.cassandra.contact.points", ItestCassandra.NODE_A, "plugin.cassandra.keyspace", "itest_a");
+        await(values, Optional.of("on A"));
+    }
+
+    @Test
+    public void aBadConfigurationIsRefusedAndTheServicesRecoverWhenItIsCorrected() throws Exception {
+        Storage storage = service(Storage.class, null);
+        retry(() -> storage.fetch("/itest/any").get(10, TimeUnit.SECONDS));
+
+        update("plugin.cassandra.contact.points", "127.0.0.99:9042"); // nothing listens there
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (true) {
+            try {
+                storage.fetch("/itest/any").get(10, TimeUnit.SECONDS);
+            } catch (StoreUnavailableException expected) {
+                break; // at once, not after a timeout: there is no session
+            }
+            if (System.currentTimeMillis() > deadline) {
+                fail("the services still answer with an unusable configuration");
+            }
+            Thread.sleep(200);
+        }
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getSymbolicName().startsWith("io.kafkacassandra")) {
+                assertEquals(bundle.getSymbolicName() + " stays active", Bundle.ACTIVE, bundle.getState());
+            }
+        }
+        update("plugin.cassandra.contact.points", ItestCassandra.NODE_A);
+        retry(() -> storage.fetch("/itest/any").get(10, TimeUnit.SECONDS));
+    }
+
+    private void update(String... keysAndValues) throws Exception {
+        org.osgi.service.cm.Configuration configuration = configurationAdmin.getConfiguration(PID, "?");
+        Dictionary<String, Object> properties = configuration.getProperties();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            properties.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        configuration.update(properties);
+    }
+
+    private <T> T service(Class<T> type, String filter) throws Exception {
+        String full = "(objectClass=" + type.getName() + ")";
+        if (filter != null) {
+            full = "(&" + full + filter + ")";
+        }
+        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, FrameworkUtil.createFilter(full), null);
+        tracker.open();
+        T service = tracker.waitForService(WAIT_MS);
+        assertNotNull("no " + full + " within " + WAIT_MS + " ms", service);
+        return service;
+    }
+
+    /** Retries while the store is unavailable (the session is being opened or replaced). */
+    private static <T> T retry(java.util.concurrent.Callable<T> call) throws Exception {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (true) {
+            try {
+                return call.call();
+            } catch (StoreUnavailableException | java.util.concurrent.ExecutionException e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static void await(BlockingQueue<Optional<String>> queue, Optional<String> expected)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            Optional<String> event = queue.poll(1, TimeUnit.SECONDS);
+            if (expected.equals(event)) {
+                return;
+            }
+        }
+        fail("not told " + expected + " within " + WAIT_MS + " ms");
+    }
+
+}
