@@ -258,6 +258,11 @@ public final class CassandraSettings {
         return contactPoints;
     }
 
+    /** The contact points as an operator writes them: host:port, comma separated. */
+    public String contactPointsText() {
+        return String.join(",", contactPoints.stream().map(a -> a.getHostString() + ":" + a.getPort()).toList());
+    }
+
     public String localDatacenter() {
         return localDatacenter;
     }
@@ -328,7 +333,7 @@ public final class CassandraSettings {
 
     @Override
     public String toString() {
-        return "CassandraSettings[contactPoints=" + contactPoints + ", localDatacenter=" + localDatacenter
+        return "CassandraSettings[contactPoints=" + contactPointsText() + ", localDatacenter=" + localDatacenter
                 + ", keyspace=" + keyspace + ", username=" + username + ", password=" + (password == null ? "none" : "****")
                 + ", tls=" + tls + ", requestTimeout=" + requestTimeout + ", leaseTtl=" + leaseTtl
                 + ", renewPeriod=" + renewPeriod + ", pollPeriod=" + pollPeriod + ", clockDrift=" + clockDrift

@@ -24,8 +24,11 @@ import javax.inject.Inject;
 import org.apache.kafka.plugin.interfaces.GroupMembershipClient;
 import org.apache.kafka.plugin.interfaces.LeaderElectionClient;
 import org.apache.kafka.plugin.interfaces.ListenerRegistry;
+import org.apache.kafka.plugin.interfaces.PluginLocator;
 import org.apache.kafka.plugin.interfaces.Storage;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
+import org.apache.karaf.shell.api.console.Session;
+import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -57,6 +60,9 @@ public class KafkaCassandraFeatureIT {
 
     @Inject
     private ConfigurationAdmin configurationAdmin;
+
+    @Inject
+    private SessionFactory shell;
 
     @Configuration
     public Option[] config() {
@@ -166,6 +172,91 @@ public class KafkaCassandraFeatureIT {
         }
         update("plugin.cassandra.contact.points", ItestCassandra.NODE_A);
         retry(() -> storage.fetch("/itest/any").get(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    public void anEmbeddedBrokerGetsEverythingThroughThePluginLocatorAcrossAReconfiguration() throws Exception {
+        PluginLocator locator = service(PluginLocator.class, null);
+        locator.startup("ignored in OSGi");
+        LeaderElectionClient controller = locator.getLeaderElection("kafka_controller");
+        assertTrue(controller == service(LeaderElectionClient.class, "(service=kafka_controller)"));
+        LeaderElectionClient unconfigured = locator.getLeaderElection("itest_service");
+        assertTrue(unconfigured == locator.getLeaderElection("itest_service"));
+        assertTrue(retry(() -> unconfigured.nominate("embedded-1")));
+        GroupMembershipClient group = locator.getGroupMembership("itest_group");
+        retry(() -> {
+            group.join("e1", "embedded");
+            return null;
+        });
+        retry(() -> {
+            locator.getStorage().put("/itest/embedded/topic", "t1");
+            return null;
+        });
+
+        update("plugin.cassandra.contact.points", ItestCassandra.NODE_B, "plugin.cassandra.keyspace", "itest_locator");
+        awaitConnectedTo("127.0.0.11");
+        // Calls during the switch fail at once or succeed; afterwards everything works on B.
+        assertTrue(retry(() -> unconfigured.nominate("embedded-1")));
+        assertEquals(Optional.of("embedded-1"), retry(unconfigured::getLeader));
+        assertEquals(Set.of("e1"), retry(group::membershipList));
+        assertEquals(Optional.empty(), retry(() -> locator.getStorage().fetch("/itest/embedded/topic")
+                .get(10, TimeUnit.SECONDS)));
+        update("plugin.cassandra.contact.points", ItestCassandra.NODE_A, "plugin.cassandra.keyspace", "itest_a");
+        awaitConnectedTo("127.0.0.1");
+        assertEquals(Optional.of("t1"), retry(() -> locator.getStorage().fetch("/itest/embedded/topic")
+                .get(10, TimeUnit.SECONDS)));
+    }
+
+    @Test
+    public void theShellCommandsShowAndDriveTheServices() throws Exception {
+        Storage storage = service(Storage.class, null);
+        retry(() -> storage.fetch("/itest/any").get(10, TimeUnit.SECONDS));
+        String status = execute("kafka-cassandra:status");
+        assertTrue(status, status.contains("Cassandra session: CONNECTED to 127.0.0.1:9042, data center datacenter1"));
+        assertTrue(status, status.contains("Election kafka_controller:"));
+        assertTrue(status, status.contains("Group brokers:"));
+
+        execute("kafka-cassandra:key put /itest/shell/greeting hello");
+        assertTrue(execute("kafka-cassandra:key get /itest/shell/greeting").contains("hello  (version 1)"));
+        assertTrue(execute("kafka-cassandra:key list /itest/shell").contains("greeting"));
+        execute("kafka-cassandra:key update /itest/shell/greeting bye");
+        assertEquals(Optional.of("bye"), storage.fetch("/itest/shell/greeting").get(10, TimeUnit.SECONDS));
+        assertTrue(execute("kafka-cassandra:key delete /itest/shell/greeting").contains("deleted"));
+
+        String members = execute("kafka-cassandra:members --join shell-7 --data host7 brokers");
+        assertTrue(members, members.contains("shell-7=host7"));
+        execute("kafka-cassandra:members --leave shell-7 brokers");
+        String leader = execute("kafka-cassandra:leader --nominate shell-1 itest_shell");
+        assertTrue(leader, leader.contains("shell-1 leads itest_shell"));
+    }
+
+    private String execute(String command) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        Session session = shell.create(new java.io.ByteArrayInputStream(new byte[0]), out, out);
+        try {
+            session.execute(command);
+        } finally {
+            session.close();
+        }
+        out.flush();
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Waits until the registered session is the one of the new configuration (config admin is asynchronous). */
+    private void awaitConnectedTo(String host) throws Exception {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            org.osgi.framework.ServiceReference<CassandraConnection> ref =
+                    context.getServiceReference(CassandraConnection.class);
+            CassandraConnection current = ref == null ? null : context.getService(ref);
+            if (current != null && current.settings().contactPoints().get(0).getHostString().equals(host)) {
+                retry(() -> service(Storage.class, null).fetch("/itest/any").get(10, TimeUnit.SECONDS));
+                return;
+            }
+            Thread.sleep(100);
+        }
+        fail("no session to " + host + " within " + WAIT_MS + " ms");
     }
 
     private void update(String... keysAndValues) throws Exception {

@@ -57,6 +57,6 @@ public final class CassandraSessionComponent implements CassandraConnection {
     @Deactivate
     void deactivate() {
         session.close();
-        LOG.info("kafka-cassandra: session to {} closed", settings.contactPoints());
+        LOG.info("kafka-cassandra: session to {} closed", settings.contactPointsText());
     }
 }
