@@ -3,12 +3,18 @@
 # (data kept in data/cassandra between runs), then the kafka-cassandra Karaf distribution connected to it,
 # and leaves you at the Karaf console. Leaving the console (logout or Ctrl-D) stops Karaf and Cassandra.
 # Needs only Java 17 and Maven.
+#
+#   ./run.sh                 the Karaf console
+#   ./run.sh --walkthrough   a short scripted, non-interactive walk-through: three candidate processes, a
+#                            leader elected, the leader killed (SIGKILL), a new leader elected, then Karaf
+#                            shows the election and notices a configuration change. Exits 0 only if each
+#                            step happened.
 set -euo pipefail
 cd "$(dirname "$0")"
 version=0.1.0-SNAPSHOT
 launcher=itests/cassandra-launcher/target/cassandra-launcher-$version.jar
 karaf=karaf-assembly/target/assembly
-if [ ! -f "$launcher" ] || [ ! -x "$karaf/bin/karaf" ]; then
+if [ ! -f "$launcher" ] || [ ! -x "$karaf/bin/karaf" ] || [ ! -f plugin-jar/target/plugin.jar ]; then
   echo "Building kafka-cassandra (first run only)..."
   mvn -B -ntp -q install -DskipTests
 fi
@@ -17,6 +23,7 @@ log=data/cassandra-launcher.log
 java -cp "$launcher" io.kafkacassandra.launcher.LocalCassandraMain data/cassandra > "$log" 2>&1 &
 cassandra=$!
 trap 'echo "Stopping Cassandra..."; kill $cassandra 2>/dev/null; wait $cassandra 2>/dev/null || true' EXIT
+trap 'exit 1' INT TERM
 echo "Starting Cassandra (log: $log)..."
 for _ in $(seq 1 240); do
   if grep -q "CASSANDRA READY" "$log"; then break; fi
@@ -24,5 +31,82 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 grep -q "CASSANDRA READY" "$log" || { cat "$log"; echo "Cassandra did not start in 120 s" >&2; exit 1; }
-echo "Cassandra is up on 127.0.0.1:9042. Starting Karaf with feature kafka-cassandra..."
-"$karaf/bin/karaf" "$@"
+echo "Cassandra is up on 127.0.0.1:9042."
+
+if [ "${1:-}" != "--walkthrough" ]; then
+  echo "Starting Karaf with feature kafka-cassandra..."
+  "$karaf/bin/karaf" "$@"
+  exit 0
+fi
+
+# --- the walk-through -------------------------------------------------------------------------------------
+walk=data/walkthrough
+rm -rf "$walk" && mkdir -p "$walk"
+cat > "$walk/plugin.properties" <<'PROPS'
+plugin.cassandra.contact.points=127.0.0.1:9042
+plugin.cassandra.keyspace=kafka_cluster_1
+plugin.cassandra.lr.pull.period.ms=250
+PROPS
+classpath="plugin-jar/target/plugin.jar:$(ls plugin-jar/target/broker-libs/*.jar | tr '\n' ':')"
+declare -A pids
+for n in 1 2 3; do
+  java -cp "$classpath" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
+    io.kafkacassandra.bridge.DemoCandidate "$walk/plugin.properties" walkthrough "broker-$n" > "$walk/broker-$n.log" 2>&1 &
+  pids[$n]=$!
+done
+karaf_pid=""
+# Candidates and Karaf first (they release their leases while Cassandra is still up), then Cassandra.
+trap 'for p in "${pids[@]}" $karaf_pid; do kill $p 2>/dev/null || true; done; wait "${pids[@]}" $karaf_pid 2>/dev/null || true; echo "Stopping Cassandra..."; kill $cassandra 2>/dev/null; wait $cassandra 2>/dev/null || true' EXIT
+trap 'exit 1' INT TERM
+
+leader_of() { # prints the candidate that has told its own leadership, if any, among the living ones
+  for n in "$@"; do
+    if grep -q "^broker-$n sees leader broker-$n " "$walk/broker-$n.log"; then echo "$n"; return; fi
+  done
+}
+await_leader() { # candidates...; waits up to 30 s
+  for _ in $(seq 1 300); do
+    l=$(leader_of "$@"); if [ -n "$l" ]; then echo "$l"; return; fi; sleep 0.1
+  done
+  return 1
+}
+echo "1. Three candidates (broker-1..3, separate JVMs on plugin.jar) run for leader of 'walkthrough'."
+first=$(await_leader 1 2 3) || { tail "$walk"/*.log; echo "no leader elected" >&2; exit 1; }
+echo "2. Leader elected: $(grep "^broker-$first sees leader broker-$first " "$walk/broker-$first.log" | tail -1)"
+others=$(for n in 1 2 3; do [ "$n" = "$first" ] || printf '%s ' "$n"; done)
+killed_at=$(date +%s%N)
+kill -9 "${pids[$first]}"
+wait "${pids[$first]}" 2>/dev/null || true
+echo "3. broker-$first killed with SIGKILL (no close, no resign)."
+# shellcheck disable=SC2086
+second=$(await_leader $others) || { tail "$walk"/*.log; echo "no new leader after the kill" >&2; exit 1; }
+echo "4. New leader after $(( ($(date +%s%N) - killed_at) / 1000000 )) ms: $(grep "^broker-$second sees leader broker-$second " "$walk/broker-$second.log" | tail -1)"
+
+echo "5. Karaf sees the election, then a configuration change:"
+# The console reads its commands from a pipe, fed once the feature has connected (not before: the commands
+# would not be registered yet).
+log="$karaf/data/log/karaf.log"
+seen=$( [ -f "$log" ] && wc -l < "$log" || echo 0)
+mkfifo "$walk/karaf.in"
+"$karaf/bin/karaf" < "$walk/karaf.in" > "$walk/karaf.out" 2>&1 &
+karaf_pid=$!
+exec 3> "$walk/karaf.in"
+for _ in $(seq 1 240); do
+  if [ -f "$log" ] && tail -n +$((seen + 1)) "$log" | grep -q "kafka-cassandra: connected with"; then break; fi
+  sleep 0.5
+done
+sleep 3
+echo "kafka-cassandra:leader walkthrough" >&3
+sleep 2
+echo "config:property-set -p io.kafkacassandra.cassandra plugin.cassandra.lr.pull.period.ms 250" >&3
+sleep 6
+echo "kafka-cassandra:status" >&3
+sleep 3
+echo "logout" >&3
+exec 3>&-
+for _ in $(seq 1 60); do kill -0 $karaf_pid 2>/dev/null || break; sleep 0.5; done
+kill $karaf_pid 2>/dev/null || true
+grep -E "^walkthrough: |Cassandra session|poll every" "$walk/karaf.out" | sed 's/^/   /'
+grep -q "^walkthrough: leader broker-$second, epoch" "$walk/karaf.out" || { cat "$walk/karaf.out"; echo "Karaf did not see broker-$second lead" >&2; exit 1; }
+grep -q "poll every 250 ms" "$walk/karaf.out" || { cat "$walk/karaf.out"; echo "Karaf did not notice the configuration change" >&2; exit 1; }
+echo "Walk-through complete."

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Plays a stock KIP-30-patched broker: reads the three plugin lines of server.properties, loads plugin.jar
- * through a class loader of its own whose parent holds only what a broker has (the interfaces, SLF4J, and
- * other netty and jackson versions), and runs controller election, broker registration, topic configuration
+ * through a class loader of its own whose parent holds only what a broker has (target/broker-libs: the
+ * interfaces, SLF4J, and other netty and jackson versions), and runs controller election, broker registration, topic configuration
  * and a change notification on it against a real Cassandra node. The test talks to the plugin only through the
  * broker's copy of the interfaces, by reflection, as the broker's own code would.
  */
@@ -147,8 +147,6 @@ class PluginJarIT {
 
     private static URL[] brokerClassPath() throws Exception {
         List<URL> urls = new ArrayList<>();
-        urls.add(url(System.getProperty("interface.jar")));
-        urls.add(url(System.getProperty("slf4j.jar")));
         try (Stream<Path> libs = Files.list(Path.of(System.getProperty("broker.libs")))) {
             libs.sorted().forEach(p -> urls.add(url(p.toString())));
         }

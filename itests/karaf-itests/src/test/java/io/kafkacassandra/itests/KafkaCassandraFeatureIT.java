@@ -1,26 +1,15 @@
 package io.kafkacassandra.itests;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
-import static org.ops4j.pax.exam.CoreOptions.maven;
-import static org.ops4j.pax.exam.CoreOptions.options;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.configureConsole;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.features;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.karafDistributionConfiguration;
-import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.logLevel;
 
 import io.kafkacassandra.session.CassandraConnection;
-import java.io.File;
-import java.util.Dictionary;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import javax.inject.Inject;
 import org.apache.kafka.plugin.interfaces.GroupMembershipClient;
 import org.apache.kafka.plugin.interfaces.LeaderElectionClient;
 import org.apache.kafka.plugin.interfaces.ListenerRegistry;
@@ -28,21 +17,12 @@ import org.apache.kafka.plugin.interfaces.PluginLocator;
 import org.apache.kafka.plugin.interfaces.Storage;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 import org.apache.karaf.shell.api.console.Session;
-import org.apache.karaf.shell.api.console.SessionFactory;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Configuration;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
-import org.ops4j.pax.exam.karaf.options.LogLevelOption;
-import org.ops4j.pax.exam.options.MavenArtifactUrlReference;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.FrameworkUtil;
-import org.osgi.service.cm.ConfigurationAdmin;
-import org.osgi.util.tracker.ServiceTracker;
 
 /**
  * {@code feature:install kafka-cassandra} in a stock Apache Karaf, against real Cassandra nodes: every service
@@ -51,40 +31,7 @@ import org.osgi.util.tracker.ServiceTracker;
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
-public class KafkaCassandraFeatureIT {
-    private static final String PID = "io.kafkacassandra.cassandra";
-    private static final long WAIT_MS = 60_000;
-
-    @Inject
-    private BundleContext context;
-
-    @Inject
-    private ConfigurationAdmin configurationAdmin;
-
-    @Inject
-    private SessionFactory shell;
-
-    @Configuration
-    public Option[] config() {
-        ItestCassandra.start();
-        MavenArtifactUrlReference karaf = maven().groupId("org.apache.karaf").artifactId("apache-karaf")
-                .type("tar.gz").version(System.getProperty("karaf.version"));
-        MavenArtifactUrlReference feature = maven().groupId("io.kafkacassandra").artifactId("kafka-cassandra-features")
-                .type("xml").classifier("features").version(System.getProperty("project.version"));
-        String cfg = "etc/" + PID + ".cfg";
-        return options(
-                karafDistributionConfiguration().frameworkUrl(karaf).unpackDirectory(new File("target/exam"))
-                        .useDeployFolder(false),
-                configureConsole().ignoreLocalConsole(),
-                logLevel(LogLevelOption.LogLevel.INFO),
-                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
-                        System.getProperty("maven.repo.local")),
-                editConfigurationFilePut(cfg, "plugin.cassandra.contact.points", ItestCassandra.NODE_A),
-                editConfigurationFilePut(cfg, "plugin.cassandra.keyspace", "itest_a"),
-                editConfigurationFilePut(cfg, "plugin.cassandra.lr.pull.period.ms", "200"),
-                features(feature, "kafka-cassandra"));
-    }
-
+public class KafkaCassandraFeatureIT extends KarafTestSupport {
     @Test
     public void theFeatureInstallsAndEveryServiceWorks() throws Exception {
         Storage storage = service(Storage.class, null);
@@ -241,70 +188,6 @@ public class KafkaCassandraFeatureIT {
         }
         out.flush();
         return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    /** Waits until the registered session is the one of the new configuration (config admin is asynchronous). */
-    private void awaitConnectedTo(String host) throws Exception {
-        long deadline = System.currentTimeMillis() + WAIT_MS;
-        while (System.currentTimeMillis() < deadline) {
-            org.osgi.framework.ServiceReference<CassandraConnection> ref =
-                    context.getServiceReference(CassandraConnection.class);
-            CassandraConnection current = ref == null ? null : context.getService(ref);
-            if (current != null && current.settings().contactPoints().get(0).getHostString().equals(host)) {
-                retry(() -> service(Storage.class, null).fetch("/itest/any").get(10, TimeUnit.SECONDS));
-                return;
-            }
-            Thread.sleep(100);
-        }
-        fail("no session to " + host + " within " + WAIT_MS + " ms");
-    }
-
-    private void update(String... keysAndValues) throws Exception {
-        org.osgi.service.cm.Configuration configuration = configurationAdmin.getConfiguration(PID, "?");
-        Dictionary<String, Object> properties = configuration.getProperties();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            properties.put(keysAndValues[i], keysAndValues[i + 1]);
-        }
-        configuration.update(properties);
-    }
-
-    private <T> T service(Class<T> type, String filter) throws Exception {
-        String full = "(objectClass=" + type.getName() + ")";
-        if (filter != null) {
-            full = "(&" + full + filter + ")";
-        }
-        ServiceTracker<T, T> tracker = new ServiceTracker<>(context, FrameworkUtil.createFilter(full), null);
-        tracker.open();
-        T service = tracker.waitForService(WAIT_MS);
-        assertNotNull("no " + full + " within " + WAIT_MS + " ms", service);
-        return service;
-    }
-
-    /** Retries while the store is unavailable (the session is being opened or replaced). */
-    private static <T> T retry(java.util.concurrent.Callable<T> call) throws Exception {
-        long deadline = System.currentTimeMillis() + WAIT_MS;
-        while (true) {
-            try {
-                return call.call();
-            } catch (StoreUnavailableException | java.util.concurrent.ExecutionException e) {
-                if (System.currentTimeMillis() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
-        }
-    }
-
-    private static void await(BlockingQueue<Optional<String>> queue, Optional<String> expected)
-            throws InterruptedException {
-        long deadline = System.currentTimeMillis() + WAIT_MS;
-        while (System.currentTimeMillis() < deadline) {
-            Optional<String> event = queue.poll(1, TimeUnit.SECONDS);
-            if (expected.equals(event)) {
-                return;
-            }
-        }
-        fail("not told " + expected + " within " + WAIT_MS + " ms");
     }
 
 }
