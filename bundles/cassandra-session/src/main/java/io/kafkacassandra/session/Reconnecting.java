@@ -13,8 +13,8 @@ import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 public final class Reconnecting<T extends AutoCloseable> {
     private final String what;
     private final Function<CassandraConnection, T> factory;
-    private CassandraConnection connection;
-    private T current;
+    private CassandraConnection connection; // guarded by this
+    private volatile T current; // written under this, read without: every call of the service reads it
 
     public Reconnecting(String what, Function<CassandraConnection, T> factory) {
         this.what = what;
@@ -49,15 +49,16 @@ public final class Reconnecting<T extends AutoCloseable> {
     }
 
     /** The service on the current connection. */
-    public synchronized T get() {
-        if (current == null) {
+    public T get() {
+        T service = current;
+        if (service == null) {
             throw new StoreUnavailableException(what + " is unavailable: no Cassandra session is configured right now"
                     + " (it is being opened or replaced, or its configuration is wrong: see the log)");
         }
-        return current;
+        return service;
     }
 
-    public synchronized boolean isConnected() {
+    public boolean isConnected() {
         return current != null;
     }
 

@@ -1,6 +1,5 @@
 package io.kafkacassandra.election;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,28 +88,29 @@ class SeparateProcessesTest {
         return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     }
 
-    /** Reads the process's output until a line equals {@code expected}. */
+    /**
+     * Waits until the process has printed a line equal to {@code expected}, at any time since it started: lines
+     * read while waiting for an earlier one are kept (a leader may announce itself before it says READY).
+     */
     private static void awaitLine(Process p, String expected, long timeoutMs) throws Exception {
         BufferedReader out = readers.computeIfAbsent(p, k -> new BufferedReader(
                 new InputStreamReader(k.getInputStream(), StandardCharsets.UTF_8)));
+        List<String> seen = history.computeIfAbsent(p, k -> new ArrayList<>());
         long deadline = System.nanoTime() + timeoutMs * 1_000_000;
-        List<String> seen = new ArrayList<>();
-        while (System.nanoTime() < deadline) {
+        while (!seen.contains(expected) && System.nanoTime() < deadline) {
             if (out.ready()) {
                 String line = out.readLine();
                 if (line == null) {
                     break;
-                }
-                if (line.equals(expected)) {
-                    return;
                 }
                 seen.add(line);
             } else {
                 Thread.sleep(20);
             }
         }
-        assertEquals(expected, String.join(" | ", seen), "process output");
+        assertTrue(seen.contains(expected), "process output " + seen + " has no line " + expected);
     }
 
+    private static final java.util.Map<Process, List<String>> history = new java.util.concurrent.ConcurrentHashMap<>();
     private static final java.util.Map<Process, BufferedReader> readers = new java.util.concurrent.ConcurrentHashMap<>();
 }
