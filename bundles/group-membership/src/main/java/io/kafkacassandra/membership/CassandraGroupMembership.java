@@ -4,11 +4,10 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.Contexts;
 import io.kafkacassandra.session.CqlRunner;
-import io.kafkacassandra.session.DaemonThreads;
 import io.kafkacassandra.session.LeaseClock;
+import io.kafkacassandra.session.LeaseWorkers;
 import io.kafkacassandra.session.OutageLog;
 import io.kafkacassandra.session.Resolution;
-import io.kafkacassandra.session.SerialNotifier;
 import io.kafkacassandra.session.Text;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,9 +18,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
 import org.apache.kafka.plugin.interfaces.MemberIdConflictException;
 import org.apache.kafka.plugin.interfaces.OutcomeUnknownException;
@@ -61,9 +57,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final Set<String> joining = new HashSet<>();
     private Set<String> told;
-    private ScheduledExecutorService worker;
-    private ScheduledExecutorService timer;
-    private SerialNotifier notifier;
+    private LeaseWorkers tasks; // null until the first call that needs background work
     private boolean closed;
     private final OutageLog pollOutage;
 
@@ -225,7 +219,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
             start();
             if (told != null) {
                 Set<String> current = told;
-                notifier.submit("members of " + group, () -> listener.onGroupChange(current));
+                tasks.notifier().submit("members of " + group, () -> listener.onGroupChange(current));
             }
         }
     }
@@ -248,6 +242,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
     @Override
     public void close() {
         List<Member> held;
+        LeaseWorkers t;
         synchronized (this) {
             if (closed) {
                 return;
@@ -255,12 +250,12 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
             closed = true;
             held = new ArrayList<>(members.values());
             members.clear();
+            t = tasks;
         }
-        if (worker == null) {
+        if (t == null) {
             return;
         }
-        DaemonThreads.shutdown(worker);
-        DaemonThreads.shutdown(timer);
+        t.stopScheduling();
         for (Member m : held) {
             try {
                 remove(m.id, m.session);
@@ -268,19 +263,13 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
                 LOG.warn("{}", e.getMessage());
             }
         }
-        notifier.close();
+        t.notifier().close();
     }
 
     private void start() {
-        if (worker != null) {
-            return;
+        if (tasks == null) {
+            tasks = new LeaseWorkers("group", group, settings, this::renewAll, this::poll);
         }
-        worker = DaemonThreads.scheduler("kafka-cassandra-group-" + group);
-        timer = DaemonThreads.scheduler("kafka-cassandra-group-deadline-" + group);
-        notifier = new SerialNotifier("kafka-cassandra-group-notify-" + group);
-        long renew = settings.renewPeriod().toMillis();
-        worker.scheduleWithFixedDelay(this::renewAll, renew, renew, TimeUnit.MILLISECONDS);
-        worker.scheduleWithFixedDelay(this::poll, 0, settings.pollPeriod().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** On the worker: renew live members, join lost ones again. */
@@ -356,7 +345,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
         LOG.info("{} is a member of {} again", m.id, group);
         scheduleExpiry(m);
         for (MembershipListener l : membershipListeners) {
-            notifier.submit("membership of " + m.id + " restored", () -> l.membershipRestored(m.id));
+            tasks.notifier().submit("membership of " + m.id + " restored", () -> l.membershipRestored(m.id));
         }
     }
 
@@ -365,11 +354,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
         synchronized (this) {
             delay = clock.nanosUntil(m.deadline);
         }
-        try {
-            timer.schedule(() -> checkExpiry(m), delay, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException closing) {
-            // closed
-        }
+        tasks.atDeadline(delay, () -> checkExpiry(m));
     }
 
     /** On the timer, which never waits for I/O. */
@@ -397,7 +382,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
         }
         LOG.warn("{} lost its membership of {}: {}; it joins again when it can", m.id, group, why);
         for (MembershipListener l : membershipListeners) {
-            notifier.submit("membership of " + m.id + " lost", () -> l.membershipLost(m.id));
+            tasks.notifier().submit("membership of " + m.id + " lost", () -> l.membershipLost(m.id));
         }
     }
 
@@ -420,7 +405,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
             }
             told = current;
             for (Listener l : listeners) {
-                notifier.submit("members of " + group, () -> l.onGroupChange(current));
+                tasks.notifier().submit("members of " + group, () -> l.onGroupChange(current));
             }
         }
     }

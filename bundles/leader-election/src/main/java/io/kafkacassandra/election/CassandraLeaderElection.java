@@ -5,11 +5,10 @@ import io.kafkacassandra.election.LeaderElectionTable.State;
 import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.Contexts;
 import io.kafkacassandra.session.CqlRunner;
-import io.kafkacassandra.session.DaemonThreads;
 import io.kafkacassandra.session.LeaseClock;
+import io.kafkacassandra.session.LeaseWorkers;
 import io.kafkacassandra.session.OutageLog;
 import io.kafkacassandra.session.Resolution;
-import io.kafkacassandra.session.SerialNotifier;
 import io.kafkacassandra.session.Text;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.plugin.interfaces.CoordinationException;
@@ -64,9 +62,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
     // Guarded by this.
     private final Map<String, Candidate> candidates = new LinkedHashMap<>();
     private Optional<String> told;
-    private ScheduledExecutorService worker;
-    private ScheduledExecutorService timer;
-    private SerialNotifier notifier;
+    private LeaseWorkers tasks; // null until the first call that needs background work
     private boolean closed;
     private final OutageLog pollOutage;
     private final OutageLog renewOutage;
@@ -147,7 +143,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
             start();
             Candidate c = candidates.computeIfAbsent(candidate, Candidate::new);
             // Acquisitions run on the worker, one at a time with the renewals and polls.
-            result = worker.submit(() -> c.lease != null && clock.isBefore(c.lease.deadline) || tryAcquire(c));
+            result = tasks.worker().submit(() -> c.lease != null && clock.isBefore(c.lease.deadline) || tryAcquire(c));
         }
         try {
             return result.get(settings.requestTimeout().toMillis() * 4, TimeUnit.MILLISECONDS);
@@ -192,7 +188,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
             start();
             if (told != null) {
                 Optional<String> current = told;
-                notifier.submit("leader of " + service, () -> listener.onLeaderChange(current));
+                tasks.notifier().submit("leader of " + service, () -> listener.onLeaderChange(current));
             }
         }
     }
@@ -205,7 +201,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
     @Override
     public void close() {
         List<Lease> held = new ArrayList<>();
-        ScheduledExecutorService w;
+        LeaseWorkers t;
         synchronized (this) {
             if (closed) {
                 return;
@@ -218,30 +214,23 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
                 }
             }
             candidates.clear();
-            w = worker;
+            t = tasks;
         }
-        if (w == null) {
+        if (t == null) {
             return;
         }
-        DaemonThreads.shutdown(w);
-        DaemonThreads.shutdown(timer);
+        t.stopScheduling();
         if (!held.isEmpty()) {
             observe(Optional.empty());
         }
         held.forEach(this::release);
-        notifier.close();
+        t.notifier().close();
     }
 
     private void start() {
-        if (worker != null) {
-            return;
+        if (tasks == null) {
+            tasks = new LeaseWorkers("election", service, settings, this::renewAll, this::poll);
         }
-        worker = DaemonThreads.scheduler("kafka-cassandra-election-" + service);
-        timer = DaemonThreads.scheduler("kafka-cassandra-election-deadline-" + service);
-        notifier = new SerialNotifier("kafka-cassandra-election-notify-" + service);
-        worker.scheduleWithFixedDelay(this::renewAll, settings.renewPeriod().toMillis(),
-                settings.renewPeriod().toMillis(), TimeUnit.MILLISECONDS);
-        worker.scheduleWithFixedDelay(this::poll, 0, settings.pollPeriod().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** On the worker: read the post, tell listeners, and run for it if it is vacant. */
@@ -342,11 +331,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
     }
 
     private void scheduleExpiry(Candidate c, Lease lease) {
-        try {
-            timer.schedule(() -> checkExpiry(c, lease), clock.nanosUntil(lease.deadline), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            // close() takes care of held leases
-        }
+        tasks.atDeadline(clock.nanosUntil(lease.deadline), () -> checkExpiry(c, lease));
     }
 
     /** On the timer, which never waits for I/O: the local deadline is kept whatever the requests do. */
@@ -368,7 +353,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         LOG.warn("{} is no longer leader of {} (epoch {}): {}", c.id, service, lease.epoch, why);
         observe(Optional.empty());
         try {
-            worker.execute(() -> release(lease));
+            tasks.worker().execute(() -> release(lease));
         } catch (java.util.concurrent.RejectedExecutionException closing) {
             // closing: the lease expires by its TTL
         }
@@ -404,12 +389,12 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
 
     private void observe(Optional<String> leader) {
         synchronized (this) {
-            if (notifier == null || leader.equals(told)) {
+            if (tasks == null || leader.equals(told)) {
                 return; // nobody to tell yet, or nothing new
             }
             told = leader;
             for (Listener l : listeners) {
-                notifier.submit("leader of " + service + " is " + leader, () -> l.onLeaderChange(leader));
+                tasks.notifier().submit("leader of " + service + " is " + leader, () -> l.onLeaderChange(leader));
             }
         }
     }
