@@ -1,0 +1,287 @@
+package io.kafkacassandra.faults;
+
+import io.kafkacassandra.bridge.CassandraPluginLocator;
+import io.kafkacassandra.faults.Event.Outcome;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.plugin.interfaces.CoordinationException;
+import org.apache.kafka.plugin.interfaces.FencedLeaderElectionClient;
+import org.apache.kafka.plugin.interfaces.GroupMembershipClient;
+import org.apache.kafka.plugin.interfaces.KeyExistsException;
+import org.apache.kafka.plugin.interfaces.ListenerRegistry;
+import org.apache.kafka.plugin.interfaces.Leadership;
+import org.apache.kafka.plugin.interfaces.NoSuchKeyException;
+import org.apache.kafka.plugin.interfaces.OutcomeUnknownException;
+import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
+import org.apache.kafka.plugin.interfaces.Versioned;
+import org.apache.kafka.plugin.interfaces.VersionedStorage;
+
+/**
+ * A stand-in for a Kafka broker in a JVM of its own, using the plain {@link CassandraPluginLocator} as a broker
+ * would: candidate for the controller, member of the brokers group, writer, reader and watcher of keys. It logs
+ * everything to its history file. Args: plugin.properties, process name (one per incarnation), broker id,
+ * history file, random seed.
+ *
+ * <p>It prints READY once it has joined and is a candidate; on the line STOP_WRITES from standard input it stops
+ * writing and prints WRITES_STOPPED; on FINAL it writes the last value it was told of each watched key, closes the
+ * locator and exits.
+ */
+public final class BrokerMain {
+    private static final long SAMPLE_MILLIS = 10;
+
+    private final String process;
+    private final String broker;
+    private final HistoryWriter history;
+    private final Random random;
+    private final Map<String, String> lastSeen = new ConcurrentHashMap<>();
+    private volatile boolean writing = true;
+    private volatile boolean sampling = true;
+    private long sequence;
+
+    private BrokerMain(String process, String broker, HistoryWriter history, long seed) {
+        this.process = process;
+        this.broker = broker;
+        this.history = history;
+        this.random = new Random(seed);
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 5) {
+            System.err.println("usage: BrokerMain <plugin.properties> <process> <broker> <history> <seed>");
+            System.exit(2);
+        }
+        try (HistoryWriter history = new HistoryWriter(Path.of(args[3]))) {
+            new BrokerMain(args[1], args[2], history, Long.parseLong(args[4])).run(args[0]);
+        }
+        System.exit(0);
+    }
+
+    private void run(String pluginProperties) throws Exception {
+        CassandraPluginLocator locator = startLocator(pluginProperties);
+        VersionedStorage storage = (VersionedStorage) locator.getStorage();
+        FencedLeaderElectionClient election = (FencedLeaderElectionClient) locator.getLeaderElection(Workload.SERVICE);
+        GroupMembershipClient group = locator.getGroupMembership(Workload.GROUP);
+        ListenerRegistry listeners = locator.getListenerRegistry();
+
+        for (String key : Workload.POOL) {
+            listeners.addValueChangeListener(key, value -> {
+                String v = value.orElse(Event.ABSENT);
+                lastSeen.put(key, v);
+                history.write(new Event.Watch(process, System.nanoTime(), key, v));
+            });
+        }
+        listeners.addKeySetChangeListener(Workload.FRESH_NAMESPACE,
+                keys -> history.write(new Event.KeySet(process, System.nanoTime(), Workload.FRESH_NAMESPACE, keys)));
+        group.addListener(members -> history.write(new Event.View(process, System.nanoTime(), members)));
+        retry(() -> group.join(broker, process));
+        retry(() -> election.nominate(broker));
+
+        Thread sampler = new Thread(() -> sample(election), "sampler");
+        Thread writer = new Thread(() -> write(storage), "writer");
+        sampler.start();
+        writer.start();
+        say("READY");
+
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            if (line.equals("STOP_WRITES")) {
+                writing = false;
+                writer.join();
+                say("WRITES_STOPPED");
+            } else if (line.equals("FINAL")) {
+                break;
+            }
+        }
+        writing = false;
+        writer.join();
+        for (String key : Workload.POOL) {
+            history.write(new Event.Final(process, key, lastSeen.getOrDefault(key, Event.ABSENT)));
+        }
+        sampling = false;
+        sampler.join();
+        locator.close();
+        say("DONE");
+    }
+
+    /** Cassandra may be in the middle of a fault when a broker starts: retry as a broker's startup would. */
+    private CassandraPluginLocator startLocator(String pluginProperties) throws InterruptedException {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (true) {
+            CassandraPluginLocator locator = new CassandraPluginLocator();
+            try {
+                locator.startup(pluginProperties);
+                return locator;
+            } catch (RuntimeException e) {
+                locator.close();
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    /** Joining is refused while the lease of this broker's previous incarnation lives; nominating may fail too. */
+    private static void retry(Runnable call) throws InterruptedException {
+        while (true) {
+            try {
+                call.run();
+                return;
+            } catch (CoordinationException e) {
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /**
+     * Records the intervals in which {@code heldLeadership} said this broker leads: from the start of the first
+     * call that said so to the end of the last one, so that the recorded interval covers the belief.
+     */
+    private void sample(FencedLeaderElectionClient election) {
+        long epoch = -1;
+        long lastYes = 0;
+        while (sampling) {
+            long before = System.nanoTime();
+            Optional<Leadership> held = election.heldLeadership(broker);
+            long after = System.nanoTime();
+            long now = held.map(Leadership::epoch).orElse(-1L);
+            if (now != epoch) {
+                if (epoch >= 0) {
+                    history.write(new Event.LeadEnd(process, epoch, lastYes));
+                }
+                if (now >= 0) {
+                    history.write(new Event.LeadStart(process, now, before));
+                }
+                epoch = now;
+            }
+            lastYes = after;
+            sleep(SAMPLE_MILLIS);
+        }
+        if (epoch >= 0) {
+            history.write(new Event.LeadEnd(process, epoch, lastYes));
+        }
+    }
+
+    private void write(VersionedStorage storage) {
+        while (writing) {
+            double dice = random.nextDouble();
+            if (dice < 0.15) {
+                put(storage, Workload.freshKey(System.nanoTime()));
+            } else {
+                String key = Workload.POOL.get(random.nextInt(Workload.POOL.size()));
+                Event.Op read = read(storage, key);
+                if (dice < 0.30) {
+                    // read only
+                } else if (read.outcome() == Outcome.OK && read.readValue().equals(Event.ABSENT)) {
+                    put(storage, key);
+                } else if (read.outcome() == Outcome.OK && dice < 0.75) {
+                    compareAndSet(storage, key, read.version());
+                } else if (read.outcome() == Outcome.OK) {
+                    update(storage, key);
+                }
+            }
+            sleep(20 + random.nextInt(40));
+        }
+    }
+
+    private Event.Op read(VersionedStorage storage, String key) {
+        long invoke = System.nanoTime();
+        try {
+            Optional<Versioned> v = storage.fetchVersioned(key);
+            return record("READ", key, Event.ABSENT, 0, invoke, Outcome.OK,
+                    v.map(Versioned::value).orElse(Event.ABSENT), v.map(Versioned::version).orElse(0L), null);
+        } catch (RuntimeException e) {
+            return failed("READ", key, Event.ABSENT, 0, invoke, e);
+        }
+    }
+
+    private void put(VersionedStorage storage, String key) {
+        String value = nextValue();
+        long invoke = invoke("PUT", key, value, 0);
+        try {
+            storage.put(key, value);
+            record("PUT", key, value, 0, invoke, Outcome.OK, Event.ABSENT, 1, null);
+        } catch (RuntimeException e) {
+            failed("PUT", key, value, 0, invoke, e);
+        }
+    }
+
+    private void compareAndSet(VersionedStorage storage, String key, long expected) {
+        String value = nextValue();
+        long invoke = invoke("CAS", key, value, expected);
+        try {
+            Optional<Long> written = storage.compareAndSet(key, expected, value);
+            record("CAS", key, value, expected, invoke, written.isPresent() ? Outcome.OK : Outcome.FAIL,
+                    Event.ABSENT, written.orElse(0L), written.isPresent() ? null : "NotApplied");
+        } catch (RuntimeException e) {
+            failed("CAS", key, value, expected, invoke, e);
+        }
+    }
+
+    private void update(VersionedStorage storage, String key) {
+        String value = nextValue();
+        long invoke = invoke("UPDATE", key, value, 0);
+        try {
+            storage.update(key, value);
+            record("UPDATE", key, value, 0, invoke, Outcome.OK, Event.ABSENT, 0, null);
+        } catch (RuntimeException e) {
+            failed("UPDATE", key, value, 0, invoke, e);
+        }
+    }
+
+    /**
+     * The documented exceptions say whether the write happened: OutcomeUnknown may have applied; KeyExists,
+     * NoSuchKey and StoreUnavailable certainly did not. Anything else is undocumented: recorded as unknown with
+     * its name, and the checker reports it.
+     */
+    private Event.Op failed(String kind, String key, String value, long expected, long invoke, RuntimeException e) {
+        Outcome outcome;
+        if (e instanceof OutcomeUnknownException) {
+            outcome = Outcome.UNKNOWN;
+        } else if (e instanceof KeyExistsException || e instanceof NoSuchKeyException
+                || e instanceof StoreUnavailableException) {
+            outcome = Outcome.FAIL;
+        } else {
+            outcome = Outcome.UNKNOWN;
+        }
+        return record(kind, key, value, expected, invoke, outcome, Event.ABSENT, 0, e.getClass().getSimpleName());
+    }
+
+    private Event.Op record(String kind, String key, String value, long expected, long invoke, Outcome outcome,
+                            String readValue, long version, String error) {
+        Event.Op op = new Event.Op(process, kind, key, value, expected, invoke, System.nanoTime(), outcome,
+                readValue, version, error == null ? Event.ABSENT : error);
+        history.write(op);
+        return op;
+    }
+
+    /** Logs a write before it is sent, so that a write cut short by the process's death is still known. */
+    private long invoke(String kind, String key, String value, long expected) {
+        long invoke = System.nanoTime();
+        history.write(new Event.Invoke(process, kind, key, value, expected, invoke));
+        return invoke;
+    }
+
+    private String nextValue() {
+        return process + ":" + (++sequence);
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+        System.out.flush();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.kafkacassandra.faults;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * One line of a history. Brokers write their operations, believed leaderships, group views and notifications;
+ * the harness writes process lives, faults and the final reads. Times are {@link System#nanoTime()}, which on
+ * Linux reads the system-wide monotonic clock, so times written by different processes of one machine compare.
+ *
+ * <p>A line is tab-separated, its first field the type. Keys, values and ids never hold tabs or commas (the
+ * harness makes them); an absent value is written {@code -}.
+ */
+public sealed interface Event {
+    String ABSENT = "-";
+
+    /** How an operation ended: done, certainly not done, or unknown (applied or not). */
+    enum Outcome { OK, FAIL, UNKNOWN }
+
+    /**
+     * A storage operation. {@code kind} is PUT, UPDATE, CAS or READ; {@code expected} the version a CAS was
+     * conditioned on; {@code version} the version an OK CAS wrote or an OK READ saw (0 when absent or unknown);
+     * {@code error} the exception's simple name or {@code -}.
+     */
+    record Op(String process, String kind, String key, String value, long expected, long invoke, long complete,
+              Outcome outcome, String readValue, long version, String error) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"OP", process, kind, key, value, expected, invoke, complete, outcome, readValue,
+                version, error};
+        }
+
+        boolean isWrite() {
+            return !kind.equals("READ");
+        }
+    }
+
+    /**
+     * A write about to be sent, logged before the call: if the process dies before the call returns, the write
+     * counts as one whose outcome is unknown.
+     */
+    record Invoke(String process, String kind, String key, String value, long expected, long invoke)
+            implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"INVOKE", process, kind, key, value, expected, invoke};
+        }
+    }
+
+    /** A broker's sampler saw {@code heldLeadership} answer yes with this epoch; the call began at {@code at}. */
+    record LeadStart(String process, long epoch, long at) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"LEAD_START", process, epoch, at};
+        }
+    }
+
+    /** The last call of the sampler that answered yes for this epoch ended at {@code at}. */
+    record LeadEnd(String process, long epoch, long at) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"LEAD_END", process, epoch, at};
+        }
+    }
+
+    /** A group membership listener was told this set of member ids. */
+    record View(String process, long at, Set<String> members) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"VIEW", process, at, joined(members)};
+        }
+    }
+
+    /** A value change listener was told this value of the key. */
+    record Watch(String process, long at, String key, String value) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"WATCH", process, at, key, value};
+        }
+    }
+
+    /** A key set change listener was told this set of the namespace. */
+    record KeySet(String process, long at, String namespace, Set<String> keys) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"KEYSET", process, at, namespace, joined(keys)};
+        }
+    }
+
+    /** The last value a broker's value listener was told for the key, written when the run ends. */
+    record Final(String process, String key, String value) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"FINAL", process, key, value};
+        }
+    }
+
+    /** The harness started a broker process (an incarnation of a broker id). */
+    record Spawn(String process, String broker, long at) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"SPAWN", process, broker, at};
+        }
+    }
+
+    /** The harness saw the process end (killed or stopped); nothing it believed outlives this instant. */
+    record Exit(String process, long at) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"EXIT", process, at};
+        }
+    }
+
+    /** A fault the nemesis injected ({@code start}) or healed ({@code end}); target names a node or process. */
+    record Fault(String kind, String target, long start, long end, String note) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"FAULT", kind, target, start, end, note};
+        }
+    }
+
+    /** The harness's SERIAL read of a key once every writer has stopped. */
+    record FinalRead(String key, String value, long version) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"FINAL_READ", key, value, version};
+        }
+    }
+
+    /** The last fault was healed at this instant and none follows. */
+    record Quiet(long at) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"QUIET", at};
+        }
+    }
+
+    /** The fields of the event's line, its type first. */
+    Object[] fields();
+
+    /** Writes the event as one line. */
+    static String format(Event event) {
+        StringBuilder line = new StringBuilder();
+        for (Object field : event.fields()) {
+            if (line.length() > 0) {
+                line.append('\t');
+            }
+            line.append(field);
+        }
+        return line.toString();
+    }
+
+    /** Reads one line written by {@link #format}. */
+    static Event parse(String line) {
+        String[] f = line.split("\t", -1);
+        try {
+            return switch (f[0]) {
+                case "OP" -> new Op(f[1], f[2], f[3], f[4], Long.parseLong(f[5]), Long.parseLong(f[6]),
+                        Long.parseLong(f[7]), Outcome.valueOf(f[8]), f[9], Long.parseLong(f[10]), f[11]);
+                case "INVOKE" -> new Invoke(f[1], f[2], f[3], f[4], Long.parseLong(f[5]), Long.parseLong(f[6]));
+                case "LEAD_START" -> new LeadStart(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));
+                case "LEAD_END" -> new LeadEnd(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));
+                case "VIEW" -> new View(f[1], Long.parseLong(f[2]), set(f[3]));
+                case "WATCH" -> new Watch(f[1], Long.parseLong(f[2]), f[3], f[4]);
+                case "KEYSET" -> new KeySet(f[1], Long.parseLong(f[2]), f[3], set(f[4]));
+                case "FINAL" -> new Final(f[1], f[2], f[3]);
+                case "SPAWN" -> new Spawn(f[1], f[2], Long.parseLong(f[3]));
+                case "EXIT" -> new Exit(f[1], Long.parseLong(f[2]));
+                case "FAULT" -> new Fault(f[1], f[2], Long.parseLong(f[3]), Long.parseLong(f[4]), f[5]);
+                case "FINAL_READ" -> new FinalRead(f[1], f[2], Long.parseLong(f[3]));
+                case "QUIET" -> new Quiet(Long.parseLong(f[1]));
+                default -> throw new IllegalArgumentException("unknown event type " + f[0]);
+            };
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("malformed history line: " + line, e);
+        }
+    }
+
+    private static String joined(Set<String> items) {
+        return String.join(",", new TreeSet<>(items));
+    }
+
+    private static Set<String> set(String joined) {
+        return joined.isEmpty() ? Set.of() : Set.copyOf(Arrays.asList(joined.split(",")));
+    }
+
+    /** Reads every line of the given texts, in order. */
+    static List<Event> parseAll(List<String> lines) {
+        return lines.stream().filter(l -> !l.isBlank()).map(Event::parse).toList();
+    }
+}

@@ -1,0 +1,164 @@
+package io.kafkacassandra.faults;
+
+import io.kafkacassandra.bridge.CassandraPluginLocator;
+import io.kafkacassandra.launcher.CassandraCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.apache.kafka.plugin.interfaces.CoordinationException;
+import org.apache.kafka.plugin.interfaces.FencedLeaderElectionClient;
+import org.apache.kafka.plugin.interfaces.Versioned;
+import org.apache.kafka.plugin.interfaces.VersionedStorage;
+
+/**
+ * One run: a three-node ring (RF 3) on 127.0.0.1-3, brokers in their own JVMs, the nemesis for the given time,
+ * then a quiet period, the final reads, the histories read back and checked, and the report written.
+ */
+final class FaultRun {
+    static final int STORAGE_PORT = 7200;
+    static final int NATIVE_PORT = 9242;
+    static final Duration LEASE_TTL = Duration.ofSeconds(2);
+    static final Duration POLL = Duration.ofMillis(250);
+    static final CheckSettings CHECKS = new CheckSettings(LEASE_TTL, POLL, Duration.ofMillis(1500));
+
+    record Options(Duration faults, Path directory, long seed, int brokers) {
+    }
+
+    record Result(Findings findings, List<Event.Fault> faults, String report, Duration took) {
+    }
+
+    static Result run(Options options) throws Exception {
+        long began = System.nanoTime();
+        Path dir = options.directory();
+        prepare(dir);
+        NetworkCut.heal();
+        boolean cutAvailable = NetworkCut.available();
+        log("seed " + options.seed() + "; network cuts " + (cutAvailable ? "available" : "not available here"));
+        Path properties = writeProperties(dir);
+        Random random = new Random(options.seed());
+        List<Event.Fault> injected = new ArrayList<>();
+        try (HistoryWriter harness = new HistoryWriter(dir.resolve("harness.history"));
+             CassandraCluster cluster = CassandraCluster.builder().nodes(3).heapMb(384).firstHost(1)
+                     .ports(STORAGE_PORT, NATIVE_PORT).clusterName("faults").directory(dir.resolve("cassandra"))
+                     .startTimeout(Duration.ofSeconds(300)).build()) {
+            Brokers brokers = new Brokers(dir, properties, harness, options.seed());
+            try {
+                cluster.start();
+                log("ring of 3 up");
+                CassandraPluginLocator observerLocator = new CassandraPluginLocator();
+                observerLocator.startup(properties.toString()); // creates the keyspace at RF 3 and the tables
+                try {
+                    FencedLeaderElectionClient observer =
+                            (FencedLeaderElectionClient) observerLocator.getLeaderElection(Workload.SERVICE);
+                    for (int i = 1; i <= options.brokers(); i++) {
+                        brokers.start("broker-" + i);
+                    }
+                    log(options.brokers() + " brokers ready");
+                    Thread.sleep(5_000);
+                    Nemesis nemesis = new Nemesis(cluster, NATIVE_PORT, brokers, observer, harness, random,
+                            LEASE_TTL, cutAvailable);
+                    long end = System.nanoTime() + options.faults().toNanos();
+                    for (int i = 0; System.nanoTime() < end; i++) {
+                        Nemesis.Kind kind = nemesis.kinds().get(i % nemesis.kinds().size());
+                        Optional<Event.Fault> fault = nemesis.inject(kind);
+                        fault.ifPresentOrElse(f -> {
+                            injected.add(f);
+                            log(String.format("%-12s %-14s %5.1f s", f.kind(), f.target(),
+                                    (f.end() - f.start()) / 1e9));
+                        }, () -> log(kind + " skipped: no leader to aim at"));
+                        Thread.sleep(4_000);
+                    }
+                    harness.write(new Event.Quiet(System.nanoTime()));
+                    Thread.sleep(CHECKS.liveness() / 1_000_000 + 2_000);
+                    brokers.stopWrites();
+                    finalReads(dir, harness, (VersionedStorage) observerLocator.getStorage());
+                    Thread.sleep(4 * POLL.toMillis() + 1_000);
+                    brokers.finish();
+                } finally {
+                    observerLocator.close();
+                }
+            } finally {
+                brokers.killAll();
+                NetworkCut.heal();
+            }
+        }
+        Histories histories = Histories.read(dir);
+        Findings findings = HistoryChecker.check(histories, CHECKS);
+        Duration took = Duration.ofNanos(System.nanoTime() - began);
+        String report = FaultReport.render(options, cutAvailable, injected, findings, took);
+        Files.writeString(dir.resolve("fault-report.md"), report, StandardCharsets.UTF_8);
+        return new Result(findings, injected, report, took);
+    }
+
+    /** Starts from nothing: the checks assume every value stored was written by this run. */
+    private static void prepare(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> old = Files.walk(dir)) {
+                for (Path p : old.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        Files.createDirectories(dir);
+    }
+
+    private static Path writeProperties(Path dir) throws IOException {
+        Path file = dir.resolve("plugin.properties");
+        Files.writeString(file, String.join("\n",
+                "plugin.cassandra.contact.points=127.0.0.1,127.0.0.2,127.0.0.3",
+                "plugin.cassandra.port=" + NATIVE_PORT,
+                "plugin.cassandra.local.datacenter=" + CassandraCluster.DATACENTER,
+                "plugin.cassandra.keyspace=faults",
+                "plugin.cassandra.schema.create=true",
+                "plugin.cassandra.replication=SimpleStrategy:3",
+                "plugin.cassandra.lease.ttl.seconds=" + LEASE_TTL.toSeconds(),
+                "plugin.cassandra.le.renew.ttl.period.ms=500",
+                "plugin.cassandra.lr.pull.period.ms=" + POLL.toMillis(),
+                ""), StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** Once nobody writes: a SERIAL read of every key any broker touched (it also settles pending proposals). */
+    private static void finalReads(Path dir, HistoryWriter harness, VersionedStorage storage)
+            throws InterruptedException {
+        TreeSet<String> keys = new TreeSet<>();
+        Histories.read(dir).ops.forEach(op -> keys.add(op.key()));
+        for (String key : keys) {
+            while (true) {
+                try {
+                    Optional<Versioned> v = storage.fetchVersioned(key);
+                    harness.write(new Event.FinalRead(key, v.map(Versioned::value).orElse(Event.ABSENT),
+                            v.map(Versioned::version).orElse(0L)));
+                    break;
+                } catch (CoordinationException e) {
+                    Thread.sleep(200);
+                }
+            }
+        }
+        log("final reads of " + keys.size() + " keys");
+    }
+
+    static void log(String line) {
+        System.out.println("[faults] " + line);
+        System.out.flush();
+    }
+
+    static void copy(String report, Path to) {
+        try {
+            Files.createDirectories(to.toAbsolutePath().getParent());
+            Files.writeString(to, report, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the report to " + to, e);
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package io.kafkacassandra.faults;
+
+import io.kafkacassandra.launcher.CassandraCluster;
+import io.kafkacassandra.launcher.CassandraNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.apache.kafka.plugin.interfaces.CoordinationException;
+import org.apache.kafka.plugin.interfaces.FencedLeaderElectionClient;
+import org.apache.kafka.plugin.interfaces.Leadership;
+
+/**
+ * Injects one fault at a time, holds it, heals it and logs it with its times. Cassandra faults take one node of
+ * three, so a quorum always remains; broker faults hit the current leader (to measure failover) or any broker.
+ */
+final class Nemesis {
+    enum Kind {
+        /** SIGKILL a Cassandra node, restart it on its data. */
+        KILL_NODE,
+        /** SIGSTOP a Cassandra node, SIGCONT it. */
+        PAUSE_NODE,
+        /** Drop the clients' packets to and from one node's native port; the node stays in its ring. */
+        CUT_NODE,
+        /** SIGSTOP the leader's process for longer than its lease (a GC pause), SIGCONT it. */
+        PAUSE_LEADER,
+        /** SIGKILL the leader's process, start a new incarnation of that broker. */
+        KILL_LEADER,
+        /** SIGKILL a broker that does not lead, start a new incarnation. */
+        KILL_BROKER
+    }
+
+    private final CassandraCluster cluster;
+    private final int nativePort;
+    private final Brokers brokers;
+    private final FencedLeaderElectionClient observer;
+    private final HistoryWriter harness;
+    private final Random random;
+    private final Duration leaseTtl;
+    private final List<Kind> kinds = new ArrayList<>();
+
+    Nemesis(CassandraCluster cluster, int nativePort, Brokers brokers, FencedLeaderElectionClient observer,
+            HistoryWriter harness, Random random, Duration leaseTtl, boolean cutAvailable) {
+        this.cluster = cluster;
+        this.nativePort = nativePort;
+        this.brokers = brokers;
+        this.observer = observer;
+        this.harness = harness;
+        this.random = random;
+        this.leaseTtl = leaseTtl;
+        for (Kind k : Kind.values()) {
+            if (k != Kind.CUT_NODE || cutAvailable) {
+                kinds.add(k);
+            }
+        }
+    }
+
+    /** The kinds this machine allows, in the order a run cycles through them. */
+    List<Kind> kinds() {
+        return List.copyOf(kinds);
+    }
+
+    /** Injects, holds and heals one fault; returns what it logged, or empty if the fault could not be aimed. */
+    Optional<Event.Fault> inject(Kind kind) throws InterruptedException {
+        Event.Fault fault = switch (kind) {
+            case KILL_NODE -> killNode(randomNode());
+            case PAUSE_NODE -> pauseNode(randomNode());
+            case CUT_NODE -> cutNode(randomNode());
+            case PAUSE_LEADER -> leader().map(l -> pauseBroker(l)).orElse(null);
+            case KILL_LEADER -> leader().map(l -> killBroker(kind, l)).orElse(null);
+            case KILL_BROKER -> killBroker(kind, randomFollower());
+        };
+        if (fault != null) {
+            harness.write(fault);
+        }
+        return Optional.ofNullable(fault);
+    }
+
+    private CassandraNode randomNode() {
+        return cluster.node(random.nextInt(cluster.size()));
+    }
+
+    private Event.Fault killNode(CassandraNode node) throws InterruptedException {
+        long start = System.nanoTime();
+        node.kill();
+        Thread.sleep(8_000);
+        node.start();
+        node.awaitCql(Duration.ofSeconds(300));
+        return new Event.Fault(Kind.KILL_NODE.name(), node.address(), start, System.nanoTime(), "-");
+    }
+
+    private Event.Fault pauseNode(CassandraNode node) throws InterruptedException {
+        long start = System.nanoTime();
+        node.pause();
+        try {
+            Thread.sleep(6_000);
+        } finally {
+            node.resume();
+        }
+        return new Event.Fault(Kind.PAUSE_NODE.name(), node.address(), start, System.nanoTime(), "-");
+    }
+
+    private Event.Fault cutNode(CassandraNode node) throws InterruptedException {
+        long start = System.nanoTime();
+        NetworkCut.cut(node.address(), nativePort);
+        try {
+            Thread.sleep(8_000);
+        } finally {
+            NetworkCut.heal();
+        }
+        return new Event.Fault(Kind.CUT_NODE.name(), node.address(), start, System.nanoTime(), "-");
+    }
+
+    private Event.Fault pauseBroker(Leadership leadership) {
+        BrokerProcess p = brokers.live(leadership.leader());
+        long start = System.nanoTime();
+        p.pause();
+        try {
+            sleep(leaseTtl.toMillis() + 2_000);
+        } finally {
+            p.resume();
+        }
+        return new Event.Fault(Kind.PAUSE_LEADER.name(), p.name, start, System.nanoTime(),
+                "epoch " + leadership.epoch());
+    }
+
+    private Event.Fault killBroker(Kind kind, Leadership leadership) {
+        return killBroker(kind, leadership.leader(), "epoch " + leadership.epoch());
+    }
+
+    private Event.Fault killBroker(Kind kind, String broker) {
+        return killBroker(kind, broker, "-");
+    }
+
+    private Event.Fault killBroker(Kind kind, String broker, String note) {
+        BrokerProcess p = brokers.live(broker);
+        long start = System.nanoTime();
+        try {
+            brokers.kill(p);
+            Thread.sleep(1_000);
+            brokers.start(broker);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+        return new Event.Fault(kind.name(), p.name, start, System.nanoTime(), note);
+    }
+
+    /** The leader as a SERIAL read sees it; waits a while if there is none (a previous fault may be settling). */
+    private Optional<Leadership> leader() {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                Optional<Leadership> now = observer.currentLeadership();
+                if (now.isPresent() && brokers.live(now.get().leader()) != null) {
+                    return now;
+                }
+            } catch (CoordinationException e) {
+                // a node may still be settling; ask again
+            }
+            sleep(200);
+        }
+        return Optional.empty();
+    }
+
+    private String randomFollower() {
+        Optional<String> leader = leader().map(Leadership::leader);
+        List<String> others = brokers.live().stream().map(p -> p.broker)
+                .filter(b -> leader.map(l -> !l.equals(b)).orElse(true)).toList();
+        return others.get(random.nextInt(others.size()));
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

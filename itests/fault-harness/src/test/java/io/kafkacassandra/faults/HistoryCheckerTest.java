@@ -1,0 +1,213 @@
+package io.kafkacassandra.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kafkacassandra.faults.Event.Outcome;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The checker flags each kind of violation in hand-made histories, and passes a correct one. */
+class HistoryCheckerTest {
+    private static final long MS = 1_000_000;
+    private static final CheckSettings SETTINGS = new CheckSettings(Duration.ofSeconds(2), Duration.ofMillis(250),
+            Duration.ofMillis(1500));
+
+    /** A correct history: two brokers, a put, a compare-and-set, reads, a failover, watchers, membership. */
+    private static List<Event> correct() {
+        List<Event> h = new ArrayList<>();
+        h.add(new Event.Spawn("b1.1", "b1", 0));
+        h.add(new Event.Spawn("b2.1", "b2", 0));
+        h.add(put("b1.1", "/k", "b1.1:1", 10, 20, Outcome.OK));
+        h.add(put("b2.1", "/k", "b2.1:1", 12, 22, Outcome.FAIL));
+        h.add(read("b2.1", "/k", 30, 40, "b1.1:1", 1));
+        h.add(cas("b2.1", "/k", "b2.1:2", 1, 50, 60, Outcome.OK, 2));
+        h.add(read("b1.1", "/k", 70, 80, "b2.1:2", 2));
+        h.add(new Event.LeadStart("b1.1", 1, 100 * MS));
+        h.add(new Event.LeadEnd("b1.1", 1, 900 * MS));
+        h.add(new Event.Fault("KILL_LEADER", "b1.1", 1000 * MS, 1100 * MS, "epoch 1"));
+        h.add(new Event.Exit("b1.1", 1001 * MS));
+        h.add(new Event.LeadStart("b2.1", 2, 3000 * MS));
+        h.add(new Event.Spawn("b1.2", "b1", 1050 * MS));
+        h.add(new Event.Quiet(3100 * MS));
+        h.add(new Event.View("b2.1", 3200 * MS, Set.of("b1", "b2")));
+        h.add(new Event.View("b1.2", 3300 * MS, Set.of("b1", "b2")));
+        h.add(new Event.Watch("b2.1", 15, "/k", "-"));
+        h.add(new Event.Watch("b2.1", 25, "/k", "b1.1:1"));
+        h.add(new Event.Watch("b2.1", 65, "/k", "b2.1:2"));
+        h.add(new Event.KeySet("b2.1", 25, "/", Set.of("k")));
+        h.add(new Event.FinalRead("/k", "b2.1:2", 2));
+        h.add(new Event.Final("b2.1", "/k", "b2.1:2"));
+        h.add(new Event.LeadEnd("b2.1", 2, 4000 * MS));
+        return h;
+    }
+
+    @Test
+    void aCorrectHistoryHasNoViolation() {
+        Findings f = check(correct());
+        assertEquals(List.of(), f.violations);
+        assertEquals("2", f.figures.get("believed leaderships"));
+        assertEquals("1", f.figures.get("PUT OK"));
+        assertEquals("1", f.figures.get("PUT FAIL"));
+        assertEquals("1", f.figures.get("CAS OK"));
+        assertEquals(List.of(2000 * MS), f.durations.get("failover after KILL_LEADER"));
+    }
+
+    @Test
+    void overlappingLeadershipsAreFlagged() {
+        List<Event> h = correct();
+        h.add(new Event.LeadStart("b1.2", 3, 3500 * MS)); // b2.1 leads until 4000 ms
+        h.add(new Event.LeadEnd("b1.2", 3, 3600 * MS));
+        assertFlagged(h, "two leaders at once");
+    }
+
+    @Test
+    void aLeaderThatDiedBelievesUntilItsExit() {
+        List<Event> h = correct();
+        h.add(new Event.Spawn("b3.1", "b3", 0));
+        h.add(new Event.LeadStart("b3.1", 0, 950 * MS)); // never ended: it ran until its exit at 3050 ms
+        h.add(new Event.Exit("b3.1", 3050 * MS));
+        assertFlagged(h, "two leaders at once");
+    }
+
+    @Test
+    void epochsThatDoNotIncreaseAreFlagged() {
+        List<Event> h = correct();
+        h.add(new Event.LeadStart("b1.2", 2, 5000 * MS));
+        h.add(new Event.LeadEnd("b1.2", 2, 5100 * MS));
+        assertFlagged(h, "epoch went from 2");
+    }
+
+    @Test
+    void aSlowFailoverIsFlagged() {
+        List<Event> h = correct();
+        h.replaceAll(e -> e instanceof Event.LeadStart s && s.process().equals("b2.1")
+                ? new Event.LeadStart("b2.1", 2, 5000 * MS) : e);
+        h.replaceAll(e -> e instanceof Event.LeadEnd s && s.process().equals("b2.1")
+                ? new Event.LeadEnd("b2.1", 2, 6000 * MS) : e);
+        assertFlagged(h, "took 4000 ms");
+    }
+
+    @Test
+    void aLostAcknowledgedWriteIsFlagged() {
+        List<Event> h = correct();
+        // Acknowledged at version 3, but the key ends at version 2.
+        h.add(cas("b1.2", "/k", "b1.2:1", 2, 90, 95, Outcome.OK, 3));
+        assertFlagged(h, "1 lost");
+    }
+
+    @Test
+    void aStaleReadIsFlagged() {
+        List<Event> h = correct();
+        h.add(read("b1.2", "/k", 100, 110, "b1.1:1", 1)); // version 2 was seen at 80
+        assertFlagged(h, "saw version 1");
+    }
+
+    @Test
+    void aKeyCreatedTwiceIsFlagged() {
+        List<Event> h = correct();
+        h.replaceAll(e -> e instanceof Event.Op o && o.value().equals("b2.1:1")
+                ? put("b2.1", "/k", "b2.1:1", 12, 22, Outcome.OK) : e);
+        h.add(read("b2.1", "/k", 23, 24, "b2.1:1", 1));
+        assertFlagged(h, "2 values at version 1");
+    }
+
+    @Test
+    void aWriteReportedAsFailedThatTookEffectIsFlagged() {
+        List<Event> h = correct();
+        h.add(read("b2.1", "/k", 23, 24, "b2.1:1", 1));
+        assertFlagged(h, "reported failure");
+    }
+
+    @Test
+    void aWriteCutShortByItsProcessDeathMayHaveApplied() {
+        List<Event> h = correct();
+        h.removeIf(e -> e instanceof Event.FinalRead || e instanceof Event.Final);
+        h.add(new Event.Invoke("b1.1", "CAS", "/k", "b1.1:2", 2, 85)); // b1.1 died at 1001 ms without an answer
+        h.add(read("b2.1", "/k", 2000 * MS, 2001 * MS, "b1.1:2", 3));
+        h.add(new Event.FinalRead("/k", "b1.1:2", 3));
+        h.add(new Event.Final("b2.1", "/k", "b1.1:2"));
+        assertEquals(List.of(), check(h).violations);
+    }
+
+    @Test
+    void aValueNobodyWroteIsFlagged() {
+        List<Event> h = correct();
+        h.add(read("b2.1", "/k", 2000 * MS, 2001 * MS, "b1.1:2", 3));
+        assertFlagged(h, "was never written");
+    }
+
+    @Test
+    void anUndocumentedExceptionIsFlagged() {
+        List<Event> h = correct();
+        h.add(new Event.Op("b1.2", "UPDATE", "/k", "b1.2:9", 0, 90, 95, Outcome.UNKNOWN, "-", 0,
+                "IllegalStateException"));
+        assertFlagged(h, "undocumented IllegalStateException");
+    }
+
+    @Test
+    void aWatcherGoingBackwardsIsFlagged() {
+        List<Event> h = correct();
+        h.add(new Event.Watch("b2.1", 75, "/k", "b1.1:1"));
+        assertFlagged(h, "was told version 1 of /k after version 2");
+    }
+
+    @Test
+    void aKeySetLosingAKeyIsFlagged() {
+        List<Event> h = correct();
+        h.add(new Event.KeySet("b2.1", 90, "/", Set.of()));
+        assertFlagged(h, "without [k]");
+    }
+
+    @Test
+    void aWatcherNotEndingOnTheFinalValueIsFlagged() {
+        List<Event> h = correct();
+        h.add(new Event.Final("b1.2", "/k", "b1.1:1"));
+        assertFlagged(h, "listener ends on b1.1:1");
+    }
+
+    @Test
+    void membershipThatDoesNotConvergeIsFlagged() {
+        List<Event> h = correct();
+        h.add(new Event.View("b1.2", 3400 * MS, Set.of("b2")));
+        assertFlagged(h, "b1.2 ends with group view [b2]");
+        List<Event> late = correct();
+        late.replaceAll(e -> e instanceof Event.View v && v.process().equals("b1.2")
+                ? new Event.View("b1.2", 9000 * MS, v.members()) : e);
+        assertFlagged(late, "more than TTL + poll + slack");
+    }
+
+    @Test
+    void linesSurviveTheirFormat() {
+        for (Event e : correct()) {
+            assertEquals(e, Event.parse(Event.format(e)));
+        }
+    }
+
+    private static void assertFlagged(List<Event> history, String expected) {
+        Findings f = check(history);
+        assertTrue(f.violations.stream().anyMatch(v -> v.contains(expected)),
+                "expected a violation containing '" + expected + "', got " + f.violations);
+    }
+
+    private static Findings check(List<Event> events) {
+        return HistoryChecker.check(new Histories(events), SETTINGS);
+    }
+
+    private static Event.Op put(String p, String key, String value, long invoke, long complete, Outcome outcome) {
+        return new Event.Op(p, "PUT", key, value, 0, invoke, complete, outcome, "-", outcome == Outcome.OK ? 1 : 0,
+                outcome == Outcome.OK ? "-" : "KeyExistsException");
+    }
+
+    private static Event.Op cas(String p, String key, String value, long expected, long invoke, long complete,
+                                Outcome outcome, long version) {
+        return new Event.Op(p, "CAS", key, value, expected, invoke, complete, outcome, "-", version, "-");
+    }
+
+    private static Event.Op read(String p, String key, long invoke, long complete, String value, long version) {
+        return new Event.Op(p, "READ", key, "-", 0, invoke, complete, Outcome.OK, value, version, "-");
+    }
+}
