@@ -1,27 +1,40 @@
 package io.kafkacassandra.session;
 
+import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The threads of a lease-keeping client (leader election, group membership): a worker for every Cassandra call
- * (renewals every renew period, polls every poll period, one at a time), a timer that keeps the local lease
- * deadlines and never waits for I/O, and a notifier that calls listeners in order.
- * Threads are named {@code kafka-cassandra-<kind>[-deadline|-notify]-<name>}.
+ * The threads of a lease-keeping client (leader election, group membership): a renewer that renews the leases, a
+ * worker for every other Cassandra call (polls every poll period, acquisitions, releases, one at a time), a timer
+ * that keeps the local lease deadlines and never waits for I/O, and a notifier that calls listeners in order.
+ * Renewals have their own thread so that a poll waiting for a slow node never delays them.
+ * Threads are named {@code kafka-cassandra-<kind>[-renew|-deadline|-notify]-<name>}.
  */
 public final class LeaseWorkers {
+    private final ScheduledExecutorService renewer;
     private final ScheduledExecutorService worker;
     private final ScheduledExecutorService timer;
     private final SerialNotifier notifier;
 
     public LeaseWorkers(String kind, String name, CassandraSettings settings, Runnable renew, Runnable poll) {
+        renewer = DaemonThreads.scheduler("kafka-cassandra-" + kind + "-renew-" + name);
         worker = DaemonThreads.scheduler("kafka-cassandra-" + kind + "-" + name);
         timer = DaemonThreads.scheduler("kafka-cassandra-" + kind + "-deadline-" + name);
         notifier = new SerialNotifier("kafka-cassandra-" + kind + "-notify-" + name);
-        long renewMillis = settings.renewPeriod().toMillis();
-        worker.scheduleWithFixedDelay(renew, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
+        long renewMillis = renewInterval(settings).toMillis();
+        renewer.scheduleAtFixedRate(renew, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
         worker.scheduleWithFixedDelay(poll, 0, settings.pollPeriod().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * How often a lease is renewed: the renew period, but at least three times per lease validity, so that one
+     * renewal that gets no answer in time still leaves another before the local deadline.
+     */
+    static Duration renewInterval(CassandraSettings settings) {
+        Duration third = settings.leaseValidity().dividedBy(3);
+        return settings.renewPeriod().compareTo(third) <= 0 ? settings.renewPeriod() : third;
     }
 
     public ScheduledExecutorService worker() {
@@ -43,6 +56,7 @@ public final class LeaseWorkers {
 
     /** Stops the worker and the timer, waiting for them; the notifier still delivers until it is closed. */
     public void stopScheduling() {
+        DaemonThreads.shutdown(renewer);
         DaemonThreads.shutdown(worker);
         DaemonThreads.shutdown(timer);
     }

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.time.Duration;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -20,7 +21,20 @@ import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
  * Nothing is idempotent by default, so the driver never retries a write on its own.
  */
 public final class SessionFactory {
+    /**
+     * The execution profile of lease renewals. A renewal is idempotent (applying it twice only refreshes the TTL
+     * twice), so the driver may send it to a second and a third coordinator while the first does not answer: one
+     * frozen or slow replica then no longer costs a leader its post or a member its place. It gives up after the
+     * lease validity, when the renewal could no longer extend the local deadline anyway.
+     */
+    public static final String RENEWAL_PROFILE = "lease-renewal";
+
     private SessionFactory() {
+    }
+
+    /** The delay before a renewal is also sent to another coordinator: a quarter of the lease validity. */
+    static Duration speculativeRenewalDelay(CassandraSettings settings) {
+        return Duration.ofMillis(Math.max(50, settings.leaseValidity().toMillis() / 4));
     }
 
     /**
@@ -42,6 +56,17 @@ public final class SessionFactory {
                 .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, false)
                 .withInt(DefaultDriverOption.REQUEST_PAGE_SIZE, 5000)
                 .withString(DefaultDriverOption.SESSION_NAME, "kafka-cassandra")
+                // A node the driver marked down (a freeze longer than the heartbeat timeout) is tried again soon:
+                // until then it cannot take a renewal that another node failed to answer.
+                .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(200))
+                .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(5))
+                .startProfile(RENEWAL_PROFILE)
+                .withString(DefaultDriverOption.SPECULATIVE_EXECUTION_POLICY_CLASS,
+                        "ConstantSpeculativeExecutionPolicy")
+                .withInt(DefaultDriverOption.SPECULATIVE_EXECUTION_MAX, 3)
+                .withDuration(DefaultDriverOption.SPECULATIVE_EXECUTION_DELAY, speculativeRenewalDelay(settings))
+                .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, settings.leaseValidity())
+                .endProfile()
                 .build();
         CqlSessionBuilder builder = CqlSession.builder()
                 .withConfigLoader(config)

@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.CqlRunner;
+import io.kafkacassandra.session.SessionFactory;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -60,7 +61,8 @@ final class GroupMembershipTable {
     }
 
     BoundStatement renew(String group, String id, String data, UUID session) {
-        return renew.bind(ttlSeconds, data, session, group, id, session);
+        return renew.bind(ttlSeconds, data, session, group, id, session)
+                .setIdempotent(true).setExecutionProfileName(SessionFactory.RENEWAL_PROFILE);
     }
 
     BoundStatement leave(String group, String id, UUID session) {

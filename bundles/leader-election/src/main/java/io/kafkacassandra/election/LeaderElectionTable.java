@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.CqlRunner;
+import io.kafkacassandra.session.SessionFactory;
 import java.util.UUID;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 
@@ -65,7 +66,8 @@ final class LeaderElectionTable {
     }
 
     BoundStatement renew(String service, String candidate, UUID lease) {
-        return renew.bind(ttlSeconds, candidate, lease, service, lease);
+        return renew.bind(ttlSeconds, candidate, lease, service, lease)
+                .setIdempotent(true).setExecutionProfileName(SessionFactory.RENEWAL_PROFILE);
     }
 
     BoundStatement release(String service, UUID lease) {

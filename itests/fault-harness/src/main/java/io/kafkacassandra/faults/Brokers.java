@@ -81,19 +81,6 @@ final class Brokers {
 
     /** Kills whatever is left, for the end of a failed run. */
     void killAll() {
-        for (BrokerProcess p : all) {
-            if (p.isAlive()) {
-                try {
-                    p.resume();
-                } catch (RuntimeException e) {
-                    // it may be gone already
-                }
-                try {
-                    p.kill();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        all.forEach(p -> p.jvm.close());
     }
 }

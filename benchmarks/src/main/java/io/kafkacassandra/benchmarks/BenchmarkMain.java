@@ -1,0 +1,117 @@
+package io.kafkacassandra.benchmarks;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Runs every workload on kafka-cassandra and on ZooKeeper + Curator, one system at a time, on one server and
+ * on three, and writes the tables: {@code BenchmarkMain [--size full|smoke] [--topologies 1,3] [--out FILE]
+ * [--dir DIR]}.
+ */
+public final class BenchmarkMain {
+    /** How long each workload runs: the full run of the report, or a smoke run that keeps the code alive. */
+    enum Size {
+        FULL(Duration.ofSeconds(8), 30, 50, 10, 100, Duration.ofSeconds(10)),
+        SMOKE(Duration.ofSeconds(1), 2, 3, 1, 5, Duration.ofSeconds(2));
+
+        final Duration storageCell;
+        final int electionTrials;
+        final int notificationTrials;
+        final int membershipTrials;
+        final int scaleUpdates;
+        final Duration scaleIdle;
+
+        Size(Duration storageCell, int electionTrials, int notificationTrials, int membershipTrials,
+             int scaleUpdates, Duration scaleIdle) {
+            this.storageCell = storageCell;
+            this.electionTrials = electionTrials;
+            this.notificationTrials = notificationTrials;
+            this.membershipTrials = membershipTrials;
+            this.scaleUpdates = scaleUpdates;
+            this.scaleIdle = scaleIdle;
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase();
+        }
+    }
+
+    private BenchmarkMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Size size = Size.FULL;
+        List<Integer> topologies = List.of(1, 3);
+        Path out = Path.of("docs", "benchmarks.md");
+        Path dir = Path.of("benchmarks", "target", "bench");
+        for (int i = 0; i < args.length; i += 2) {
+            String value = args[i + 1];
+            switch (args[i]) {
+                case "--size" -> size = Size.valueOf(value.toUpperCase());
+                case "--topologies" -> topologies = Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
+                case "--out" -> out = Path.of(value);
+                case "--dir" -> dir = Path.of(value);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        String command = "./benchmarks/run.sh --size " + size + " --topologies "
+                + String.join(",", topologies.stream().map(String::valueOf).toList());
+        Results results = run(size, topologies, dir);
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        Files.writeString(out, BenchmarkReport.render(results, topologies, size, results.took, command, findings()),
+                StandardCharsets.UTF_8);
+        System.out.println("[bench] wrote " + out);
+        System.exit(0);
+    }
+
+    /** Every workload on every target, one target running at a time. */
+    static Results run(Size size, List<Integer> topologies, Path dir) throws Exception {
+        long began = System.nanoTime();
+        Results results = new Results();
+        for (int n : topologies) {
+            for (boolean cassandra : new boolean[] {true, false}) {
+                Path home = dir.resolve((cassandra ? "cassandra-" : "zookeeper-") + n);
+                wipe(home);
+                Files.createDirectories(home);
+                System.out.println("[bench] starting " + (cassandra ? BenchmarkReport.ours(n) : BenchmarkReport.peer(n)));
+                try (Target target = cassandra ? Target.cassandra(n, home) : Target.zookeeper(n, home)) {
+                    StorageBenchmark.run(target, results, size.storageCell);
+                    ElectionBenchmark.run(target, results, home, size.electionTrials);
+                    NotificationBenchmark.run(target, results, home, size.notificationTrials);
+                    MembershipBenchmark.run(target, results, home, size.membershipTrials);
+                    if (n == 1) {
+                        ScaleBenchmark.run(target, results, home, size.scaleUpdates, size.scaleIdle);
+                    }
+                }
+            }
+        }
+        results.took = Duration.ofNanos(System.nanoTime() - began);
+        return results;
+    }
+
+    private static void wipe(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (Stream<Path> all = Files.walk(dir)) {
+                for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+    }
+
+    /** The hand-written analysis that follows the tables (why we lose where we lose, and how to win). */
+    private static String findings() throws IOException {
+        try (InputStream in = BenchmarkMain.class.getResourceAsStream("findings.md")) {
+            return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

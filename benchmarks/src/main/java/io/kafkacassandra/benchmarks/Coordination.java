@@ -1,0 +1,53 @@
+package io.kafkacassandra.benchmarks;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * What the benchmarks ask of a coordination service, so that kafka-cassandra and ZooKeeper + Curator run the
+ * same workloads. Keys are absolute paths; listeners may be called on any thread.
+ */
+interface Coordination extends AutoCloseable {
+    /** Creates the key; fails if it exists. */
+    void put(String key, String value) throws Exception;
+
+    /** Replaces the value of an existing key. */
+    void update(String key, String value) throws Exception;
+
+    /** A linearizable read where the service offers one (the value as of the call). */
+    Optional<String> fetch(String key) throws Exception;
+
+    /** Calls back with each new value of the key. */
+    void watch(String key, Consumer<Optional<String>> listener) throws Exception;
+
+    /** Runs for leader of the service; {@link #resign} withdraws. */
+    void nominate(String service, String id) throws Exception;
+
+    void resign(String service, String id) throws Exception;
+
+    /** Calls back with the leader each time it changes. */
+    void observeLeader(String service, Consumer<Optional<String>> listener) throws Exception;
+
+    void join(String group, String id) throws Exception;
+
+    void leave(String group, String id) throws Exception;
+
+    /** Calls back with the member ids each time they change. */
+    void observeGroup(String group, Consumer<Set<String>> listener) throws Exception;
+
+    @Override
+    void close();
+
+    /** Opens a client from a spec: {@code cassandra:<plugin.properties>} or {@code zookeeper:<connect string>}. */
+    static Coordination open(String spec) throws Exception {
+        int colon = spec.indexOf(':');
+        String kind = spec.substring(0, colon);
+        String where = spec.substring(colon + 1);
+        return switch (kind) {
+            case "cassandra" -> new CassandraCoordination(where);
+            case "zookeeper" -> new CuratorCoordination(where);
+            default -> throw new IllegalArgumentException("unknown system " + kind);
+        };
+    }
+}

@@ -1,0 +1,88 @@
+package io.kafkacassandra.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Workload 1: latency and throughput of put (create), update and fetch at 1, 8 and 32 concurrent callers
+ * sharing one client, as broker threads share one. Each cell runs for a fixed time after a short warm-up.
+ */
+final class StorageBenchmark {
+    private static final int[] CONCURRENCY = {1, 8, 32};
+
+    private StorageBenchmark() {
+    }
+
+    interface Call {
+        void run(int thread, long i) throws Exception;
+    }
+
+    static void run(Target target, Results results, Duration cell) throws Exception {
+        try (Coordination c = Coordination.open(target.spec())) {
+            for (int threads : CONCURRENCY) {
+                String base = "/storage/c" + threads;
+                for (int t = 0; t < threads; t++) {
+                    c.put(base + "/u" + t, "initial");
+                }
+                measure(results, target, "put", threads, cell, (t, i) -> c.put(base + "/p" + t + "-" + i, "v" + i));
+                measure(results, target, "update", threads, cell, (t, i) -> c.update(base + "/u" + t, "v" + i));
+                measure(results, target, "fetch", threads, cell, (t, i) -> c.fetch(base + "/u" + t));
+            }
+        }
+    }
+
+    private static void measure(Results results, Target target, String op, int threads, Duration cell, Call call)
+            throws InterruptedException {
+        run(threads, Duration.ofMillis(Math.min(1_000, cell.toMillis() / 4)), call, new Recorder(3), 0); // warm-up
+        Recorder recorder = new Recorder(3);
+        AtomicLong failures = new AtomicLong();
+        long ops = run(threads, cell, call, recorder, Long.MAX_VALUE / 2, failures);
+        var h = recorder.getIntervalHistogram();
+        String w = "storage";
+        String at = " @" + threads;
+        results.add(w, op + at + " p50 (ms)", Results.Better.LOWER, target.name(), h.getValueAtPercentile(50) / 1e6);
+        results.add(w, op + at + " p99 (ms)", Results.Better.LOWER, target.name(), h.getValueAtPercentile(99) / 1e6);
+        results.add(w, op + at + " throughput (ops/s)", Results.Better.HIGHER, target.name(),
+                ops / (cell.toNanos() / 1e9));
+        if (failures.get() > 0) {
+            results.add(w, op + at + " failed calls", Results.Better.LOWER, target.name(), failures.get());
+        }
+    }
+
+    private static long run(int threads, Duration length, Call call, Recorder recorder, long offset)
+            throws InterruptedException {
+        return run(threads, length, call, recorder, offset, new AtomicLong());
+    }
+
+    /** Runs {@code threads} callers for {@code length}; returns the calls that succeeded. */
+    private static long run(int threads, Duration length, Call call, Recorder recorder, long offset,
+                            AtomicLong failures) throws InterruptedException {
+        long end = System.nanoTime() + length.toNanos();
+        AtomicLong done = new AtomicLong();
+        List<Thread> callers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            Thread caller = new Thread(() -> {
+                for (long i = offset; System.nanoTime() < end; i++) {
+                    long start = System.nanoTime();
+                    try {
+                        call.run(thread, i);
+                        recorder.recordValue(System.nanoTime() - start);
+                        done.incrementAndGet();
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                    }
+                }
+            }, "caller-" + t);
+            caller.start();
+            callers.add(caller);
+        }
+        for (Thread caller : callers) {
+            caller.join();
+        }
+        return done.get();
+    }
+}
