@@ -134,8 +134,9 @@ public final class CassandraCluster implements AutoCloseable {
         }
 
         /** Home of the nodes: one sub-directory each. Defaults to a new directory under {@code target/}. */
+        /** Made absolute: each node runs in its own directory, where a relative path would mean another place. */
         public Builder directory(Path directory) {
-            this.directory = Objects.requireNonNull(directory);
+            this.directory = Objects.requireNonNull(directory).toAbsolutePath();
             return this;
         }
 
