@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.apache.kafka.plugin.interfaces.CoordinationException;
 import org.apache.kafka.plugin.interfaces.FencedLeaderElectionClient;
 import org.apache.kafka.plugin.interfaces.GroupMembershipClient;
@@ -202,36 +203,38 @@ public final class BrokerMain {
     }
 
     private void put(VersionedStorage storage, String key) {
-        String value = nextValue();
-        long invoke = invoke("PUT", key, value, 0);
-        try {
+        write("PUT", key, 0, value -> {
             storage.put(key, value);
-            record("PUT", key, value, 0, invoke, Outcome.OK, Event.ABSENT, 1, null);
-        } catch (RuntimeException e) {
-            failed("PUT", key, value, 0, invoke, e);
-        }
+            return Optional.of(1L); // the workload never deletes, so a created key is at version 1
+        });
     }
 
     private void compareAndSet(VersionedStorage storage, String key, long expected) {
-        String value = nextValue();
-        long invoke = invoke("CAS", key, value, expected);
-        try {
-            Optional<Long> written = storage.compareAndSet(key, expected, value);
-            record("CAS", key, value, expected, invoke, written.isPresent() ? Outcome.OK : Outcome.FAIL,
-                    Event.ABSENT, written.orElse(0L), written.isPresent() ? null : "NotApplied");
-        } catch (RuntimeException e) {
-            failed("CAS", key, value, expected, invoke, e);
-        }
+        write("CAS", key, expected, value -> storage.compareAndSet(key, expected, value));
     }
 
     private void update(VersionedStorage storage, String key) {
-        String value = nextValue();
-        long invoke = invoke("UPDATE", key, value, 0);
-        try {
+        write("UPDATE", key, 0, value -> {
             storage.update(key, value);
-            record("UPDATE", key, value, 0, invoke, Outcome.OK, Event.ABSENT, 0, null);
+            return Optional.of(0L); // the version it wrote is not returned; reads tell it
+        });
+    }
+
+    /**
+     * Logs the write before it is sent, runs it with a new unique value and logs how it ended. {@code call}
+     * returns the version written, or empty when the write was certainly not applied (a compare-and-set whose
+     * condition failed).
+     */
+    private void write(String kind, String key, long expected, Function<String, Optional<Long>> call) {
+        String value = nextValue();
+        long invoke = System.nanoTime();
+        history.write(new Event.Invoke(process, kind, key, value, expected, invoke));
+        try {
+            Optional<Long> written = call.apply(value);
+            record(kind, key, value, expected, invoke, written.isPresent() ? Outcome.OK : Outcome.FAIL,
+                    Event.ABSENT, written.orElse(0L), written.isPresent() ? null : "NotApplied");
         } catch (RuntimeException e) {
-            failed("UPDATE", key, value, 0, invoke, e);
+            failed(kind, key, value, expected, invoke, e);
         }
     }
 
@@ -259,13 +262,6 @@ public final class BrokerMain {
                 readValue, version, error == null ? Event.ABSENT : error);
         history.write(op);
         return op;
-    }
-
-    /** Logs a write before it is sent, so that a write cut short by the process's death is still known. */
-    private long invoke(String kind, String key, String value, long expected) {
-        long invoke = System.nanoTime();
-        history.write(new Event.Invoke(process, kind, key, value, expected, invoke));
-        return invoke;
     }
 
     private String nextValue() {

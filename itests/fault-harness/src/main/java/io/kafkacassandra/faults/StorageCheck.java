@@ -35,10 +35,10 @@ final class StorageCheck {
         this.f = f;
     }
 
-    /** The version each value was seen at, for the watch check. */
+    private Map<String, Long> versions = Map.of();
+
+    /** The version each value was seen at, for the watch check; filled by {@link #run()}. */
     Map<String, Long> versionOfValue() {
-        Map<String, Long> versions = new HashMap<>();
-        seen.forEach((key, byVersion) -> byVersion.forEach((v, values) -> values.forEach(x -> versions.put(x, v))));
         return versions;
     }
 
@@ -59,7 +59,9 @@ final class StorageCheck {
         h.finalReads.values().stream().filter(r -> !r.value().equals(Event.ABSENT))
                 .forEach(r -> see(r.key(), r.version(), r.value()));
 
-        Map<String, Long> versions = versionOfValue();
+        Map<String, Long> byValue = new HashMap<>();
+        seen.forEach((key, byVersion) -> byVersion.forEach((v, values) -> values.forEach(x -> byValue.put(x, v))));
+        versions = byValue;
         Map<String, List<Op>> byKey = h.ops.stream().collect(Collectors.groupingBy(Op::key));
         for (Map.Entry<String, List<Op>> e : byKey.entrySet()) {
             checkValues(e.getKey());
