@@ -70,7 +70,7 @@ public final class BenchmarkMain {
         Files.writeString(out, BenchmarkReport.render(results, topologies, size, results.took, command, findings()),
                 StandardCharsets.UTF_8);
         System.out.println("[bench] wrote " + out);
-        System.exit(0);
+        System.exit(results.failedTargets == 0 ? 0 : 1);
     }
 
     /** Every workload on every target, one target running at a time. */
@@ -91,6 +91,12 @@ public final class BenchmarkMain {
                     if (n == 1) {
                         ScaleBenchmark.run(target, results, home, size.scaleUpdates, size.scaleIdle);
                     }
+                } catch (Exception | Error e) {
+                    // The other targets still run and the page is still written, with this failure on it.
+                    e.printStackTrace();
+                    results.failedTargets++;
+                    results.note((cassandra ? BenchmarkReport.ours(n) : BenchmarkReport.peer(n))
+                            + ": the run stopped early (" + e + "); its missing figures are shown as -");
                 }
             }
         }

@@ -47,6 +47,11 @@ final class BenchmarkReport {
             }
             r.append('\n');
         }
+        if (!results.notes.isEmpty()) {
+            r.append("## Failures\n\n");
+            results.notes.forEach(n -> r.append("- ").append(n).append('\n'));
+            r.append('\n');
+        }
         r.append(findings);
         return r.toString();
     }

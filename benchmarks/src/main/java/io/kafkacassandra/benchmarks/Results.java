@@ -17,7 +17,10 @@ final class Results {
 
     final Map<String, Map<Metric, Map<String, Double>>> figures = new LinkedHashMap<>();
     final List<String> targets = new ArrayList<>();
+    /** What the tables cannot say, e.g. why calls failed; rendered below them. */
+    final List<String> notes = new ArrayList<>();
     Duration took = Duration.ZERO;
+    int failedTargets;
 
     synchronized void add(String workload, String metric, Better better, String target, double value) {
         if (!targets.contains(target)) {
@@ -26,6 +29,11 @@ final class Results {
         figures.computeIfAbsent(workload, w -> new LinkedHashMap<>())
                 .computeIfAbsent(new Metric(metric, better), m -> new LinkedHashMap<>()).put(target, value);
         System.out.printf("[bench] %-12s %-40s %-32s %10.2f%n", workload, metric, target, value);
+    }
+
+    synchronized void note(String note) {
+        notes.add(note);
+        System.out.println("[bench] note: " + note);
     }
 
     /** Adds p50, p99 and max (in ms) of the durations (in ns). */

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -39,7 +40,8 @@ final class StorageBenchmark {
         run(threads, Duration.ofMillis(Math.min(1_000, cell.toMillis() / 4)), call, new Recorder(3), 0); // warm-up
         Recorder recorder = new Recorder(3);
         AtomicLong failures = new AtomicLong();
-        long ops = run(threads, cell, call, recorder, Long.MAX_VALUE / 2, failures);
+        AtomicReference<Exception> firstFailure = new AtomicReference<>();
+        long ops = run(threads, cell, call, recorder, Long.MAX_VALUE / 2, failures, firstFailure);
         var h = recorder.getIntervalHistogram();
         String w = "storage";
         String at = " @" + threads;
@@ -49,17 +51,19 @@ final class StorageBenchmark {
                 ops / (cell.toNanos() / 1e9));
         if (failures.get() > 0) {
             results.add(w, op + at + " failed calls", Results.Better.LOWER, target.name(), failures.get());
+            results.note(target.name() + ", " + op + at + ": " + failures.get() + " calls failed (not counted in the"
+                    + " latency and throughput figures); the first: " + firstFailure.get());
         }
     }
 
     private static long run(int threads, Duration length, Call call, Recorder recorder, long offset)
             throws InterruptedException {
-        return run(threads, length, call, recorder, offset, new AtomicLong());
+        return run(threads, length, call, recorder, offset, new AtomicLong(), new AtomicReference<>());
     }
 
     /** Runs {@code threads} callers for {@code length}; returns the calls that succeeded. */
     private static long run(int threads, Duration length, Call call, Recorder recorder, long offset,
-                            AtomicLong failures) throws InterruptedException {
+                            AtomicLong failures, AtomicReference<Exception> firstFailure) throws InterruptedException {
         long end = System.nanoTime() + length.toNanos();
         AtomicLong done = new AtomicLong();
         List<Thread> callers = new ArrayList<>();
@@ -74,6 +78,7 @@ final class StorageBenchmark {
                         done.incrementAndGet();
                     } catch (Exception e) {
                         failures.incrementAndGet();
+                        firstFailure.compareAndSet(null, e);
                     }
                 }
             }, "caller-" + t);
