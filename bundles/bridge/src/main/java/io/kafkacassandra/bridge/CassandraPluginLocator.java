@@ -6,6 +6,8 @@ import io.kafkacassandra.listeners.CassandraListenerRegistry;
 import io.kafkacassandra.membership.CassandraGroupMembership;
 import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.SessionFactory;
+import io.kafkacassandra.session.monitoring.DriverMetricsJmx;
+import io.kafkacassandra.session.monitoring.JmxRegistration;
 import io.kafkacassandra.storage.CassandraStorage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,9 +15,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.plugin.interfaces.GroupMembershipClient;
 import org.apache.kafka.plugin.interfaces.LeaderElectionClient;
 import org.apache.kafka.plugin.interfaces.ListenerRegistry;
@@ -30,18 +34,21 @@ import org.slf4j.LoggerFactory;
  * session and builds the services on it. The election and membership clients are made on first request, one
  * per service or group name, and the same instance is returned afterwards. Getters before {@code startup} or
  * after {@link #close()} throw {@link IllegalStateException}; {@code close} closes every client handed out and
- * the session, and is idempotent.
+ * the session, and is idempotent. Each service's health and metrics are on the platform MBean server as
+ * {@code io.kafkacassandra:type=<Type>,name="<name>"} while the locator is open.
  */
 public class CassandraPluginLocator implements PluginLocator {
     private static final Logger LOG = LoggerFactory.getLogger(CassandraPluginLocator.class);
 
     private final Map<String, CassandraLeaderElection> elections = new ConcurrentHashMap<>();
     private final Map<String, CassandraGroupMembership> groups = new ConcurrentHashMap<>();
+    /** The services' monitors on JMX (io.kafkacassandra:type=...), unregistered by close. */
+    private final List<JmxRegistration> published = new CopyOnWriteArrayList<>();
     private volatile Services services;
     private volatile boolean closed;
 
     private record Services(CassandraSettings settings, CqlSession session, CassandraStorage storage,
-                            CassandraListenerRegistry listeners) {
+                            CassandraListenerRegistry listeners, DriverMetricsJmx driverMetrics) {
     }
 
     /** For {@code Class.forName(...).getDeclaredConstructor().newInstance()}, as the patched broker does. */
@@ -64,7 +71,9 @@ public class CassandraPluginLocator implements PluginLocator {
         CqlSession session = SessionFactory.open(settings, CqlSession.class.getClassLoader());
         try {
             services = new Services(settings, session, new CassandraStorage(session, settings),
-                    new CassandraListenerRegistry(session, settings));
+                    new CassandraListenerRegistry(session, settings), DriverMetricsJmx.publish(session));
+            published.add(JmxRegistration.register(services.storage.monitor()));
+            published.add(JmxRegistration.register(services.listeners.monitor()));
         } catch (RuntimeException e) {
             session.close();
             throw e;
@@ -86,13 +95,24 @@ public class CassandraPluginLocator implements PluginLocator {
     @Override
     public GroupMembershipClient getGroupMembership(String group) {
         Services s = started();
-        return groups.computeIfAbsent(group, g -> new CassandraGroupMembership(s.session, s.settings, g));
+        return groups.computeIfAbsent(group, g -> publish(new CassandraGroupMembership(s.session, s.settings, g)));
     }
 
     @Override
     public LeaderElectionClient getLeaderElection(String service) {
         Services s = started();
-        return elections.computeIfAbsent(service, name -> new CassandraLeaderElection(s.session, s.settings, name));
+        return elections.computeIfAbsent(service, name -> publish(new CassandraLeaderElection(s.session, s.settings,
+                name)));
+    }
+
+    private CassandraGroupMembership publish(CassandraGroupMembership membership) {
+        published.add(JmxRegistration.register(membership.monitor()));
+        return membership;
+    }
+
+    private CassandraLeaderElection publish(CassandraLeaderElection election) {
+        published.add(JmxRegistration.register(election.monitor()));
+        return election;
     }
 
     @Override
@@ -115,11 +135,13 @@ public class CassandraPluginLocator implements PluginLocator {
             closed = true;
             s = services;
         }
+        published.forEach(JmxRegistration::close);
         elections.values().forEach(CassandraLeaderElection::close);
         groups.values().forEach(CassandraGroupMembership::close);
         if (s != null) {
             s.listeners.close();
             s.storage.close();
+            s.driverMetrics.close();
             s.session.close();
         }
         LOG.info("kafka-cassandra closed");

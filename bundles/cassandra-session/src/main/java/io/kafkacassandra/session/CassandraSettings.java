@@ -1,6 +1,7 @@
 package io.kafkacassandra.session;
 
 import java.net.InetSocketAddress;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -209,7 +210,11 @@ public final class CassandraSettings {
 
     private static Path path(Map<String, ?> map, String key) {
         String text = text(map, key);
-        return text == null ? null : Path.of(text);
+        try {
+            return text == null ? null : Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new SettingsException(key, "is not a file path: " + Text.preview(text));
+        }
     }
 
     private static long number(Map<String, ?> map, String key, long fallback, long min, long max) {

@@ -14,6 +14,7 @@ import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.OverloadedException;
 import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.function.Supplier;
 import org.apache.kafka.plugin.interfaces.OutcomeUnknownException;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
@@ -31,9 +32,16 @@ public final class CqlRunner {
     private static final int RESOLVE_ATTEMPTS = 3;
 
     private final CqlSession session;
+    private final ServiceMonitor monitor;
 
     public CqlRunner(CqlSession session) {
+        this(session, null);
+    }
+
+    /** A runner that counts unknown outcomes in {@code monitor} (may be null). */
+    public CqlRunner(CqlSession session, ServiceMonitor monitor) {
         this.session = session;
+        this.monitor = monitor;
     }
 
     public CqlSession session() {
@@ -67,6 +75,9 @@ public final class CqlRunner {
         } catch (RuntimeException e) {
             if (certainlyNotApplied(e)) {
                 throw unavailable(what, e);
+            }
+            if (monitor != null) {
+                monitor.unknownOutcome();
             }
             return new Attempt(null, e);
         }

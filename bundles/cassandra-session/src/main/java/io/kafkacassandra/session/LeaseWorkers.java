@@ -1,5 +1,6 @@
 package io.kafkacassandra.session;
 
+import io.kafkacassandra.session.monitoring.Outcomes;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,11 +19,12 @@ public final class LeaseWorkers {
     private final ScheduledExecutorService timer;
     private final SerialNotifier notifier;
 
-    public LeaseWorkers(String kind, String name, CassandraSettings settings, Runnable renew, Runnable poll) {
+    public LeaseWorkers(String kind, String name, CassandraSettings settings, Runnable renew, Runnable poll,
+                        Outcomes listenerCalls) {
         renewer = DaemonThreads.scheduler("kafka-cassandra-" + kind + "-renew-" + name);
         worker = DaemonThreads.scheduler("kafka-cassandra-" + kind + "-" + name);
         timer = DaemonThreads.scheduler("kafka-cassandra-" + kind + "-deadline-" + name);
-        notifier = new SerialNotifier("kafka-cassandra-" + kind + "-notify-" + name);
+        notifier = new SerialNotifier("kafka-cassandra-" + kind + "-notify-" + name, listenerCalls);
         long renewMillis = renewInterval(settings).toMillis();
         renewer.scheduleAtFixedRate(renew, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
         worker.scheduleWithFixedDelay(poll, 0, settings.pollPeriod().toMillis(), TimeUnit.MILLISECONDS);

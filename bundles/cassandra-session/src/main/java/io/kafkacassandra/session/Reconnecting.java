@@ -1,5 +1,7 @@
 package io.kafkacassandra.session;
 
+import io.kafkacassandra.session.monitoring.JmxRegistration;
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.function.Function;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 
@@ -12,13 +14,26 @@ import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
  */
 public final class Reconnecting<T extends AutoCloseable> {
     private final String what;
+    private final ServiceMonitor monitor;
+    private final JmxRegistration jmx;
     private final Function<CassandraConnection, T> factory;
     private CassandraConnection connection; // guarded by this
     private volatile T current; // written under this, read without: every call of the service reads it
 
-    public Reconnecting(String what, Function<CassandraConnection, T> factory) {
+    /**
+     * @param monitor the metrics and health of the service, kept across connections and published on JMX until
+     *                {@link #close()}; {@code factory} hands it to each service it builds
+     */
+    public Reconnecting(String what, ServiceMonitor monitor, Function<CassandraConnection, T> factory) {
         this.what = what;
+        this.monitor = monitor;
         this.factory = factory;
+        monitor.awaitingSession();
+        this.jmx = JmxRegistration.register(monitor);
+    }
+
+    public ServiceMonitor monitor() {
+        return monitor;
     }
 
     /**
@@ -31,9 +46,11 @@ public final class Reconnecting<T extends AutoCloseable> {
         closeQuietly(previous);
         current = null;
         connection = null;
+        monitor.awaitingSession();
         T built = factory.apply(next);
         connection = next;
         current = built;
+        monitor.connected(next.session());
         return new Swap<>(built, previous);
     }
 
@@ -45,6 +62,7 @@ public final class Reconnecting<T extends AutoCloseable> {
         closeQuietly(current);
         current = null;
         connection = null;
+        monitor.awaitingSession();
         return true;
     }
 
@@ -52,8 +70,7 @@ public final class Reconnecting<T extends AutoCloseable> {
     public T get() {
         T service = current;
         if (service == null) {
-            throw new StoreUnavailableException(what + " is unavailable: no Cassandra session is configured right now"
-                    + " (it is being opened or replaced, or its configuration is wrong: see the log)");
+            throw new StoreUnavailableException(what + " is unavailable: " + monitor.health().reason());
         }
         return service;
     }
@@ -66,6 +83,8 @@ public final class Reconnecting<T extends AutoCloseable> {
         closeQuietly(current);
         current = null;
         connection = null;
+        monitor.disconnected("closed");
+        jmx.close();
     }
 
     /** The outcome of {@link #connect}. */

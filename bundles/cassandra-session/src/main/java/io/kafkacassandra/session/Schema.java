@@ -2,6 +2,7 @@ package io.kafkacassandra.session;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,6 +20,8 @@ import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 public final class Schema {
     public static final String RESOURCE = "schema.cql";
     private static final Duration DDL_TIMEOUT = Duration.ofSeconds(30);
+    /** The tables of {@code schema.cql}. */
+    static final List<String> TABLES = List.of("kv", "leader_election", "group_membership");
 
     private Schema() {
     }
@@ -51,6 +54,26 @@ public final class Schema {
             } catch (RuntimeException e) {
                 throw new StoreUnavailableException("cannot create the schema in keyspace " + settings.keyspace()
                         + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Checks that the keyspace and every table exist, for a plugin that must not create them
+     * ({@code plugin.cassandra.schema.create=false}, the least-privilege role): without this check the first
+     * statement would fail with a less telling error.
+     */
+    public static void requireExisting(CqlSession session, CassandraSettings settings) {
+        String keyspace = settings.keyspace();
+        KeyspaceMetadata metadata = session.refreshSchema().getKeyspace(keyspace).orElseThrow(() ->
+                new StoreUnavailableException("keyspace " + keyspace + " does not exist and "
+                        + CassandraSettings.SCHEMA_CREATE + " is false: create it with the shipped " + RESOURCE
+                        + " (see README, Operations) or let a role allowed to create it set " + CassandraSettings.SCHEMA_CREATE
+                        + "=true"));
+        for (String table : TABLES) {
+            if (metadata.getTable(table).isEmpty()) {
+                throw new StoreUnavailableException("table " + keyspace + "." + table + " does not exist and "
+                        + CassandraSettings.SCHEMA_CREATE + " is false: create it with the shipped " + RESOURCE);
             }
         }
     }

@@ -3,6 +3,7 @@ package io.kafkacassandra.session;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import io.kafkacassandra.session.monitoring.Outcomes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,18 +14,23 @@ import org.slf4j.LoggerFactory;
 public final class SerialNotifier implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SerialNotifier.class);
     private final ExecutorService executor;
+    private final Outcomes outcomes;
 
-    public SerialNotifier(String name) {
+    public SerialNotifier(String name, Outcomes outcomes) {
         this.executor = Executors.newSingleThreadExecutor(DaemonThreads.named(name));
+        this.outcomes = outcomes;
     }
 
     /** Queues a call; {@code description} names the listener and the event in the log if it throws. */
     public void submit(String description, Runnable call) {
         try {
             executor.execute(() -> {
+                long start = System.nanoTime();
                 try {
                     call.run();
+                    outcomes.succeeded(System.nanoTime() - start);
                 } catch (RuntimeException | Error e) {
+                    outcomes.failed(e);
                     LOG.warn("listener failed on {}: {}", description, e.toString(), e);
                 }
             });

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -28,6 +29,13 @@ public final class SessionFactory {
      * lease validity, when the renewal could no longer extend the local deadline anyway.
      */
     public static final String RENEWAL_PROFILE = "lease-renewal";
+
+    static final List<String> SESSION_METRICS = List.of("connected-nodes", "cql-requests", "cql-client-timeouts",
+            "bytes-sent", "bytes-received", "throttling.errors");
+    static final List<String> NODE_METRICS = List.of("pool.open-connections", "pool.in-flight",
+            "errors.request.unsent", "errors.request.aborted", "errors.request.write-timeouts",
+            "errors.request.read-timeouts", "errors.request.unavailables", "errors.request.others",
+            "errors.connection.init", "errors.connection.auth", "speculative-executions");
 
     private SessionFactory() {
     }
@@ -56,6 +64,9 @@ public final class SessionFactory {
                 .withBoolean(DefaultDriverOption.REQUEST_DEFAULT_IDEMPOTENCE, false)
                 .withInt(DefaultDriverOption.REQUEST_PAGE_SIZE, 5000)
                 .withString(DefaultDriverOption.SESSION_NAME, "kafka-cassandra")
+                // The driver's own metrics, published on JMX by DriverMetricsJmx.
+                .withStringList(DefaultDriverOption.METRICS_SESSION_ENABLED, SESSION_METRICS)
+                .withStringList(DefaultDriverOption.METRICS_NODE_ENABLED, NODE_METRICS)
                 // A node the driver marked down (a freeze longer than the heartbeat timeout) is tried again soon:
                 // until then it cannot take a renewal that another node failed to answer.
                 .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(200))
@@ -83,6 +94,8 @@ public final class SessionFactory {
             try {
                 if (settings.createSchema()) {
                     Schema.create(session, settings);
+                } else {
+                    Schema.requireExisting(session, settings);
                 }
                 return session;
             } catch (RuntimeException e) {
@@ -92,9 +105,7 @@ public final class SessionFactory {
         } catch (StoreUnavailableException e) {
             throw e;
         } catch (RuntimeException e) {
-            // The driver's message names the contact points and each node's error; never the password.
-            throw new StoreUnavailableException("cannot connect to Cassandra at " + settings.contactPoints()
-                    + " (data center " + settings.localDatacenter() + "): " + e.getMessage(), e);
+            throw new StoreUnavailableException(ConnectionErrors.describe(settings, e), e);
         }
     }
 

@@ -101,5 +101,9 @@ class CassandraSettingsTest {
                 + " {'class': 'SimpleStrategy', 'replication_factor': 3}"), statements.get(0));
         assertTrue(statements.stream().skip(1).allMatch(cql -> cql.startsWith("CREATE TABLE IF NOT EXISTS ks1.")));
         assertTrue(statements.stream().noneMatch(cql -> cql.contains("${")));
+        for (int i = 0; i < Schema.TABLES.size(); i++) {
+            assertTrue(statements.get(i + 1).startsWith("CREATE TABLE IF NOT EXISTS ks1." + Schema.TABLES.get(i) + " ("),
+                    "the tables checked when the plugin may not create them are the tables of schema.cql");
+        }
     }
 }

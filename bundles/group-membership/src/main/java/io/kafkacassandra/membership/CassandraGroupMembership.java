@@ -9,6 +9,7 @@ import io.kafkacassandra.session.LeaseWorkers;
 import io.kafkacassandra.session.OutageLog;
 import io.kafkacassandra.session.Resolution;
 import io.kafkacassandra.session.Text;
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
 import org.apache.kafka.plugin.interfaces.MemberIdConflictException;
 import org.apache.kafka.plugin.interfaces.OutcomeUnknownException;
@@ -60,6 +62,8 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
     private LeaseWorkers tasks; // null until the first call that needs background work
     private boolean closed;
     private final OutageLog pollOutage;
+    private final OutageLog renewOutage;
+    private final ServiceMonitor monitor;
 
     private static final class Member {
         final String id;
@@ -77,12 +81,33 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
     }
 
     public CassandraGroupMembership(CqlSession session, CassandraSettings settings, String group) {
+        this(session, settings, group, new ServiceMonitor("GroupMembership", group));
+    }
+
+    /** A membership whose calls, renewals, polls and health are recorded in {@code monitor}, which may outlive it. */
+    public CassandraGroupMembership(CqlSession session, CassandraSettings settings, String group,
+                                    ServiceMonitor monitor) {
         this.group = Text.id("group", group);
-        this.cql = new CqlRunner(session);
+        this.monitor = monitor;
+        this.cql = new CqlRunner(session, monitor);
         this.table = new GroupMembershipTable(session, settings);
         this.settings = settings;
         this.clock = new LeaseClock(settings);
-        this.pollOutage = new OutageLog(LOG, "the poll of group " + group);
+        this.pollOutage = new OutageLog(LOG, "the poll of group " + group, monitor.polls());
+        this.renewOutage = new OutageLog(LOG, "membership renewal in group " + group, monitor.renewals());
+        monitor.connected(session);
+        monitor.leaseDeadline(this::millisToDeadline);
+    }
+
+    public ServiceMonitor monitor() {
+        return monitor;
+    }
+
+    /** Milliseconds to the nearest local deadline of a live member held here, -1 if none. */
+    private synchronized long millisToDeadline() {
+        return members.values().stream().filter(m -> m.live)
+                .mapToLong(m -> TimeUnit.NANOSECONDS.toMillis(clock.nanosUntil(m.deadline)))
+                .min().orElse(-1);
     }
 
     @Override
@@ -97,6 +122,10 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
 
     @Override
     public void join(String id, String data) {
+        monitor.run("join", () -> doJoin(id, data));
+    }
+
+    private void doJoin(String id, String data) {
         Text.id("id", id);
         Text.value("data", data, settings.maxValueBytes());
         synchronized (this) {
@@ -162,6 +191,10 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
 
     @Override
     public void leave(String id) {
+        monitor.run("leave", () -> doLeave(id));
+    }
+
+    private void doLeave(String id) {
         Text.id("id", id);
         Member member;
         UUID session;
@@ -195,11 +228,19 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
 
     @Override
     public Set<String> membershipList() {
-        return membership().keySet();
+        return monitor.call("membershipList", () -> doMembershipList());
+    }
+
+    private Set<String> doMembershipList() {
+        return doMembership().keySet();
     }
 
     @Override
     public Map<String, String> membership() {
+        return monitor.call("membership", () -> doMembership());
+    }
+
+    private Map<String, String> doMembership() {
         checkOpen();
         return table.members(cql, group);
     }
@@ -268,7 +309,8 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
 
     private void start() {
         if (tasks == null) {
-            tasks = new LeaseWorkers("group", group, settings, this::renewAll, this::poll);
+            tasks = new LeaseWorkers("group", group, settings, this::renewAll, this::poll,
+                    monitor.listenerCallbacks());
         }
     }
 
@@ -279,17 +321,24 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
             snapshot = new ArrayList<>(members.values());
         }
         for (Member m : snapshot) {
+            long start = System.nanoTime();
             try {
-                renew(m);
+                RuntimeException unanswered = renew(m);
+                if (unanswered == null) {
+                    renewOutage.succeeded(start);
+                } else {
+                    renewOutage.failed(unanswered);
+                }
             } catch (StoreUnavailableException e) {
-                LOG.debug("cannot renew member {} of {}: {}", m.id, group, e.getMessage());
+                renewOutage.failed(e);
             } catch (RuntimeException e) {
                 LOG.error("renewal of member {} of {} failed", m.id, group, e);
             }
         }
     }
 
-    private void renew(Member m) {
+    /** Renews (or joins again) one member; returns why, if Cassandra did not answer the renewal. */
+    private RuntimeException renew(Member m) {
         UUID session;
         boolean live;
         synchronized (this) {
@@ -299,7 +348,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
         long sentAt = clock.now();
         CqlRunner.Attempt renewal = cql.write(table.renew(group, m.id, m.data, session), "renew member " + m.id);
         if (!renewal.answered()) {
-            return; // unknown: the deadline stays where it was
+            return renewal.unknownCause(); // unknown: the deadline stays where it was
         }
         if (renewal.result().wasApplied()) {
             if (live) {
@@ -311,7 +360,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
             } else {
                 restore(m, session, sentAt); // lost only here: the row was still this session's
             }
-            return;
+            return null;
         }
         if (live) {
             markLost(m, "its row is no longer in Cassandra");
@@ -323,6 +372,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
         if (rejoin.answered() && rejoin.result().wasApplied()) {
             restore(m, fresh, sentAt);
         }
+        return rejoin.answered() ? null : rejoin.unknownCause();
     }
 
     private void restore(Member m, UUID session, long sentAt) {
@@ -392,13 +442,14 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
             return;
         }
         Set<String> current;
+        long start = System.nanoTime();
         try {
             current = table.members(cql, group).keySet();
         } catch (StoreUnavailableException e) {
             pollOutage.failed(e);
             return;
         }
-        pollOutage.succeeded();
+        pollOutage.succeeded(start);
         synchronized (this) {
             if (current.equals(told)) {
                 return;

@@ -4,6 +4,7 @@ import io.kafkacassandra.session.CassandraConnection;
 import io.kafkacassandra.session.Contexts;
 import io.kafkacassandra.session.Reconnecting;
 import io.kafkacassandra.session.Text;
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +43,9 @@ public class ReconnectingGroupMembership implements LeaseAwareGroupMembershipCli
 
     public ReconnectingGroupMembership(String group) {
         this.group = Text.id("group", group);
-        this.membership = new Reconnecting<>("membership of group " + group, c -> {
-            CassandraGroupMembership m = new CassandraGroupMembership(c.session(), c.settings(), group);
+        ServiceMonitor monitor = new ServiceMonitor("GroupMembership", group);
+        this.membership = new Reconnecting<>("membership of group " + group, monitor, c -> {
+            CassandraGroupMembership m = new CassandraGroupMembership(c.session(), c.settings(), group, monitor);
             m.addMembershipListener(forwardLease);
             m.addListener(forwardGroup);
             return m;
@@ -64,6 +66,10 @@ public class ReconnectingGroupMembership implements LeaseAwareGroupMembershipCli
 
     public synchronized void disconnect(CassandraConnection connection) {
         membership.disconnect(connection);
+    }
+
+    public ServiceMonitor monitor() {
+        return membership.monitor();
     }
 
     @Override

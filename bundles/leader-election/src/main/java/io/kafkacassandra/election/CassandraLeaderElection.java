@@ -10,6 +10,7 @@ import io.kafkacassandra.session.LeaseWorkers;
 import io.kafkacassandra.session.OutageLog;
 import io.kafkacassandra.session.Resolution;
 import io.kafkacassandra.session.Text;
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,6 +67,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
     private boolean closed;
     private final OutageLog pollOutage;
     private final OutageLog renewOutage;
+    private final ServiceMonitor monitor;
 
     private static final class Candidate {
         final String id;
@@ -89,13 +91,33 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
     }
 
     public CassandraLeaderElection(CqlSession session, CassandraSettings settings, String service) {
+        this(session, settings, service, new ServiceMonitor("LeaderElection", service));
+    }
+
+    /** An election whose calls, renewals, polls and health are recorded in {@code monitor}, which may outlive it. */
+    public CassandraLeaderElection(CqlSession session, CassandraSettings settings, String service,
+                                   ServiceMonitor monitor) {
         this.service = Text.id("service", service);
-        this.cql = new CqlRunner(session);
+        this.monitor = monitor;
+        this.cql = new CqlRunner(session, monitor);
         this.table = new LeaderElectionTable(session, settings);
         this.settings = settings;
         this.clock = new LeaseClock(settings);
-        this.pollOutage = new OutageLog(LOG, "the election poll of " + service);
-        this.renewOutage = new OutageLog(LOG, "lease renewal for " + service);
+        this.pollOutage = new OutageLog(LOG, "the election poll of " + service, monitor.polls());
+        this.renewOutage = new OutageLog(LOG, "lease renewal for " + service, monitor.renewals());
+        monitor.connected(session);
+        monitor.leaseDeadline(this::millisToDeadline);
+    }
+
+    public ServiceMonitor monitor() {
+        return monitor;
+    }
+
+    /** Milliseconds to the nearest local deadline of a lease held here, -1 if none. */
+    private synchronized long millisToDeadline() {
+        return candidates.values().stream().filter(c -> c.lease != null)
+                .mapToLong(c -> TimeUnit.NANOSECONDS.toMillis(clock.nanosUntil(c.lease.deadline)))
+                .min().orElse(-1);
     }
 
     @Override
@@ -110,6 +132,10 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
 
     @Override
     public Optional<String> getLeader() {
+        return monitor.call("getLeader", () -> doGetLeader());
+    }
+
+    private Optional<String> doGetLeader() {
         checkOpen();
         State state = table.read(cql, service);
         Optional<String> leader = reported(state);
@@ -119,6 +145,10 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
 
     @Override
     public Optional<Leadership> currentLeadership() {
+        return monitor.call("currentLeadership", () -> doCurrentLeadership());
+    }
+
+    private Optional<Leadership> doCurrentLeadership() {
         checkOpen();
         State state = table.read(cql, service);
         return state.lease() == null ? Optional.empty()
@@ -136,6 +166,10 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
 
     @Override
     public boolean nominate(String candidate) {
+        return monitor.call("nominate", () -> doNominate(candidate));
+    }
+
+    private boolean doNominate(String candidate) {
         Text.id("candidate", candidate);
         Future<Boolean> result;
         synchronized (this) {
@@ -163,6 +197,10 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
 
     @Override
     public void resign(String leader) {
+        monitor.run("resign", () -> doResign(leader));
+    }
+
+    private void doResign(String leader) {
         Text.id("leader", leader);
         Lease lease;
         synchronized (this) {
@@ -229,7 +267,8 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
 
     private void start() {
         if (tasks == null) {
-            tasks = new LeaseWorkers("election", service, settings, this::renewAll, this::poll);
+            tasks = new LeaseWorkers("election", service, settings, this::renewAll, this::poll,
+                    monitor.listenerCallbacks());
         }
     }
 
@@ -245,9 +284,10 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
                 eligible = candidates.values().iterator().next();
             }
         }
+        long start = System.nanoTime();
         try {
             State state = table.read(cql, service);
-            pollOutage.succeeded();
+            pollOutage.succeeded(start);
             observe(reported(state));
             if (eligible != null && state.lease() == null) {
                 tryAcquire(eligible, state);
@@ -312,10 +352,12 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
             long sentAt = clock.now();
             try {
                 CqlRunner.Attempt attempt = cql.write(table.renew(service, c.id, lease.id), "renew lease of " + c.id);
-                renewOutage.succeeded();
                 if (!attempt.answered()) {
-                    LOG.debug("renewal of {}'s lease has an unknown outcome; its deadline stays", c.id);
-                } else if (attempt.result().wasApplied()) {
+                    renewOutage.failed(attempt.unknownCause()); // the deadline stays where it was
+                    continue;
+                }
+                renewOutage.succeeded(sentAt);
+                if (attempt.result().wasApplied()) {
                     synchronized (this) {
                         if (c.lease == lease && clock.isBefore(lease.deadline)) {
                             lease.deadline = clock.deadlineFor(sentAt);

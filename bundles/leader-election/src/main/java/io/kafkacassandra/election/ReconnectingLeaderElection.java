@@ -4,6 +4,7 @@ import io.kafkacassandra.session.CassandraConnection;
 import io.kafkacassandra.session.Contexts;
 import io.kafkacassandra.session.Reconnecting;
 import io.kafkacassandra.session.Text;
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -33,8 +34,9 @@ public class ReconnectingLeaderElection implements FencedLeaderElectionClient, A
 
     public ReconnectingLeaderElection(String service) {
         this.service = Text.id("service", service);
-        this.election = new Reconnecting<>("leader election of " + service, c -> {
-            CassandraLeaderElection e = new CassandraLeaderElection(c.session(), c.settings(), service);
+        ServiceMonitor monitor = new ServiceMonitor("LeaderElection", service);
+        this.election = new Reconnecting<>("leader election of " + service, monitor, c -> {
+            CassandraLeaderElection e = new CassandraLeaderElection(c.session(), c.settings(), service, monitor);
             e.addListener(forward);
             return e;
         });
@@ -53,6 +55,10 @@ public class ReconnectingLeaderElection implements FencedLeaderElectionClient, A
 
     public synchronized void disconnect(CassandraConnection connection) {
         election.disconnect(connection);
+    }
+
+    public ServiceMonitor monitor() {
+        return election.monitor();
     }
 
     @Override

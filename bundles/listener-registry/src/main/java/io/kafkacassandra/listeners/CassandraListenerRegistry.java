@@ -7,6 +7,7 @@ import io.kafkacassandra.session.CqlRunner;
 import io.kafkacassandra.session.DaemonThreads;
 import io.kafkacassandra.session.KeyPath;
 import io.kafkacassandra.session.SerialNotifier;
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import io.kafkacassandra.storage.KvTable;
 import java.util.HashMap;
 import java.util.Map;
@@ -41,14 +42,26 @@ public final class CassandraListenerRegistry implements ListenerRegistry, AutoCl
     private ScheduledExecutorService scheduler;
     private SerialNotifier notifier;
     private boolean closed;
+    private final ServiceMonitor monitor;
 
     private record ScheduledPoller(NamespacePoller poller, ScheduledFuture<?> task) {
     }
 
     public CassandraListenerRegistry(CqlSession session, CassandraSettings settings) {
-        this.cql = new CqlRunner(session);
+        this(session, settings, new ServiceMonitor("ListenerRegistry", "default"));
+    }
+
+    /** A registry whose polls, callbacks and health are recorded in {@code monitor}, which may outlive it. */
+    public CassandraListenerRegistry(CqlSession session, CassandraSettings settings, ServiceMonitor monitor) {
+        this.monitor = monitor;
+        this.cql = new CqlRunner(session, monitor);
         this.table = new KvTable(session, settings);
         this.pollMillis = settings.pollPeriod().toMillis();
+        monitor.connected(session);
+    }
+
+    public ServiceMonitor monitor() {
+        return monitor;
     }
 
     @Override
@@ -105,13 +118,13 @@ public final class CassandraListenerRegistry implements ListenerRegistry, AutoCl
         }
         if (scheduler == null) {
             scheduler = DaemonThreads.scheduler("kafka-cassandra-listener-poll");
-            notifier = new SerialNotifier("kafka-cassandra-listener-notify");
+            notifier = new SerialNotifier("kafka-cassandra-listener-notify", monitor.listenerCallbacks());
         }
         ScheduledPoller existing = pollers.get(namespace);
         if (existing != null) {
             return existing.poller;
         }
-        NamespacePoller poller = new NamespacePoller(namespace, cql, table, notifier);
+        NamespacePoller poller = new NamespacePoller(namespace, cql, table, notifier, monitor.polls());
         // First poll at once, so that a new listener hears the current state without waiting a period.
         ScheduledFuture<?> task = scheduler.scheduleWithFixedDelay(poller::poll, 0, pollMillis, TimeUnit.MILLISECONDS);
         pollers.put(namespace, new ScheduledPoller(poller, task));

@@ -4,6 +4,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import io.kafkacassandra.session.CqlRunner;
 import io.kafkacassandra.session.OutageLog;
 import io.kafkacassandra.session.SerialNotifier;
+import io.kafkacassandra.session.monitoring.Outcomes;
 import io.kafkacassandra.storage.KvTable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,12 +66,12 @@ final class NamespacePoller {
         }
     }
 
-    NamespacePoller(String namespace, CqlRunner cql, KvTable table, SerialNotifier notifier) {
+    NamespacePoller(String namespace, CqlRunner cql, KvTable table, SerialNotifier notifier, Outcomes polls) {
         this.namespace = namespace;
         this.cql = cql;
         this.table = table;
         this.notifier = notifier;
-        this.outage = new OutageLog(LOG, "the poll of namespace " + namespace);
+        this.outage = new OutageLog(LOG, "the poll of namespace " + namespace, polls);
     }
 
     synchronized void add(String name, ValueChangeListener listener) {
@@ -98,13 +99,14 @@ final class NamespacePoller {
     /** One poll: read the partition, merge what is newer, tell the listeners what changed for them. */
     void poll() {
         List<Row> rows;
+        long start = System.nanoTime();
         try {
             rows = cql.read(table.namespaceRows(namespace), "poll of namespace " + namespace).all();
         } catch (StoreUnavailableException e) {
             outage.failed(e);
             return;
         }
-        outage.succeeded();
+        outage.succeeded(start);
         synchronized (this) {
             for (Row row : rows) {
                 String name = row.getString("name");

@@ -4,6 +4,7 @@ import io.kafkacassandra.session.CassandraConnection;
 import io.kafkacassandra.session.Contexts;
 import io.kafkacassandra.session.KeyPath;
 import io.kafkacassandra.session.Reconnecting;
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +22,15 @@ public class ReconnectingListenerRegistry implements ListenerRegistry, AutoClose
     private final List<Map.Entry<String, ValueChangeListener>> values = new ArrayList<>();
     private final List<Map.Entry<String, KeySetChangeListener>> keySets = new ArrayList<>();
     private final Reconnecting<CassandraListenerRegistry> registry =
-            new Reconnecting<>("listener registry", this::build);
+            new Reconnecting<>("listener registry", new ServiceMonitor("ListenerRegistry", "default"), this::build);
+
+    public ServiceMonitor monitor() {
+        return registry.monitor();
+    }
 
     private synchronized CassandraListenerRegistry build(CassandraConnection connection) {
-        CassandraListenerRegistry r = new CassandraListenerRegistry(connection.session(), connection.settings());
+        CassandraListenerRegistry r = new CassandraListenerRegistry(connection.session(), connection.settings(),
+                registry.monitor());
         values.forEach(e -> r.addValueChangeListener(e.getKey(), e.getValue()));
         keySets.forEach(e -> r.addKeySetChangeListener(e.getKey(), e.getValue()));
         return r;

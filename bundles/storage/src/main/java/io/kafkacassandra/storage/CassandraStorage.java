@@ -10,6 +10,7 @@ import io.kafkacassandra.session.Contexts;
 import io.kafkacassandra.session.CqlRunner;
 import io.kafkacassandra.session.KeyPath;
 import io.kafkacassandra.session.Text;
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -41,12 +42,24 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
     private final CqlRunner cql;
     private final KvTable table;
     private final int maxValueBytes;
+    private final ServiceMonitor monitor;
     private volatile boolean closed;
 
     public CassandraStorage(CqlSession session, CassandraSettings settings) {
-        this.cql = new CqlRunner(session);
+        this(session, settings, new ServiceMonitor("Storage", "default"));
+    }
+
+    /** A storage whose calls and health are recorded in {@code monitor}, which may outlive it. */
+    public CassandraStorage(CqlSession session, CassandraSettings settings, ServiceMonitor monitor) {
+        this.monitor = monitor;
+        this.cql = new CqlRunner(session, monitor);
         this.table = new KvTable(session, settings);
         this.maxValueBytes = settings.maxValueBytes();
+        monitor.connected(session);
+    }
+
+    public ServiceMonitor monitor() {
+        return monitor;
     }
 
     @Override
@@ -56,6 +69,10 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
 
     @Override
     public CompletableFuture<Optional<String>> fetch(String key) {
+        return monitor.callAsync("fetch", () -> doFetch(key));
+    }
+
+    private CompletableFuture<Optional<String>> doFetch(String key) {
         KeyPath path = KeyPath.of(key);
         checkOpen();
         return cql.session().executeAsync(serialRead(path)).toCompletableFuture()
@@ -71,6 +88,10 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
 
     @Override
     public Optional<Versioned> fetchVersioned(String key) {
+        return monitor.call("fetchVersioned", () -> doFetchVersioned(key));
+    }
+
+    private Optional<Versioned> doFetchVersioned(String key) {
         KeyPath path = KeyPath.of(key);
         checkOpen();
         return current(path, "fetch " + key).live();
@@ -78,6 +99,10 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
 
     @Override
     public void put(String key, String data) {
+        monitor.run("put", () -> doPut(key, data));
+    }
+
+    private void doPut(String key, String data) {
         KeyPath path = KeyPath.of(key);
         Text.value("data", data, maxValueBytes);
         checkOpen();
@@ -108,6 +133,10 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
 
     @Override
     public void update(String key, String data) {
+        monitor.run("update", () -> doUpdate(key, data));
+    }
+
+    private void doUpdate(String key, String data) {
         KeyPath path = KeyPath.of(key);
         Text.value("data", data, maxValueBytes);
         checkOpen();
@@ -132,6 +161,10 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
 
     @Override
     public Optional<Long> compareAndSet(String key, long expectedVersion, String data) {
+        return monitor.call("compareAndSet", () -> doCompareAndSet(key, expectedVersion, data));
+    }
+
+    private Optional<Long> doCompareAndSet(String key, long expectedVersion, String data) {
         KeyPath path = KeyPath.of(key);
         Text.value("data", data, maxValueBytes);
         checkOpen();
@@ -144,6 +177,10 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
 
     @Override
     public boolean delete(String key) {
+        return monitor.call("delete", () -> doDelete(key));
+    }
+
+    private boolean doDelete(String key) {
         KeyPath path = KeyPath.of(key);
         checkOpen();
         WriteCall call = new WriteCall("delete " + key, cql);
@@ -167,6 +204,10 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
 
     @Override
     public boolean compareAndDelete(String key, long expectedVersion) {
+        return monitor.call("compareAndDelete", () -> doCompareAndDelete(key, expectedVersion));
+    }
+
+    private boolean doCompareAndDelete(String key, long expectedVersion) {
         KeyPath path = KeyPath.of(key);
         checkOpen();
         WriteCall call = new WriteCall("compareAndDelete " + key, cql);
@@ -201,6 +242,10 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
 
     @Override
     public Set<String> children(String namespace) {
+        return monitor.call("children", () -> doChildren(namespace));
+    }
+
+    private Set<String> doChildren(String namespace) {
         KeyPath.namespace(namespace);
         checkOpen();
         ResultSet rows = cql.read(table.selectChildren.bind(namespace).setConsistencyLevel(ConsistencyLevel.SERIAL),

@@ -3,6 +3,7 @@ package io.kafkacassandra.storage;
 import io.kafkacassandra.session.CassandraConnection;
 import io.kafkacassandra.session.Contexts;
 import io.kafkacassandra.session.Reconnecting;
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -15,8 +16,13 @@ import org.apache.kafka.plugin.interfaces.VersionedStorage;
  * {@link org.apache.kafka.plugin.interfaces.StoreUnavailableException} at once.
  */
 public class ReconnectingStorage implements VersionedStorage, AutoCloseable {
+    private final ServiceMonitor monitor = new ServiceMonitor("Storage", "default");
     private final Reconnecting<CassandraStorage> storage =
-            new Reconnecting<>("storage", c -> new CassandraStorage(c.session(), c.settings()));
+            new Reconnecting<>("storage", monitor, c -> new CassandraStorage(c.session(), c.settings(), monitor));
+
+    public ServiceMonitor monitor() {
+        return monitor;
+    }
 
     public void connect(CassandraConnection connection) {
         storage.connect(connection);

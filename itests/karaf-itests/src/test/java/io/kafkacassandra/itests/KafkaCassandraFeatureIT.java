@@ -1,10 +1,17 @@
 package io.kafkacassandra.itests;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import io.kafkacassandra.session.CassandraConnection;
+import io.kafkacassandra.session.CassandraSettings;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -22,12 +29,14 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
+import javax.management.ObjectName;
 import org.osgi.framework.Bundle;
 
 /**
  * {@code feature:install kafka-cassandra} in a stock Apache Karaf, against real Cassandra nodes: every service
- * registered and working, hot reconfiguration from one node to an independent second one, and a bad
- * configuration that is refused without harm.
+ * registered and working, hot reconfiguration from one node to an independent second one, a bad
+ * configuration that is refused without harm and shown by the status command and JMX, a problem fixed on the
+ * Cassandra side noticed without any configuration change, and a password that never shows.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -117,8 +126,70 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
                 assertEquals(bundle.getSymbolicName() + " stays active", Bundle.ACTIVE, bundle.getState());
             }
         }
+        String status = awaitStatus("cannot connect to Cassandra at 127.0.0.99:9042");
+        assertTrue(status, status.contains("Health of Storage default: UNAVAILABLE"));
+        assertEquals("UNAVAILABLE", ManagementFactory.getPlatformMBeanServer().getAttribute(
+                new ObjectName("io.kafkacassandra:type=Storage,name=\"default\""), "Status"));
         update("plugin.cassandra.contact.points", ItestCassandra.NODE_A);
         retry(() -> storage.fetch("/itest/any").get(10, TimeUnit.SECONDS));
+        String recovered = execute("kafka-cassandra:status");
+        assertFalse(recovered, recovered.contains("Health of Storage default: UNAVAILABLE"));
+    }
+
+    @Test
+    public void aProblemFixedInCassandraIsNoticedWithoutAConfigurationChange() throws Exception {
+        Storage storage = service(Storage.class, null);
+        retry(() -> storage.fetch("/itest/any").get(10, TimeUnit.SECONDS));
+        // The least-privilege set-up: the plugin may not create its schema, and the operator forgot to.
+        update("plugin.cassandra.keyspace", "itest_later", "plugin.cassandra.schema.create", "false");
+        awaitStatus("keyspace itest_later does not exist and plugin.cassandra.schema.create is false");
+        CassandraSettings admin = CassandraSettings.builder()
+                .contactPoints(List.of(InetSocketAddress.createUnresolved("127.0.0.1", 9042)))
+                .keyspace("itest_later").build();
+        io.kafkacassandra.session.SessionFactory.open(admin).close(); // the operator runs schema.cql
+        retry(() -> storage.fetch("/itest/any").get(10, TimeUnit.SECONDS)); // the next attempt finds it
+        update("plugin.cassandra.keyspace", "itest_a", "plugin.cassandra.schema.create", "true");
+        awaitConnectedTo("127.0.0.1");
+    }
+
+    @Test
+    public void aPasswordFromASecretFileNeverShows() throws Exception {
+        String secret = "itest-Secret-" + System.nanoTime();
+        Files.writeString(Path.of(System.getProperty("karaf.etc"), "itest-cassandra.password"), secret);
+        update("plugin.cassandra.username", "kafka", "plugin.cassandra.password", "$[secret:itest-cassandra.password]");
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (!secret.equals(connection().flatMap(c -> c.settings().password()).orElse(null))) {
+            assertTrue("the secret never reached the session", System.currentTimeMillis() < deadline);
+            Thread.sleep(100);
+        }
+        String config = execute("config:list '(service.pid=io.kafkacassandra.cassandra)'");
+        assertTrue(config, config.contains("$[secret:itest-cassandra.password]"));
+        assertFalse(config, config.contains(secret));
+        String status = execute("kafka-cassandra:status");
+        assertTrue(status, status.contains("user kafka"));
+        assertFalse(status, status.contains(secret));
+        remove("plugin.cassandra.username", "plugin.cassandra.password");
+        awaitConnectedTo("127.0.0.1");
+    }
+
+    private Optional<CassandraConnection> connection() {
+        org.osgi.framework.ServiceReference<CassandraConnection> ref = context.getServiceReference(CassandraConnection.class);
+        return Optional.ofNullable(ref == null ? null : context.getService(ref));
+    }
+
+    /** Waits until kafka-cassandra:status shows {@code expected}. */
+    private String awaitStatus(String expected) throws Exception {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (true) {
+            String status = execute("kafka-cassandra:status");
+            if (status.contains(expected)) {
+                return status;
+            }
+            if (System.currentTimeMillis() > deadline) {
+                fail("kafka-cassandra:status never showed '" + expected + "'; last:\n" + status);
+            }
+            Thread.sleep(200);
+        }
     }
 
     @Test

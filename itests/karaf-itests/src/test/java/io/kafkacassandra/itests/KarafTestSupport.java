@@ -96,6 +96,15 @@ public abstract class KarafTestSupport {
         configuration.update(properties);
     }
 
+    protected void remove(String... keys) throws Exception {
+        org.osgi.service.cm.Configuration configuration = configurationAdmin.getConfiguration(PID, "?");
+        Dictionary<String, Object> properties = configuration.getProperties();
+        for (String key : keys) {
+            properties.remove(key);
+        }
+        configuration.update(properties);
+    }
+
     protected <T> T service(Class<T> type, String filter) throws Exception {
         String full = "(objectClass=" + type.getName() + ")";
         if (filter != null) {

@@ -3,8 +3,12 @@ package io.kafkacassandra.session.osgi;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.kafkacassandra.session.CassandraConnection;
 import io.kafkacassandra.session.CassandraSettings;
-import io.kafkacassandra.session.SessionFactory;
+import io.kafkacassandra.session.SessionOpener;
+import io.kafkacassandra.session.SessionStatus;
+import java.util.Hashtable;
 import java.util.Map;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -14,49 +18,61 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owns the Cassandra session of the container. A changed configuration deactivates this component and
- * activates it again with the new one: the old session is closed and a new {@link CassandraConnection} is
- * registered, which the services follow. A configuration that cannot be used (a bad value, unreachable hosts,
- * wrong credentials) leaves no connection registered and is logged with its reason; the services then answer
- * "unavailable" until the configuration is corrected.
+ * Owns the Cassandra session of the container. It opens the session in the background, trying again until it
+ * works (Cassandra down, wrong credentials or an untrusted certificate fixed on the Cassandra side: no restart
+ * needed), and then registers a {@link CassandraConnection}, which the services follow. A changed configuration
+ * deactivates this component and activates it again with the new one: the old session is closed first. A value
+ * that cannot be used is refused at once, logged with its key, and reported by the services' health.
  */
 @Component(configurationPid = CassandraSessionComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = CassandraConnection.class, immediate = true)
+        service = {}, immediate = true)
 @Designate(ocd = CassandraSessionConfig.class)
-public final class CassandraSessionComponent implements CassandraConnection {
+public final class CassandraSessionComponent {
     public static final String PID = "io.kafkacassandra.cassandra";
     private static final Logger LOG = LoggerFactory.getLogger(CassandraSessionComponent.class);
 
     private final CassandraSettings settings;
-    private final CqlSession session;
+    private final SessionOpener opener;
+    private ServiceRegistration<CassandraConnection> registration; // guarded by this
+    private boolean deactivating; // guarded by this
 
     @Activate
-    public CassandraSessionComponent(Map<String, Object> properties) {
+    public CassandraSessionComponent(BundleContext context, Map<String, Object> properties) {
         try {
             settings = CassandraSettings.fromMap(properties);
-            // The driver's own class loader: it loads its reference.conf and its components through it.
-            session = SessionFactory.open(settings, CqlSession.class.getClassLoader());
         } catch (RuntimeException e) {
+            SessionStatus.reportInvalidConfiguration(PID, e.getMessage());
             LOG.error("kafka-cassandra: configuration {} cannot be used, the services are unavailable until it is"
                     + " corrected: {}", PID, e.getMessage());
             throw e;
         }
-        LOG.info("kafka-cassandra: connected with {}", settings);
-    }
-
-    @Override
-    public CqlSession session() {
-        return session;
-    }
-
-    @Override
-    public CassandraSettings settings() {
-        return settings;
+        LOG.info("kafka-cassandra: connecting with {}", settings);
+        // The driver's own class loader: it loads its reference.conf and its components through it.
+        opener = new SessionOpener(settings, CqlSession.class.getClassLoader(), session -> {
+            synchronized (this) {
+                if (deactivating) {
+                    return; // the opener closes the session
+                }
+                registration = context.registerService(CassandraConnection.class,
+                        CassandraConnection.of(session, settings), new Hashtable<>());
+            }
+            LOG.info("kafka-cassandra: connected to {}", settings.contactPointsText());
+        });
     }
 
     @Deactivate
     void deactivate() {
-        session.close();
+        ServiceRegistration<CassandraConnection> r;
+        synchronized (this) {
+            deactivating = true;
+            r = registration;
+            registration = null;
+        }
+        if (r != null) {
+            r.unregister(); // the services let go of the session before it is closed
+        }
+        opener.close();
+        SessionStatus.reportClosed(PID);
         LOG.info("kafka-cassandra: session to {} closed", settings.contactPointsText());
     }
 }
