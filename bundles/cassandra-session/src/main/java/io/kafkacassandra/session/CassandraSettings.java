@@ -1,6 +1,10 @@
 package io.kafkacassandra.session;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +46,12 @@ public final class CassandraSettings {
     public static final String SCHEMA_CREATE = "plugin.cassandra.schema.create";
     public static final String REPLICATION = "plugin.cassandra.replication";
     public static final String MAX_VALUE_BYTES = "plugin.cassandra.value.max.bytes";
+    /**
+     * Appended to a password key ({@link #PASSWORD}, {@link #SSL_TRUSTSTORE_PASSWORD}, {@link #SSL_KEYSTORE_PASSWORD})
+     * it names a file that holds the password instead, so that the configuration (and Karaf's {@code config:list})
+     * never shows it. The file is read when the settings are read; a final line break is dropped.
+     */
+    public static final String FILE_SUFFIX = ".file";
 
     /** ZooKeeper's default jute.maxbuffer: a value larger than this does not belong in a coordination store. */
     public static final int DEFAULT_MAX_VALUE_BYTES = 1024 * 1024;
@@ -141,10 +151,10 @@ public final class CassandraSettings {
         b.localDatacenter = orDefault(text(map, LOCAL_DATACENTER), b.localDatacenter);
         b.keyspace = orDefault(text(map, KEYSPACE), b.keyspace);
         b.username = text(map, USERNAME);
-        b.password = text(map, PASSWORD);
+        b.password = secret(map, PASSWORD);
         if (bool(map, SSL_ENABLED, false)) {
-            b.tls = new Tls(path(map, SSL_TRUSTSTORE_PATH), text(map, SSL_TRUSTSTORE_PASSWORD),
-                    path(map, SSL_KEYSTORE_PATH), text(map, SSL_KEYSTORE_PASSWORD),
+            b.tls = new Tls(path(map, SSL_TRUSTSTORE_PATH), secret(map, SSL_TRUSTSTORE_PASSWORD),
+                    path(map, SSL_KEYSTORE_PATH), secret(map, SSL_KEYSTORE_PASSWORD),
                     bool(map, SSL_HOSTNAME_VALIDATION, true));
         }
         b.requestTimeout = Duration.ofMillis(number(map, REQUEST_TIMEOUT_MS, b.requestTimeout.toMillis(), 1, 600_000));
@@ -202,6 +212,30 @@ public final class CassandraSettings {
         }
         String text = value.toString().trim();
         return text.isEmpty() ? null : text;
+    }
+
+    /** A password given as {@code key}, or in the file that {@code key.file} names; never both. */
+    private static String secret(Map<String, ?> map, String key) {
+        String inline = text(map, key);
+        Path file = path(map, key + FILE_SUFFIX);
+        if (file == null) {
+            return inline;
+        }
+        if (inline != null) {
+            throw new SettingsException(key + FILE_SUFFIX, "set " + key + " or " + key + FILE_SUFFIX + ", not both");
+        }
+        try {
+            String content = Files.readString(file, StandardCharsets.UTF_8);
+            String secret = content.endsWith("\r\n") ? content.substring(0, content.length() - 2)
+                    : content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
+            if (secret.isEmpty()) {
+                throw new SettingsException(key + FILE_SUFFIX, file + " is empty");
+            }
+            return secret;
+        } catch (IOException | UncheckedIOException e) {
+            throw new SettingsException(key + FILE_SUFFIX, "cannot read " + file + " (" + e.getClass().getSimpleName()
+                    + ")");
+        }
     }
 
     private static String orDefault(String value, String fallback) {

@@ -6,11 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Pure logic: parsing and validation of plugin.properties. */
 class CassandraSettingsTest {
@@ -105,5 +108,25 @@ class CassandraSettingsTest {
             assertTrue(statements.get(i + 1).startsWith("CREATE TABLE IF NOT EXISTS ks1." + Schema.TABLES.get(i) + " ("),
                     "the tables checked when the plugin may not create them are the tables of schema.cql");
         }
+    }
+
+    @Test
+    void aPasswordCanComeFromAFileThatTheConfigurationNames(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("cassandra.password");
+        Files.writeString(file, "s3cret-from-file\n");
+        String key = CassandraSettings.PASSWORD + CassandraSettings.FILE_SUFFIX;
+        CassandraSettings s = CassandraSettings.fromMap(Map.of(CassandraSettings.USERNAME, "kafka", key, file.toString()));
+        assertEquals("s3cret-from-file", s.password().orElseThrow(), "the final line break is not part of it");
+        assertFalse(s.toString().contains("s3cret"), s.toString());
+
+        SettingsException both = assertThrows(SettingsException.class, () -> CassandraSettings.fromMap(Map.of(
+                CassandraSettings.USERNAME, "kafka", CassandraSettings.PASSWORD, "inline", key, file.toString())));
+        assertEquals(key, both.key());
+        SettingsException missing = assertThrows(SettingsException.class, () -> CassandraSettings.fromMap(Map.of(
+                CassandraSettings.USERNAME, "kafka", key, dir.resolve("absent").toString())));
+        assertTrue(missing.getMessage().startsWith(key + ": cannot read "), missing.getMessage());
+        Files.writeString(file, "");
+        assertThrows(SettingsException.class, () -> CassandraSettings.fromMap(Map.of(
+                CassandraSettings.USERNAME, "kafka", key, file.toString())));
     }
 }

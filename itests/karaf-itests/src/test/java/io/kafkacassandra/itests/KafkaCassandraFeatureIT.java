@@ -155,20 +155,21 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
     @Test
     public void aPasswordFromASecretFileNeverShows() throws Exception {
         String secret = "itest-Secret-" + System.nanoTime();
-        Files.writeString(Path.of(System.getProperty("karaf.etc"), "itest-cassandra.password"), secret);
-        update("plugin.cassandra.username", "kafka", "plugin.cassandra.password", "$[secret:itest-cassandra.password]");
+        Path file = Path.of(System.getProperty("karaf.etc"), "itest-cassandra.password");
+        Files.writeString(file, secret + "\n");
+        update("plugin.cassandra.username", "kafka", "plugin.cassandra.password.file", file.toString());
         long deadline = System.currentTimeMillis() + WAIT_MS;
         while (!secret.equals(connection().flatMap(c -> c.settings().password()).orElse(null))) {
             assertTrue("the secret never reached the session", System.currentTimeMillis() < deadline);
             Thread.sleep(100);
         }
         String config = execute("config:list '(service.pid=io.kafkacassandra.cassandra)'");
-        assertTrue(config, config.contains("$[secret:itest-cassandra.password]"));
+        assertTrue(config, config.contains("plugin.cassandra.password.file = " + file));
         assertFalse(config, config.contains(secret));
         String status = execute("kafka-cassandra:status");
         assertTrue(status, status.contains("user kafka"));
         assertFalse(status, status.contains(secret));
-        remove("plugin.cassandra.username", "plugin.cassandra.password");
+        remove("plugin.cassandra.username", "plugin.cassandra.password.file");
         awaitConnectedTo("127.0.0.1");
     }
 

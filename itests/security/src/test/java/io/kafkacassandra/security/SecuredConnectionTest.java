@@ -13,6 +13,7 @@ import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.SessionFactory;
 import io.kafkacassandra.session.SettingsException;
 import io.kafkacassandra.storage.CassandraStorage;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -46,8 +47,13 @@ class SecuredConnectionTest {
 
     @Test
     void everyServiceWorksForTheLeastPrivilegeRoleOverMutualTls(@TempDir Path tmp) throws Exception {
+        // The password from a file, as an operator keeps it out of the configuration.
+        Map<String, String> properties = cassandra.roleProperties();
+        Path passwordFile = Files.writeString(tmp.resolve("cassandra.password"),
+                properties.remove(CassandraSettings.PASSWORD) + "\n");
+        properties.put(CassandraSettings.PASSWORD + CassandraSettings.FILE_SUFFIX, passwordFile.toString());
         CassandraPluginLocator locator = new CassandraPluginLocator();
-        locator.startup(SecuredCassandra.pluginProperties(tmp, cassandra.roleProperties()).toString());
+        locator.startup(SecuredCassandra.pluginProperties(tmp, properties).toString());
         try {
             Storage storage = locator.getStorage();
             String name = "k" + UUID.randomUUID().toString().replace("-", "");

@@ -27,7 +27,9 @@ class SettingsProperties {
             CassandraSettings.REQUEST_TIMEOUT_MS, CassandraSettings.CONNECT_TIMEOUT_MS,
             CassandraSettings.LEASE_TTL_SECONDS, CassandraSettings.RENEW_PERIOD_MS, CassandraSettings.POLL_PERIOD_MS,
             CassandraSettings.CLOCK_DRIFT_MS, CassandraSettings.SCHEMA_CREATE, CassandraSettings.REPLICATION,
-            CassandraSettings.MAX_VALUE_BYTES);
+            CassandraSettings.MAX_VALUE_BYTES, CassandraSettings.PASSWORD + CassandraSettings.FILE_SUFFIX,
+            CassandraSettings.SSL_TRUSTSTORE_PASSWORD + CassandraSettings.FILE_SUFFIX,
+            CassandraSettings.SSL_KEYSTORE_PASSWORD + CassandraSettings.FILE_SUFFIX);
 
     @Provide
     Arbitrary<Map<String, String>> configurations() {

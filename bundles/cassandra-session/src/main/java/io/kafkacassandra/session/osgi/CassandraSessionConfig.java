@@ -37,6 +37,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD, required = false)
     String plugin_cassandra_password();
 
+    @AttributeDefinition(name = "Password file", required = false,
+            description = "A file holding the password instead (config:list then shows the path, not the password)")
+    String plugin_cassandra_password_file();
+
     @AttributeDefinition(name = "TLS")
     boolean plugin_cassandra_ssl_enabled() default false;
 
