@@ -68,8 +68,8 @@ public final class Schema {
         KeyspaceMetadata metadata = session.refreshSchema().getKeyspace(keyspace).orElseThrow(() ->
                 new StoreUnavailableException("keyspace " + keyspace + " does not exist and "
                         + CassandraSettings.SCHEMA_CREATE + " is false: create it with the shipped " + RESOURCE
-                        + " (see README, Operations) or let a role allowed to create it set " + CassandraSettings.SCHEMA_CREATE
-                        + "=true"));
+                        + " (see README, Operations) or let a role allowed to create it set "
+                        + CassandraSettings.SCHEMA_CREATE + "=true"));
         for (String table : TABLES) {
             if (metadata.getTable(table).isEmpty()) {
                 throw new StoreUnavailableException("table " + keyspace + "." + table + " does not exist and "

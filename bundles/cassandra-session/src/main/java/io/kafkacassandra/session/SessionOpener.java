@@ -52,8 +52,8 @@ public final class SessionOpener implements AutoCloseable {
             String reason = e.getMessage();
             SessionStatus.report(reason + " (" + failures + " failed attempts, next in " + delay.toSeconds() + " s)");
             if (!reason.equals(lastReason)) {
-                LOG.error("kafka-cassandra: the services are unavailable: {}. Trying again (every {} s at most) until it"
-                        + " works or the configuration changes", reason, MAX_DELAY_SECONDS);
+                LOG.error("kafka-cassandra: the services are unavailable: {}. Trying again (every {} s at most)"
+                        + " until it works or the configuration changes", reason, MAX_DELAY_SECONDS);
                 lastReason = reason;
             } else {
                 LOG.debug("kafka-cassandra: attempt {} failed again: {}", failures, reason);
@@ -72,11 +72,11 @@ public final class SessionOpener implements AutoCloseable {
             }
             session = opened;
             driverMetrics = DriverMetricsJmx.publish(opened);
-            SessionStatus.clear();
             if (failures > 0) {
                 LOG.info("kafka-cassandra: connected after {} failed attempts", failures);
             }
             onOpen.accept(opened);
+            SessionStatus.clear(); // after onOpen: until the session is handed over, it is still "connecting
         }
     }
 

@@ -62,9 +62,11 @@ public class StatusCommand implements Action {
     /** The health of every service, as its MBean tells it (the same view JMX clients get). */
     private static void printHealth() throws JMException {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        for (ObjectName name : new TreeSet<>(server.queryNames(new ObjectName(JmxRegistration.DOMAIN + ":*"), null))) {
-            System.out.println("Health of " + name.getKeyProperty("type") + " " + ObjectName.unquote(name.getKeyProperty("name"))
-                    + ": " + server.getAttribute(name, "Status") + " (" + server.getAttribute(name, "StatusReason") + ")");
+        ObjectName services = new ObjectName(JmxRegistration.DOMAIN + ":*");
+        for (ObjectName name : new TreeSet<>(server.queryNames(services, null))) {
+            System.out.println("Health of " + name.getKeyProperty("type") + " "
+                    + ObjectName.unquote(name.getKeyProperty("name")) + ": " + server.getAttribute(name, "Status")
+                    + " (" + server.getAttribute(name, "StatusReason") + ")");
         }
     }
 }

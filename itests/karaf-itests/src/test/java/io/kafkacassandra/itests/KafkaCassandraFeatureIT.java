@@ -159,7 +159,8 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
         Files.writeString(file, secret + "\n");
         update("plugin.cassandra.username", "kafka", "plugin.cassandra.password.file", file.toString());
         long deadline = System.currentTimeMillis() + WAIT_MS;
-        while (!secret.equals(connection().flatMap(c -> c.settings().password()).orElse(null))) {
+        while (!secret.equals(Optional.ofNullable(currentConnection()).flatMap(c -> c.settings().password())
+                .orElse(null))) {
             assertTrue("the secret never reached the session", System.currentTimeMillis() < deadline);
             Thread.sleep(100);
         }
@@ -173,10 +174,6 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
         awaitConnectedTo("127.0.0.1");
     }
 
-    private Optional<CassandraConnection> connection() {
-        org.osgi.framework.ServiceReference<CassandraConnection> ref = context.getServiceReference(CassandraConnection.class);
-        return Optional.ofNullable(ref == null ? null : context.getService(ref));
-    }
 
     /** Waits until kafka-cassandra:status shows {@code expected}. */
     private String awaitStatus(String expected) throws Exception {

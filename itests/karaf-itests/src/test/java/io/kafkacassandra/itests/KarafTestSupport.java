@@ -71,14 +71,24 @@ public abstract class KarafTestSupport {
                 features(feature, "kafka-cassandra"));
     }
 
-    /** Waits until the registered session is the one of the new configuration (config admin is asynchronous). */
+    /** The session registered before the last {@link #update} or {@link #remove}. */
+    private CassandraConnection beforeUpdate;
+
+    protected CassandraConnection currentConnection() {
+        org.osgi.framework.ServiceReference<CassandraConnection> ref = context.getServiceReference(CassandraConnection.class);
+        return ref == null ? null : context.getService(ref);
+    }
+
+    /**
+     * Waits until the registered session is the one of the last configuration change (config admin is
+     * asynchronous: until it is applied, the session of the previous configuration is still registered).
+     */
     protected void awaitConnectedTo(String host) throws Exception {
         long deadline = System.currentTimeMillis() + WAIT_MS;
         while (System.currentTimeMillis() < deadline) {
-            org.osgi.framework.ServiceReference<CassandraConnection> ref =
-                    context.getServiceReference(CassandraConnection.class);
-            CassandraConnection current = ref == null ? null : context.getService(ref);
-            if (current != null && current.settings().contactPoints().get(0).getHostString().equals(host)) {
+            CassandraConnection current = currentConnection();
+            if (current != null && current != beforeUpdate
+                    && current.settings().contactPoints().get(0).getHostString().equals(host)) {
                 retry(() -> service(Storage.class, null).fetch("/itest/any").get(10, TimeUnit.SECONDS));
                 return;
             }
@@ -88,6 +98,7 @@ public abstract class KarafTestSupport {
     }
 
     protected void update(String... keysAndValues) throws Exception {
+        beforeUpdate = currentConnection();
         org.osgi.service.cm.Configuration configuration = configurationAdmin.getConfiguration(PID, "?");
         Dictionary<String, Object> properties = configuration.getProperties();
         for (int i = 0; i < keysAndValues.length; i += 2) {
@@ -97,6 +108,7 @@ public abstract class KarafTestSupport {
     }
 
     protected void remove(String... keys) throws Exception {
+        beforeUpdate = currentConnection();
         org.osgi.service.cm.Configuration configuration = configurationAdmin.getConfiguration(PID, "?");
         Dictionary<String, Object> properties = configuration.getProperties();
         for (String key : keys) {
