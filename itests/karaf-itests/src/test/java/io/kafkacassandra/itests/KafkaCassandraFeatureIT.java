@@ -175,6 +175,39 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
     }
 
 
+    @Test
+    public void wrongCredentialsAreReportedAndAFixInCassandraIsPickedUpWithoutRestart() throws Exception {
+        String configured = "itest-Pw-" + System.nanoTime();
+        update("plugin.cassandra.contact.points", ItestCassandra.NODE_C, "plugin.cassandra.keyspace", "itest_c",
+                "plugin.cassandra.username", "cassandra", "plugin.cassandra.password", configured);
+        String status = awaitStatus("authentication failed for user 'cassandra'");
+        assertFalse(status, status.contains(configured));
+        assertTrue(status, status.contains("Health of Storage default: UNAVAILABLE"));
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getSymbolicName().startsWith("io.kafkacassandra")) {
+                assertEquals(bundle.getSymbolicName() + " stays active", Bundle.ACTIVE, bundle.getState());
+            }
+        }
+        // The operator fixes it in Cassandra, not in Karaf: the role gets the password the plugin was given.
+        CassandraSettings superuser = CassandraSettings.builder()
+                .contactPoints(List.of(InetSocketAddress.createUnresolved("127.0.0.21", 9042)))
+                .keyspace("itest_c").credentials("cassandra", "cassandra").build();
+        try (com.datastax.oss.driver.api.core.CqlSession admin =
+                     retry(() -> io.kafkacassandra.session.SessionFactory.open(superuser))) {
+            // CQL takes no bind marker for a password; this one is the test's own, letters, digits and '-'.
+            admin.execute("ALTER ROLE cassandra WITH PASSWORD = '" + configured + "'");
+        }
+        awaitConnectedTo("127.0.0.21"); // the next attempt of the session opener succeeds
+        Storage storage = service(Storage.class, null);
+        retry(() -> {
+            storage.put("/itest/credentials/fixed-" + System.nanoTime(), "yes");
+            return null;
+        });
+        updateAndRemove(List.of("plugin.cassandra.username", "plugin.cassandra.password"),
+                "plugin.cassandra.contact.points", ItestCassandra.NODE_A, "plugin.cassandra.keyspace", "itest_a");
+        awaitConnectedTo("127.0.0.1");
+    }
+
     /** Waits until kafka-cassandra:status shows {@code expected}. */
     private String awaitStatus(String expected) throws Exception {
         long deadline = System.currentTimeMillis() + WAIT_MS;

@@ -108,11 +108,19 @@ public abstract class KarafTestSupport {
     }
 
     protected void remove(String... keys) throws Exception {
+        updateAndRemove(java.util.List.of(keys));
+    }
+
+    /** One configuration change: removes {@code keys}, then puts the pairs. */
+    protected void updateAndRemove(java.util.List<String> keys, String... keysAndValues) throws Exception {
         beforeUpdate = currentConnection();
         org.osgi.service.cm.Configuration configuration = configurationAdmin.getConfiguration(PID, "?");
         Dictionary<String, Object> properties = configuration.getProperties();
         for (String key : keys) {
             properties.remove(key);
+        }
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            properties.put(keysAndValues[i], keysAndValues[i + 1]);
         }
         configuration.update(properties);
     }
