@@ -34,10 +34,6 @@ public final class CqlRunner {
     private final CqlSession session;
     private final ServiceMonitor monitor;
 
-    public CqlRunner(CqlSession session) {
-        this(session, null);
-    }
-
     /** A runner that counts unknown outcomes in {@code monitor} (may be null). */
     public CqlRunner(CqlSession session, ServiceMonitor monitor) {
         this.session = session;

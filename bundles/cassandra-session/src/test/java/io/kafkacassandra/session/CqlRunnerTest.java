@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** Pure logic: which failures prove a write never ran, and how unknown outcomes are settled. */
 class CqlRunnerTest {
-    private final CqlRunner runner = new CqlRunner(null);
+    private final CqlRunner runner = new CqlRunner(null, null);
 
     @Test
     void timeoutsLeaveTheOutcomeUnknownWhileRefusalsProveNothingRan() {
