@@ -46,9 +46,16 @@ public final class Schema {
         return statements;
     }
 
-    /** Creates the keyspace and tables if they do not exist; idempotent. */
+    /**
+     * Creates the keyspace and tables if they do not exist, and adds the columns that later versions added to a
+     * table created before them; idempotent.
+     */
     public static void create(CqlSession session, CassandraSettings settings) {
-        for (String cql : statements(settings)) {
+        List<String> statements = new ArrayList<>(statements(settings));
+        if (!missingColumns(session, settings).isEmpty()) {
+            statements.add("ALTER TABLE " + settings.keyspace() + ".kv ADD fences map<text, bigint> static");
+        }
+        for (String cql : statements) {
             try {
                 session.execute(SimpleStatement.newInstance(cql).setTimeout(DDL_TIMEOUT));
             } catch (RuntimeException e) {
@@ -56,6 +63,15 @@ public final class Schema {
                         + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /** Columns of {@code schema.cql} that an existing {@code kv} table lacks (it was created by an older version). */
+    static List<String> missingColumns(CqlSession session, CassandraSettings settings) {
+        return session.refreshSchema().getKeyspace(settings.keyspace())
+                .flatMap(k -> k.getTable("kv"))
+                .filter(t -> t.getColumn("fences").isEmpty())
+                .map(t -> List.of("kv.fences"))
+                .orElse(List.of());
     }
 
     /**
@@ -75,6 +91,12 @@ public final class Schema {
                 throw new StoreUnavailableException("table " + keyspace + "." + table + " does not exist and "
                         + CassandraSettings.SCHEMA_CREATE + " is false: create it with the shipped " + RESOURCE);
             }
+        }
+        List<String> missing = missingColumns(session, settings);
+        if (!missing.isEmpty()) {
+            throw new StoreUnavailableException("column " + keyspace + "." + missing.get(0) + " does not exist and "
+                    + CassandraSettings.SCHEMA_CREATE + " is false: run ALTER TABLE " + keyspace
+                    + ".kv ADD fences map<text, bigint> static (see " + RESOURCE + ")");
         }
     }
 

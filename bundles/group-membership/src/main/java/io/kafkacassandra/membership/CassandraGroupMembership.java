@@ -300,7 +300,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
         for (Member m : held) {
             try {
                 remove(m.id, m.session);
-            } catch (StoreUnavailableException e) {
+            } catch (StoreUnavailableException | OutcomeUnknownException e) {
                 LOG.warn("{}", e.getMessage());
             }
         }
@@ -329,7 +329,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
                 } else {
                     renewOutage.failed(unanswered);
                 }
-            } catch (StoreUnavailableException e) {
+            } catch (StoreUnavailableException | OutcomeUnknownException e) {
                 renewOutage.failed(e);
             } catch (RuntimeException e) {
                 LOG.error("renewal of member {} of {} failed", m.id, group, e);

@@ -26,6 +26,8 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.plugin.interfaces.CoordinationException;
 import org.apache.kafka.plugin.interfaces.FencedLeaderElectionClient;
 import org.apache.kafka.plugin.interfaces.Leadership;
+import org.apache.kafka.plugin.interfaces.LeadershipListener;
+import org.apache.kafka.plugin.interfaces.OutcomeUnknownException;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,14 +43,22 @@ import org.slf4j.LoggerFactory;
  * <p>At most one leader at a time: the leader trusts its lease only until a local deadline on the monotonic
  * clock, {@code sent + TTL - 1 s - clock drift} after the last successful renewal was sent, which is strictly
  * before Cassandra can let the lease expire and another candidate take the post. At that deadline it stops
- * leading and tells its listeners, whatever the state of its requests. A lease lost this way is given up for
- * good: a later leadership of the same candidate has a new, higher epoch.
+ * leading and tells its listeners, whatever the state of its requests, but does not release the lease: the time
+ * between its local deadline and the lease's expiry in Cassandra is the margin for leader actions already in
+ * flight. Only {@link #resign} and {@link #close} release. A lease lost this way is given up for good: a later
+ * leadership of the same candidate has a new, higher epoch.
  *
  * <p>Candidates that did not win stay eligible and take the post by themselves when they see it vacant (every
  * {@code plugin.cassandra.lr.pull.period.ms}). A leader that dies without closing is replaced within the TTL
- * plus one poll period. Listeners hear every change of leader this client observes, "no leader" included, in
- * order, on one thread; a leader id of this client's own candidate is reported only while this client holds
- * its lease. {@link #init(Object)} takes {@code null} only. The session is the caller's.
+ * plus one poll period.
+ *
+ * <p>Listeners hear every change of leadership this client observes, "no leader" included, on one thread, in
+ * epoch order: leadership {@code e} comes before its end, which comes before leadership {@code e + 1}. An event
+ * is computed and queued under the client's lock, and only if it is further in that order than the last one
+ * told, so no listener hears an older leadership after a newer one, a leadership again after its end (reads at
+ * TTL expiry disagree between coordinators, each expiring by its own clock), or this client's own candidate
+ * leading after it resigned or lost its lease. A {@link LeadershipListener} gets the epoch with the leader.
+ * {@link #init(Object)} takes {@code null} only. The session is the caller's.
  */
 public final class CassandraLeaderElection implements FencedLeaderElectionClient, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CassandraLeaderElection.class);
@@ -62,7 +72,9 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
 
     // Guarded by this.
     private final Map<String, Candidate> candidates = new LinkedHashMap<>();
-    private Optional<String> told;
+    private Optional<Leadership> told; // the last event queued for listeners, null before the first
+    private long toldRank = -1; // its place in epoch order, see rank()
+    private long endedEpoch; // the highest epoch known here to have ended (lost, resigned or seen vacant)
     private LeaseWorkers tasks; // null until the first call that needs background work
     private boolean closed;
     private final OutageLog pollOutage;
@@ -138,9 +150,8 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
     private Optional<String> doGetLeader() {
         checkOpen();
         State state = table.read(cql, service);
-        Optional<String> leader = reported(state);
-        observe(leader);
-        return leader;
+        observe(state);
+        return reported(state).map(Leadership::leader);
     }
 
     @Override
@@ -211,9 +222,9 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
             lease = c.lease;
             c.lease = null;
             candidates.remove(leader);
+            ended(lease);
         }
         LOG.info("{} resigns as leader of {} (epoch {})", leader, service, lease.epoch);
-        observe(Optional.empty());
         release(lease);
     }
 
@@ -225,8 +236,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
             listeners.add(listener);
             start();
             if (told != null) {
-                Optional<String> current = told;
-                tasks.notifier().submit("leader of " + service, () -> listener.onLeaderChange(current));
+                tell(listener, told);
             }
         }
     }
@@ -248,6 +258,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
             for (Candidate c : candidates.values()) {
                 if (c.lease != null) {
                     held.add(c.lease);
+                    ended(c.lease);
                     c.lease = null;
                 }
             }
@@ -258,9 +269,6 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
             return;
         }
         t.stopScheduling();
-        if (!held.isEmpty()) {
-            observe(Optional.empty());
-        }
         held.forEach(this::release);
         t.notifier().close();
     }
@@ -288,11 +296,11 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         try {
             State state = table.read(cql, service);
             pollOutage.succeeded(start);
-            observe(reported(state));
+            observe(state);
             if (eligible != null && state.lease() == null) {
                 tryAcquire(eligible, state);
             }
-        } catch (StoreUnavailableException e) {
+        } catch (StoreUnavailableException | OutcomeUnknownException e) {
             pollOutage.failed(e);
         } catch (RuntimeException e) {
             LOG.error("election poll of {} failed", service, e);
@@ -301,7 +309,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
 
     private boolean tryAcquire(Candidate c) {
         State state = table.read(cql, service);
-        observe(reported(state));
+        observe(state);
         return state.lease() == null && tryAcquire(c, state);
     }
 
@@ -326,8 +334,10 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         synchronized (this) {
             if (closed || candidates.get(c.id) != c || !clock.isBefore(lease.deadline)) {
                 c = null; // closed, withdrawn or too slow to trust: give it back at once
+                endedEpoch = Math.max(endedEpoch, lease.epoch);
             } else {
                 c.lease = lease;
+                publish(Optional.of(new Leadership(service, c.id, lease.epoch)), rank(lease.epoch, false));
             }
         }
         if (c == null) {
@@ -336,7 +346,6 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         }
         LOG.info("{} is leader of {} with epoch {}", c.id, service, lease.epoch);
         scheduleExpiry(c, lease);
-        observe(Optional.of(c.id));
         return true;
     }
 
@@ -385,20 +394,19 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         }
     }
 
+    /**
+     * Stops leading without releasing: actions the leader started before its deadline may still be in flight,
+     * and the lease, left to expire, keeps the post from a successor for the rest of the TTL.
+     */
     private void lose(Candidate c, Lease lease, String why) {
         synchronized (this) {
             if (c.lease != lease) {
                 return;
             }
             c.lease = null;
+            ended(lease);
         }
         LOG.warn("{} is no longer leader of {} (epoch {}): {}", c.id, service, lease.epoch, why);
-        observe(Optional.empty());
-        try {
-            tasks.worker().execute(() -> release(lease));
-        } catch (java.util.concurrent.RejectedExecutionException closing) {
-            // closing: the lease expires by its TTL
-        }
     }
 
     /** Deletes the lease if it is still this one, so that the next leader need not wait for the TTL. */
@@ -410,15 +418,18 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
                 cql.resolve(what, attempt.unknownCause(), () -> lease.id.equals(table.read(cql, service).lease())
                         ? Resolution.NOT_APPLIED : Resolution.APPLIED);
             }
-        } catch (StoreUnavailableException e) {
+        } catch (StoreUnavailableException | OutcomeUnknownException e) {
             LOG.warn("could not release the lease of {} (it expires within {} s anyway): {}", service,
                     settings.leaseTtl().getSeconds(), e.getMessage());
         }
     }
 
-    /** Cassandra's leader, unless it names a candidate of this client that no longer holds its lease here. */
-    private synchronized Optional<String> reported(State state) {
-        if (state.lease() == null || state.leader() == null) {
+    /**
+     * Cassandra's leadership, unless it is one this client knows has ended, or names a candidate of this client
+     * that does not hold that lease here (the lease of an earlier client, or an acquisition still being settled).
+     */
+    private synchronized Optional<Leadership> reported(State state) {
+        if (state.lease() == null || state.leader() == null || state.epochOrZero() <= endedEpoch) {
             return Optional.empty();
         }
         Candidate own = candidates.get(state.leader());
@@ -426,18 +437,62 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
                 || !clock.isBefore(own.lease.deadline))) {
             return Optional.empty();
         }
-        return Optional.of(state.leader());
+        return Optional.of(new Leadership(service, state.leader(), state.epochOrZero()));
     }
 
-    private void observe(Optional<String> leader) {
-        synchronized (this) {
-            if (tasks == null || leader.equals(told)) {
-                return; // nobody to tell yet, or nothing new
-            }
-            told = leader;
-            for (Listener l : listeners) {
-                tasks.notifier().submit("leader of " + service + " is " + leader, () -> l.onLeaderChange(leader));
-            }
+    /**
+     * Tells listeners what a read of the post shows, if it is further in epoch order than what they were told.
+     * A vacant post at epoch {@code e} means leadership {@code e} has ended. A post held by this client's own
+     * candidate under a lease it does not hold tells nothing: its end is told when it is known.
+     */
+    private synchronized void observe(State state) {
+        long epoch = state.epochOrZero();
+        if (state.lease() == null || state.leader() == null) {
+            endedEpoch = Math.max(endedEpoch, epoch);
+            publish(Optional.empty(), rank(epoch, true));
+            return;
+        }
+        Optional<Leadership> leadership = reported(state);
+        if (leadership.isPresent()) {
+            publish(leadership, rank(epoch, false));
+        } else if (epoch <= endedEpoch) {
+            publish(Optional.empty(), rank(epoch, true));
+        }
+    }
+
+    /** Under the lock: leadership {@code lease} ended here (lost, resigned, closed); tell it. */
+    private void ended(Lease lease) {
+        endedEpoch = Math.max(endedEpoch, lease.epoch);
+        publish(Optional.empty(), rank(lease.epoch, true));
+    }
+
+    /** Epoch order: leadership e (2e), then its end or a vacant post after it (2e + 1), then leadership e + 1. */
+    private static long rank(long epoch, boolean ended) {
+        return 2 * epoch + (ended ? 1 : 0);
+    }
+
+    /** Under the lock: queues the event for every listener if it is further in epoch order than the last one. */
+    private void publish(Optional<Leadership> leadership, long rank) {
+        if (rank <= toldRank) {
+            return; // already told, or older than what was told
+        }
+        toldRank = rank;
+        told = leadership;
+        if (tasks == null) {
+            return; // no listener yet: the first one is told this state
+        }
+        for (Listener l : listeners) {
+            tell(l, leadership);
+        }
+    }
+
+    private void tell(Listener listener, Optional<Leadership> leadership) {
+        String what = "leadership of " + service + " is " + leadership;
+        if (listener instanceof LeadershipListener ll) {
+            tasks.notifier().submit(what, () -> ll.onLeadershipChange(leadership));
+        } else {
+            Optional<String> leader = leadership.map(Leadership::leader);
+            tasks.notifier().submit(what, () -> listener.onLeaderChange(leader));
         }
     }
 

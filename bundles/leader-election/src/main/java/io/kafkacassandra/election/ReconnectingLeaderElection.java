@@ -29,15 +29,15 @@ public class ReconnectingLeaderElection implements FencedLeaderElectionClient, A
     private final String service;
     private final Set<String> candidates = new LinkedHashSet<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
-    private final Listener forward = leader -> listeners.forEach(l -> l.onLeaderChange(leader));
     private final Reconnecting<CassandraLeaderElection> election;
 
     public ReconnectingLeaderElection(String service) {
         this.service = Text.id("service", service);
         ServiceMonitor monitor = new ServiceMonitor("LeaderElection", service);
+        // Each client on a new session gets every listener, and tells each the state it finds, in epoch order.
         this.election = new Reconnecting<>("leader election of " + service, monitor, c -> {
             CassandraLeaderElection e = new CassandraLeaderElection(c.session(), c.settings(), service, monitor);
-            e.addListener(forward);
+            listeners.forEach(e::addListener);
             return e;
         });
     }
@@ -110,14 +110,29 @@ public class ReconnectingLeaderElection implements FencedLeaderElectionClient, A
         current.resign(leader);
     }
 
+    /** Registers the listener here and on the current client, which tells it the current state at once. */
     @Override
-    public void addListener(Listener listener) {
+    public synchronized void addListener(Listener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+        if (election.isConnected()) {
+            try {
+                election.get().addListener(listener);
+            } catch (RuntimeException replaced) {
+                // the session went away meanwhile: the client on the next one gets the listener
+            }
+        }
     }
 
     @Override
-    public void removeListener(Listener listener) {
+    public synchronized void removeListener(Listener listener) {
         listeners.remove(listener);
+        if (election.isConnected()) {
+            try {
+                election.get().removeListener(listener);
+            } catch (RuntimeException replaced) {
+                // gone with its session
+            }
+        }
     }
 
     @Override

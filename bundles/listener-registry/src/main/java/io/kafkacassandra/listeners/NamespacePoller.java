@@ -109,6 +109,9 @@ final class NamespacePoller {
         outage.succeeded(start);
         synchronized (this) {
             for (Row row : rows) {
+                if (row.isNull("name")) {
+                    continue; // the namespace's fences, with no key
+                }
                 String name = row.getString("name");
                 long version = row.getLong("version");
                 Known before = known.get(name);

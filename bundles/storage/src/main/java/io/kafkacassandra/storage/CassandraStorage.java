@@ -16,11 +16,16 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.apache.kafka.plugin.interfaces.KeyExistsException;
 import org.apache.kafka.plugin.interfaces.NoSuchKeyException;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 import org.apache.kafka.plugin.interfaces.Versioned;
-import org.apache.kafka.plugin.interfaces.VersionedStorage;
+import org.apache.kafka.plugin.interfaces.FencedOutException;
+import org.apache.kafka.plugin.interfaces.FencedStorage;
+import org.apache.kafka.plugin.interfaces.Leadership;
+import org.apache.kafka.plugin.interfaces.OutcomeUnknownException;
 
 /**
  * KIP-30 {@link org.apache.kafka.plugin.interfaces.Storage} on Cassandra.
@@ -32,10 +37,14 @@ import org.apache.kafka.plugin.interfaces.VersionedStorage;
  * tell is settled by the row's write id and version (see {@link WriteCall}); if even that cannot tell, an
  * {@link org.apache.kafka.plugin.interfaces.OutcomeUnknownException} says so.
  *
+ * <p>Fenced writes ({@link FencedStorage}) add the fence of the namespace's partition (a static map column, service
+ * to highest epoch) to the same lightweight transaction: they set it to their epoch on condition that it is not
+ * above it, so the fence check and the write are one atomic step.
+ *
  * <p>{@link #init(Object)} accepts {@code null} only: the instance is configured by its constructor. The session
  * is the caller's: {@link #close()} does not close it.
  */
-public final class CassandraStorage implements VersionedStorage, AutoCloseable {
+public final class CassandraStorage implements FencedStorage, AutoCloseable {
     /** Writes that lose to others this many times in a row give up, so that a call cannot spin for ever. */
     static final int MAX_ATTEMPTS = 64;
 
@@ -99,10 +108,15 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
 
     @Override
     public void put(String key, String data) {
-        monitor.run("put", () -> doPut(key, data));
+        monitor.run("put", () -> doPut(key, data, null));
     }
 
-    private void doPut(String key, String data) {
+    @Override
+    public void put(String key, String data, Leadership leadership) {
+        monitor.run("put", () -> doPut(key, data, FencedWrite.of(leadership)));
+    }
+
+    private void doPut(String key, String data, FencedWrite fence) {
         KeyPath path = KeyPath.of(key);
         Text.value("data", data, maxValueBytes);
         checkOpen();
@@ -117,13 +131,18 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
                     throw new KeyExistsException(key);
                 }
             }
-            UUID id = call.newId();
             long target = current == null ? 1 : current.version + 1;
+            long expected = target - 1;
             // A deleted key is created again with its next version, so that versions are never reused.
-            Statement<?> write = target == 1
-                    ? table.insertNew.bind(path.namespace(), path.name(), data, 1L, id)
-                    : table.setIfVersion.bind(data, target, id, path.namespace(), path.name(), current.version);
-            if (Boolean.TRUE.equals(call.write(write, target, id))) {
+            Boolean applied = target == 1
+                    ? attempt(call, fence, path, target,
+                        id -> table.insertNew.bind(path.namespace(), path.name(), data, 1L, id),
+                        KvTable.FencedForm.CREATE, id -> new Object[] {data, 1L, id}, new Object[0])
+                    : attempt(call, fence, path, target,
+                        id -> table.setIfVersion.bind(data, target, id, path.namespace(), path.name(), expected),
+                        KvTable.FencedForm.SET_IF_VERSION, id -> new Object[] {data, target, id},
+                        new Object[] {expected});
+            if (Boolean.TRUE.equals(applied)) {
                 return;
             }
             current = read(path, call);
@@ -133,10 +152,15 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
 
     @Override
     public void update(String key, String data) {
-        monitor.run("update", () -> doUpdate(key, data));
+        monitor.run("update", () -> doUpdate(key, data, null));
     }
 
-    private void doUpdate(String key, String data) {
+    @Override
+    public void update(String key, String data, Leadership leadership) {
+        monitor.run("update", () -> doUpdate(key, data, FencedWrite.of(leadership)));
+    }
+
+    private void doUpdate(String key, String data, FencedWrite fence) {
         KeyPath path = KeyPath.of(key);
         Text.value("data", data, maxValueBytes);
         checkOpen();
@@ -149,10 +173,12 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
             if (current.value == null) {
                 throw new NoSuchKeyException(key);
             }
-            UUID id = call.newId();
             long target = current.version + 1;
-            if (Boolean.TRUE.equals(call.write(table.setIfLiveVersion.bind(data, target, id,
-                    path.namespace(), path.name(), current.version), target, id))) {
+            long expected = current.version;
+            if (Boolean.TRUE.equals(attempt(call, fence, path, target,
+                    id -> table.setIfLiveVersion.bind(data, target, id, path.namespace(), path.name(), expected),
+                    KvTable.FencedForm.SET_IF_LIVE_VERSION, id -> new Object[] {data, target, id},
+                    new Object[] {expected}))) {
                 return;
             }
         }
@@ -161,26 +187,39 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
 
     @Override
     public Optional<Long> compareAndSet(String key, long expectedVersion, String data) {
-        return monitor.call("compareAndSet", () -> doCompareAndSet(key, expectedVersion, data));
+        return monitor.call("compareAndSet", () -> doCompareAndSet(key, expectedVersion, data, null));
     }
 
-    private Optional<Long> doCompareAndSet(String key, long expectedVersion, String data) {
+    @Override
+    public Optional<Long> compareAndSet(String key, long expectedVersion, String data, Leadership leadership) {
+        return monitor.call("compareAndSet",
+                () -> doCompareAndSet(key, expectedVersion, data, FencedWrite.of(leadership)));
+    }
+
+    private Optional<Long> doCompareAndSet(String key, long expectedVersion, String data, FencedWrite fence) {
         KeyPath path = KeyPath.of(key);
         Text.value("data", data, maxValueBytes);
         checkOpen();
         WriteCall call = new WriteCall("compareAndSet " + key, cql);
-        boolean done = conditional(path, call, expectedVersion,
-                id -> table.setIfLiveVersion.bind(data, expectedVersion + 1, id, path.namespace(), path.name(),
-                        expectedVersion));
+        long target = expectedVersion + 1;
+        boolean done = conditional(path, call, expectedVersion, () -> attempt(call, fence, path, target,
+                id -> table.setIfLiveVersion.bind(data, target, id, path.namespace(), path.name(), expectedVersion),
+                KvTable.FencedForm.SET_IF_LIVE_VERSION, id -> new Object[] {data, target, id},
+                new Object[] {expectedVersion}));
         return done ? Optional.of(expectedVersion + 1) : Optional.empty();
     }
 
     @Override
     public boolean delete(String key) {
-        return monitor.call("delete", () -> doDelete(key));
+        return monitor.call("delete", () -> doDelete(key, null));
     }
 
-    private boolean doDelete(String key) {
+    @Override
+    public boolean delete(String key, Leadership leadership) {
+        return monitor.call("delete", () -> doDelete(key, FencedWrite.of(leadership)));
+    }
+
+    private boolean doDelete(String key, FencedWrite fence) {
         KeyPath path = KeyPath.of(key);
         checkOpen();
         WriteCall call = new WriteCall("delete " + key, cql);
@@ -192,10 +231,12 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
             if (current.value == null) {
                 return false;
             }
-            UUID id = call.newId();
             long target = current.version + 1;
-            if (Boolean.TRUE.equals(call.write(table.deleteIfLiveVersion.bind(target, id,
-                    path.namespace(), path.name(), current.version), target, id))) {
+            long expected = current.version;
+            if (Boolean.TRUE.equals(attempt(call, fence, path, target,
+                    id -> table.deleteIfLiveVersion.bind(target, id, path.namespace(), path.name(), expected),
+                    KvTable.FencedForm.DELETE_IF_LIVE_VERSION, id -> new Object[] {target, id},
+                    new Object[] {expected}))) {
                 return true;
             }
         }
@@ -204,16 +245,114 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
 
     @Override
     public boolean compareAndDelete(String key, long expectedVersion) {
-        return monitor.call("compareAndDelete", () -> doCompareAndDelete(key, expectedVersion));
+        return monitor.call("compareAndDelete", () -> doCompareAndDelete(key, expectedVersion, null));
     }
 
-    private boolean doCompareAndDelete(String key, long expectedVersion) {
+    @Override
+    public boolean compareAndDelete(String key, long expectedVersion, Leadership leadership) {
+        return monitor.call("compareAndDelete",
+                () -> doCompareAndDelete(key, expectedVersion, FencedWrite.of(leadership)));
+    }
+
+    private boolean doCompareAndDelete(String key, long expectedVersion, FencedWrite fence) {
         KeyPath path = KeyPath.of(key);
         checkOpen();
         WriteCall call = new WriteCall("compareAndDelete " + key, cql);
-        return conditional(path, call, expectedVersion,
-                id -> table.deleteIfLiveVersion.bind(expectedVersion + 1, id, path.namespace(), path.name(),
-                        expectedVersion));
+        long target = expectedVersion + 1;
+        return conditional(path, call, expectedVersion, () -> attempt(call, fence, path, target,
+                id -> table.deleteIfLiveVersion.bind(target, id, path.namespace(), path.name(), expectedVersion),
+                KvTable.FencedForm.DELETE_IF_LIVE_VERSION, id -> new Object[] {target, id},
+                new Object[] {expectedVersion}));
+    }
+
+    @Override
+    public void fence(String namespace, Leadership leadership) {
+        monitor.run("fence", () -> doFence(namespace, FencedWrite.of(leadership)));
+    }
+
+    /**
+     * Raises the fence alone. Raising it is idempotent (the fence only moves up), so an unknown outcome is
+     * settled by reading the fence and, if it is still below the epoch, trying again.
+     */
+    private void doFence(String namespace, FencedWrite fence) {
+        KeyPath.namespace(namespace);
+        checkOpen();
+        String what = "fence " + namespace + " with epoch " + fence.leadership().epoch() + " of "
+                + fence.leadership().service();
+        RuntimeException unknown = null;
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            Statement<?> raise = fence.statement(table, KvTable.FencedForm.FENCE, namespace, null,
+                    new Object[0], new Object[0]);
+            CqlRunner.Attempt result;
+            try {
+                result = cql.write(raise, what);
+            } catch (StoreUnavailableException e) {
+                if (unknown == null) {
+                    throw e;
+                }
+                throw new OutcomeUnknownException(what + ": " + e.getMessage(), unknown);
+            }
+            if (result.answered() && result.result().wasApplied()) {
+                return;
+            }
+            Row state;
+            if (result.answered()) {
+                state = result.result().one();
+            } else {
+                unknown = result.unknownCause();
+                try {
+                    state = cql.read(table.selectFences.bind(namespace).setConsistencyLevel(ConsistencyLevel.SERIAL),
+                            what).one();
+                } catch (StoreUnavailableException e) {
+                    throw new OutcomeUnknownException(what + ": " + e.getMessage(), unknown);
+                }
+                Long now = fence.fenceIn(state);
+                if (now != null && now == fence.leadership().epoch()) {
+                    return; // raised, by this call or an earlier one of the same leadership
+                }
+            }
+            if (fence.judge(state) == FencedWrite.Refusal.BY_NEWER_EPOCH) {
+                throw new FencedOutException(what, fence.leadership(), fence.newerEpoch());
+            }
+        }
+        throw new StoreUnavailableException(what + " did not settle after " + MAX_ATTEMPTS + " attempts");
+    }
+
+    /**
+     * One write of a call, unfenced ({@code fence} null) or fenced. A fenced attempt refused because it used the
+     * wrong form of the fence condition is made again in the right one; one refused by a newer epoch ends the call
+     * with {@link FencedOutException}, unless an earlier unknown attempt of the call turns out to have landed.
+     *
+     * @return whether the key's condition let it apply, or null if its outcome is unknown
+     */
+    private Boolean attempt(WriteCall call, FencedWrite fence, KeyPath path, long target,
+                            Function<UUID, Statement<?>> unfenced, KvTable.FencedForm form,
+                            Function<UUID, Object[]> setValues, Object[] conditionValues) {
+        for (int round = 0; ; round++) {
+            UUID id = call.newId();
+            if (fence == null) {
+                return call.write(unfenced.apply(id), target, id);
+            }
+            Boolean applied = call.write(fence.statement(table, form, path.namespace(), path.name(),
+                    setValues.apply(id), conditionValues), target, id);
+            if (!Boolean.FALSE.equals(applied)) {
+                return applied;
+            }
+            FencedWrite.Refusal refusal = fence.judge(call.refusal());
+            if (refusal == FencedWrite.Refusal.BY_KEY || refusal == FencedWrite.Refusal.WRONG_FORM && round >= 3) {
+                return false; // the caller reads the key and decides
+            }
+            if (refusal == FencedWrite.Refusal.BY_NEWER_EPOCH) {
+                // An earlier attempt of this call may have landed before the newer fence did; none can after.
+                if (call.hasPending()) {
+                    Current current = read(path, call);
+                    if (call.isOwn(current.version, current.writeId)) {
+                        return true;
+                    }
+                }
+                throw new FencedOutException(call.what(), fence.leadership(), fence.newerEpoch());
+            }
+        }
     }
 
     /**
@@ -221,10 +360,9 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
      * became of it. A refused condition is final, since versions never come back.
      */
     private boolean conditional(KeyPath path, WriteCall call, long expected,
-                                java.util.function.Function<UUID, Statement<?>> write) {
+                                Supplier<Boolean> write) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            UUID id = call.newId();
-            Boolean applied = call.write(write.apply(id), expected + 1, id);
+            Boolean applied = write.get();
             if (Boolean.TRUE.equals(applied)) {
                 return true;
             }
@@ -252,7 +390,7 @@ public final class CassandraStorage implements VersionedStorage, AutoCloseable {
                 "children of " + namespace);
         Set<String> names = new HashSet<>();
         for (Row row : rows) {
-            if (!row.isNull(1)) { // a deleted key keeps its row, with no value
+            if (!row.isNull(0) && !row.isNull(1)) { // a deleted key keeps its row, with no value; a fence has no name
                 names.add(row.getString(0));
             }
         }

@@ -5,6 +5,10 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.kafkacassandra.session.CassandraSettings;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 
 /**
@@ -15,10 +19,31 @@ public final class KvTable {
     final PreparedStatement selectRow;
     final PreparedStatement selectChildren;
     final PreparedStatement selectNamespace;
+    final PreparedStatement selectFences;
     final PreparedStatement insertNew;
     final PreparedStatement setIfVersion;
     final PreparedStatement setIfLiveVersion;
     final PreparedStatement deleteIfLiveVersion;
+    /** Fenced forms of the writes: [form][whether the namespace has no fence of the service yet]. */
+    private final Map<FencedForm, PreparedStatement[]> fenced = new EnumMap<>(FencedForm.class);
+
+    /** The writes a fenced call can make, by their SET and IF clauses (the fence's parts are appended). */
+    enum FencedForm {
+        CREATE("value = ?, version = ?, write_id = ?", "version = null"),
+        SET_IF_VERSION("value = ?, version = ?, write_id = ?", "version = ?"),
+        SET_IF_LIVE_VERSION("value = ?, version = ?, write_id = ?", "version = ? AND value != null"),
+        DELETE_IF_LIVE_VERSION("value = null, version = ?, write_id = ?", "version = ? AND value != null"),
+        /** The fence alone, on the namespace's partition. */
+        FENCE(null, null);
+
+        final String set;
+        final String condition;
+
+        FencedForm(String set, String condition) {
+            this.set = set;
+            this.condition = condition;
+        }
+    }
 
     public KvTable(CqlSession session, CassandraSettings settings) {
         String kv = settings.keyspace() + ".kv";
@@ -26,6 +51,7 @@ public final class KvTable {
             selectRow = session.prepare("SELECT value, version, write_id FROM " + kv + " WHERE namespace = ? AND name = ?");
             selectChildren = session.prepare("SELECT name, writetime(value) FROM " + kv + " WHERE namespace = ?");
             selectNamespace = session.prepare("SELECT name, value, version FROM " + kv + " WHERE namespace = ?");
+            selectFences = session.prepare("SELECT fences FROM " + kv + " WHERE namespace = ? LIMIT 1");
             insertNew = session.prepare("INSERT INTO " + kv + " (namespace, name, value, version, write_id)"
                     + " VALUES (?, ?, ?, ?, ?) IF NOT EXISTS");
             setIfVersion = session.prepare("UPDATE " + kv + " SET value = ?, version = ?, write_id = ?"
@@ -34,6 +60,10 @@ public final class KvTable {
                     + " WHERE namespace = ? AND name = ? IF version = ? AND value != null");
             deleteIfLiveVersion = session.prepare("UPDATE " + kv + " SET value = null, version = ?, write_id = ?"
                     + " WHERE namespace = ? AND name = ? IF version = ? AND value != null");
+            for (FencedForm form : FencedForm.values()) {
+                fenced.put(form, new PreparedStatement[] {
+                        session.prepare(fencedCql(kv, form, false)), session.prepare(fencedCql(kv, form, true))});
+            }
         } catch (RuntimeException e) {
             throw new StoreUnavailableException("cannot prepare the statements of " + kv
                     + " (does the schema exist? see schema.cql): " + e.getMessage(), e);
@@ -41,8 +71,45 @@ public final class KvTable {
     }
 
     /**
+     * A fenced write sets the service's fence to its epoch and is conditioned, in the same transaction, on the
+     * fence not being above it ({@code <=}). An absent map element fails every comparison but {@code = null}, so
+     * the first fenced write of a service in a namespace needs that form.
+     */
+    private static String fencedCql(String kv, FencedForm form, boolean firstFence) {
+        String fenceCondition = firstFence ? "fences[?] = null" : "fences[?] <= ?";
+        if (form == FencedForm.FENCE) {
+            return "UPDATE " + kv + " SET fences[?] = ? WHERE namespace = ? IF " + fenceCondition;
+        }
+        return "UPDATE " + kv + " SET " + form.set + ", fences[?] = ? WHERE namespace = ? AND name = ? IF "
+                + form.condition + " AND " + fenceCondition;
+    }
+
+    /**
+     * Binds a fenced write: {@code setValues} and {@code conditionValues} are those of the form's own clauses.
+     * Bind order follows the CQL text: SET, fence SET, WHERE, IF, fence IF.
+     */
+    BoundStatement fenced(FencedForm form, boolean firstFence, String service, long epoch, String namespace,
+                          String name, Object[] setValues, Object[] conditionValues) {
+        PreparedStatement ps = fenced.get(form)[firstFence ? 1 : 0];
+        List<Object> values = new ArrayList<>(List.of(setValues));
+        values.add(service);
+        values.add(epoch);
+        values.add(namespace);
+        if (name != null) {
+            values.add(name);
+        }
+        values.addAll(List.of(conditionValues));
+        values.add(service);
+        if (!firstFence) {
+            values.add(epoch);
+        }
+        return ps.bind(values.toArray());
+    }
+
+    /**
      * Every row of a namespace (name, value or null for a deleted key, version), for the listener registry's
-     * polls: QUORUM, which sees every acknowledged write and, with blocking read repair, never goes back.
+     * polls: QUORUM, which sees every acknowledged write and, with blocking read repair, never goes back. A
+     * namespace with a fence but no key yields one row whose name is null: skip it.
      */
     public BoundStatement namespaceRows(String namespace) {
         return selectNamespace.bind(namespace).setConsistencyLevel(ConsistencyLevel.QUORUM);

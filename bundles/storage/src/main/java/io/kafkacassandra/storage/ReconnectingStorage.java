@@ -8,14 +8,15 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.plugin.interfaces.Versioned;
-import org.apache.kafka.plugin.interfaces.VersionedStorage;
+import org.apache.kafka.plugin.interfaces.FencedStorage;
+import org.apache.kafka.plugin.interfaces.Leadership;
 
 /**
  * {@link CassandraStorage} on whatever Cassandra connection is current: the object a client holds stays valid
  * when the session is replaced. While there is none, calls throw
  * {@link org.apache.kafka.plugin.interfaces.StoreUnavailableException} at once.
  */
-public class ReconnectingStorage implements VersionedStorage, AutoCloseable {
+public class ReconnectingStorage implements FencedStorage, AutoCloseable {
     private final ServiceMonitor monitor = new ServiceMonitor("Storage", "default");
     private final Reconnecting<CassandraStorage> storage =
             new Reconnecting<>("storage", monitor, c -> new CassandraStorage(c.session(), c.settings(), monitor));
@@ -65,6 +66,36 @@ public class ReconnectingStorage implements VersionedStorage, AutoCloseable {
     @Override
     public boolean compareAndDelete(String key, long expectedVersion) {
         return storage.get().compareAndDelete(key, expectedVersion);
+    }
+
+    @Override
+    public void fence(String namespace, Leadership leadership) {
+        storage.get().fence(namespace, leadership);
+    }
+
+    @Override
+    public void put(String key, String data, Leadership leadership) {
+        storage.get().put(key, data, leadership);
+    }
+
+    @Override
+    public void update(String key, String data, Leadership leadership) {
+        storage.get().update(key, data, leadership);
+    }
+
+    @Override
+    public Optional<Long> compareAndSet(String key, long expectedVersion, String data, Leadership leadership) {
+        return storage.get().compareAndSet(key, expectedVersion, data, leadership);
+    }
+
+    @Override
+    public boolean delete(String key, Leadership leadership) {
+        return storage.get().delete(key, leadership);
+    }
+
+    @Override
+    public boolean compareAndDelete(String key, long expectedVersion, Leadership leadership) {
+        return storage.get().compareAndDelete(key, expectedVersion, leadership);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.kafkacassandra.storage;
 
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import io.kafkacassandra.session.CqlRunner;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ final class WriteCall {
     private final List<Attempt> pending = new ArrayList<>();
     private final List<UUID> ids = new ArrayList<>();
     private RuntimeException unknownCause;
+    private Row refusal;
 
     private record Attempt(long target, UUID id) {
     }
@@ -63,11 +65,24 @@ final class WriteCall {
             throw unknownOr(e);
         }
         if (attempt.answered()) {
-            return attempt.result().wasApplied();
+            boolean applied = attempt.result().wasApplied();
+            refusal = applied ? null : attempt.result().one();
+            return applied;
         }
+        refusal = null;
         unknownCause = attempt.unknownCause();
         pending.add(new Attempt(target, id));
         return null;
+    }
+
+    /** The row a refused attempt returned (the columns of its condition), null after any other outcome. */
+    Row refusal() {
+        return refusal;
+    }
+
+    /** Whether an attempt of this call may still land. */
+    boolean hasPending() {
+        return !pending.isEmpty();
     }
 
     /**

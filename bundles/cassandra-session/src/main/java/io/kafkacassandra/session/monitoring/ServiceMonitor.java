@@ -139,7 +139,8 @@ public final class ServiceMonitor implements ServiceMonitorMXBean {
     private void record(String operation, long start, Throwable error) {
         long nanos = System.nanoTime() - start;
         metrics.timer("call." + operation).update(nanos, TimeUnit.NANOSECONDS);
-        if (error instanceof StoreUnavailableException) {
+        if (error instanceof StoreUnavailableException
+                || error instanceof org.apache.kafka.plugin.interfaces.OutcomeUnknownException) {
             metrics.counter("call." + operation + ".failures").inc();
             failed(operation, error);
         } else if (error == null || error instanceof org.apache.kafka.plugin.interfaces.CoordinationException) {

@@ -10,8 +10,9 @@
  * offer: fencing epochs, versions and compare-and-set, deletes, children, membership lease events.
  *
  * <p>Errors are unchecked and typed: {@link KeyExistsException}, {@link NoSuchKeyException},
- * {@link MemberIdConflictException}, {@link StoreUnavailableException} and its subtype
- * {@link OutcomeUnknownException}; invalid arguments get an {@link IllegalArgumentException} that names the
+ * {@link MemberIdConflictException}, {@link FencedOutException}, {@link StoreUnavailableException} (nothing
+ * changed, retry) and {@link OutcomeUnknownException} (a write may have landed: read before acting), all under
+ * {@link CoordinationException}; invalid arguments get an {@link IllegalArgumentException} that names the
  * argument and the rule it breaks.
  */
 package org.apache.kafka.plugin.interfaces;
