@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.plugin.interfaces.CoordinationException;
 import org.apache.kafka.plugin.interfaces.FencedLeaderElectionClient;
 import org.apache.kafka.plugin.interfaces.Leadership;
@@ -80,6 +81,8 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
     private final OutageLog pollOutage;
     private final OutageLog renewOutage;
     private final ServiceMonitor monitor;
+    /** Tests only: sees (and may replace) every state read of the post, to replay stale or delayed reads. */
+    volatile UnaryOperator<State> readHook = UnaryOperator.identity();
 
     private static final class Candidate {
         final String id;
@@ -149,7 +152,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
 
     private Optional<String> doGetLeader() {
         checkOpen();
-        State state = table.read(cql, service);
+        State state = readHook.apply(table.read(cql, service));
         observe(state);
         return reported(state).map(Leadership::leader);
     }
@@ -161,7 +164,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
 
     private Optional<Leadership> doCurrentLeadership() {
         checkOpen();
-        State state = table.read(cql, service);
+        State state = readHook.apply(table.read(cql, service));
         return state.lease() == null ? Optional.empty()
                 : Optional.of(new Leadership(service, state.leader(), state.epochOrZero()));
     }
@@ -294,7 +297,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         }
         long start = System.nanoTime();
         try {
-            State state = table.read(cql, service);
+            State state = readHook.apply(table.read(cql, service));
             pollOutage.succeeded(start);
             observe(state);
             if (eligible != null && state.lease() == null) {
@@ -308,7 +311,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
     }
 
     private boolean tryAcquire(Candidate c) {
-        State state = table.read(cql, service);
+        State state = readHook.apply(table.read(cql, service));
         observe(state);
         return state.lease() == null && tryAcquire(c, state);
     }

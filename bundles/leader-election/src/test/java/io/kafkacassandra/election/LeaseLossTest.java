@@ -53,4 +53,41 @@ class LeaseLossTest {
             assertTrue(again.epoch() > epoch, again + " after epoch " + epoch);
         }
     }
+
+    /**
+     * A leader that passes its local deadline stops leading but leaves its lease to expire: actions it started
+     * before the deadline may still be in flight, and the rest of the lease keeps a successor out meanwhile.
+     * (It used to release the lease as soon as Cassandra answered again, and lead again at once under a new
+     * epoch.) The clock drift allowance is large here so that the lease outlives the deadline by 2 s.
+     */
+    @Test
+    void aLeaderPastItsDeadlineDoesNotReleaseItsLease() throws Exception {
+        CassandraSettings settings = TestKeyspaces.settings(CASSANDRA.cluster())
+                .leaseTtl(Duration.ofSeconds(5)).clockDrift(Duration.ofSeconds(2))
+                .pollPeriod(Duration.ofMillis(200)).requestTimeout(Duration.ofSeconds(1)).build();
+        try (CqlSession session = TestKeyspaces.open(settings);
+             CassandraLeaderElection election = new CassandraLeaderElection(session, settings, "margin")) {
+            Events events = new Events();
+            election.addListener(events);
+            assertTrue(election.nominate("leader"));
+            Leadership first = election.heldLeadership("leader").orElseThrow();
+            events.await(Optional.of("leader"), 5_000);
+
+            CASSANDRA.cluster().node(0).pause();
+            try {
+                events.await(Optional.empty(), 5_000);
+            } finally {
+                CASSANDRA.cluster().node(0).resume();
+            }
+            Thread.sleep(500); // a release queued while Cassandra was frozen would have landed by now
+            assertEquals(Optional.of(first), election.currentLeadership(),
+                    "the lease of the deposed leader must stay in Cassandra until it expires");
+            assertEquals(Optional.empty(), election.heldLeadership("leader"));
+
+            // Once the lease expires, the candidate (still eligible) takes the post under a new epoch.
+            events.await(Optional.of("leader"), 15_000);
+            Leadership again = election.heldLeadership("leader").orElseThrow();
+            assertTrue(again.epoch() > first.epoch(), again + " after " + first);
+        }
+    }
 }
