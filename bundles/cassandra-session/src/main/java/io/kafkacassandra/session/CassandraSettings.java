@@ -74,6 +74,7 @@ public final class CassandraSettings {
     private final Duration clockDrift;
     private final boolean createSchema;
     private final Replication replication;
+    private final boolean replicationConfigured;
     private final int maxValueBytes;
 
     /** Client TLS: the server must present a certificate trusted by the truststore (or the JVM's default). */
@@ -122,7 +123,8 @@ public final class CassandraSettings {
                     + " period must be shorter than that, was " + renewPeriod.toMillis() + " ms");
         }
         this.createSchema = b.createSchema;
-        this.replication = Objects.requireNonNull(b.replication);
+        this.replicationConfigured = b.replication != null;
+        this.replication = replicationConfigured ? b.replication : Replication.simple(1);
         if (b.maxValueBytes < 1 || b.maxValueBytes > 16 * 1024 * 1024) {
             throw new SettingsException(MAX_VALUE_BYTES, "must be from 1 to 16777216, was " + b.maxValueBytes);
         }
@@ -362,8 +364,17 @@ public final class CassandraSettings {
         return createSchema;
     }
 
+    /** The configured replication, or one replica when none is configured (see {@link #replicationConfigured()}). */
     public Replication replication() {
         return replication;
+    }
+
+    /**
+     * Whether {@link #REPLICATION} was set. When it was not, the plugin creates its keyspace with one replica on
+     * a one-node cluster and three (at most the number of nodes) on a larger one.
+     */
+    public boolean replicationConfigured() {
+        return replicationConfigured;
     }
 
     public int maxValueBytes() {
@@ -394,7 +405,7 @@ public final class CassandraSettings {
         private Duration pollPeriod = Duration.ofMillis(500);
         private Duration clockDrift = Duration.ofMillis(200);
         private boolean createSchema = true;
-        private Replication replication = Replication.simple(1);
+        private Replication replication; // null: chosen from the cluster's size
         private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
 
         public Builder contactPoints(List<InetSocketAddress> points) {
@@ -454,7 +465,7 @@ public final class CassandraSettings {
         }
 
         public Builder replication(Replication replication) {
-            this.replication = replication;
+            this.replication = Objects.requireNonNull(replication, "replication");
             return this;
         }
 

@@ -26,11 +26,15 @@ public final class Schema {
     private Schema() {
     }
 
-    /** The CQL statements, with keyspace and replication filled in. */
+    /** The CQL statements, with keyspace and the configured (or default) replication filled in. */
     public static List<String> statements(CassandraSettings settings) {
+        return statements(settings, settings.replication());
+    }
+
+    static List<String> statements(CassandraSettings settings, Replication replication) {
         String text = template()
                 .replace("${keyspace}", settings.keyspace())
-                .replace("${replication}", settings.replication().toCql());
+                .replace("${replication}", replication.toCql());
         List<String> statements = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         for (String line : text.split("\n")) {
@@ -50,8 +54,8 @@ public final class Schema {
      * Creates the keyspace and tables if they do not exist, and adds the columns that later versions added to a
      * table created before them; idempotent.
      */
-    public static void create(CqlSession session, CassandraSettings settings) {
-        List<String> statements = new ArrayList<>(statements(settings));
+    public static void create(CqlSession session, CassandraSettings settings, Replication replication) {
+        List<String> statements = new ArrayList<>(statements(settings, replication));
         if (!missingColumns(session, settings).isEmpty()) {
             statements.add("ALTER TABLE " + settings.keyspace() + ".kv ADD fences map<text, bigint> static");
         }

@@ -92,11 +92,14 @@ public final class SessionFactory {
         try {
             CqlSession session = builder.build();
             try {
+                ClusterChecks.requirePaxosV2(session);
+                Replication replication = ClusterChecks.replicationFor(session, settings);
                 if (settings.createSchema()) {
-                    Schema.create(session, settings);
+                    Schema.create(session, settings, replication);
                 } else {
                     Schema.requireExisting(session, settings);
                 }
+                ClusterChecks.reportReplicationDrift(session, settings, replication);
                 return session;
             } catch (RuntimeException e) {
                 session.close();

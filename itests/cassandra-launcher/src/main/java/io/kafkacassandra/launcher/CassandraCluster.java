@@ -121,6 +121,7 @@ public final class CassandraCluster implements AutoCloseable {
         private int storagePort = 7000;
         private int nativePort = 9042;
         private boolean authentication;
+        private String paxosVariant = "v2";
         private NodeSettings.ClientTls clientTls;
         private Duration startTimeout = Duration.ofSeconds(120);
         private int firstHost = 1;
@@ -157,6 +158,12 @@ public final class CassandraCluster implements AutoCloseable {
         }
 
         /** Switches on PasswordAuthenticator with the superuser {@code cassandra/cassandra}. */
+        /** The Paxos variant of every node: v2 by default; v1 only to test that kafka-cassandra refuses it. */
+        public Builder paxosVariant(String variant) {
+            this.paxosVariant = variant;
+            return this;
+        }
+
         public Builder authentication(boolean enabled) {
             this.authentication = enabled;
             return this;
@@ -191,7 +198,8 @@ public final class CassandraCluster implements AutoCloseable {
             for (int i = 0; i < nodes; i++) {
                 String address = "127.0.0." + (firstHost + i);
                 list.add(new CassandraNode(new NodeSettings(address, List.of(seed), home.resolve("node" + (i + 1)),
-                        clusterName, token(i, nodes), heapMb, storagePort, nativePort, authentication, clientTls)));
+                        clusterName, token(i, nodes), heapMb, storagePort, nativePort, authentication, clientTls,
+                        paxosVariant)));
             }
             return new CassandraCluster(list, startTimeout);
         }

@@ -37,7 +37,7 @@ final class CassandraYaml {
         y.append("native_transport_port: ").append(s.nativePort()).append('\n');
         // Linearizable lightweight transactions in two round trips (5.0 still defaults to v1), and a
         // server that refuses, rather than logs, any linearizability violation it detects.
-        y.append("paxos_variant: v2\n");
+        y.append("paxos_variant: ").append(s.paxosVariant()).append('\n');
         y.append("paxos_on_linearizability_violations: fail\n");
         // Small footprint: several nodes share two cores.
         y.append("concurrent_reads: 8\n");

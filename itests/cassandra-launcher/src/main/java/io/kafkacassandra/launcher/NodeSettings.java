@@ -17,10 +17,11 @@ import java.util.Objects;
  * @param nativePort    CQL port
  * @param authentication PasswordAuthenticator with the superuser {@code cassandra/cassandra}
  * @param clientTls     client TLS, or {@code null} for plain text
+ * @param paxosVariant  {@code v2} (what kafka-cassandra needs), or {@code v1} to test that it is refused
  */
 public record NodeSettings(String address, List<String> seeds, Path directory, String clusterName,
                            long initialToken, int heapMb, int storagePort, int nativePort,
-                           boolean authentication, ClientTls clientTls) {
+                           boolean authentication, ClientTls clientTls, String paxosVariant) {
 
     /** The superuser of a node with authentication switched on. */
     public static final String SUPERUSER = "cassandra";
@@ -47,6 +48,9 @@ public record NodeSettings(String address, List<String> seeds, Path directory, S
         seeds = List.copyOf(seeds);
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(clusterName, "clusterName");
+        if (!paxosVariant.equals("v1") && !paxosVariant.equals("v2")) {
+            throw new IllegalArgumentException("paxosVariant must be v1 or v2, was " + paxosVariant);
+        }
         if (heapMb < 128) {
             throw new IllegalArgumentException("heapMb must be at least 128, was " + heapMb);
         }

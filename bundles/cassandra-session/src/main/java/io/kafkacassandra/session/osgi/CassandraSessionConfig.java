@@ -27,9 +27,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Create schema", description = "Create the keyspace and tables if missing")
     boolean plugin_cassandra_schema_create() default true;
 
-    @AttributeDefinition(name = "Replication",
-            description = "SimpleStrategy:<factor> or NetworkTopologyStrategy:<dc>=<factor>,...")
-    String plugin_cassandra_replication() default "SimpleStrategy:1";
+    @AttributeDefinition(name = "Replication", required = false,
+            description = "SimpleStrategy:<factor> or NetworkTopologyStrategy:<dc>=<factor>,...; empty: 1 replica on"
+                    + " a one-node cluster, 3 (at most the number of nodes) on a larger one")
+    String plugin_cassandra_replication() default "";
 
     @AttributeDefinition(name = "User name", required = false)
     String plugin_cassandra_username();
