@@ -26,8 +26,10 @@ public final class LeaseWorkers {
         timer = DaemonThreads.scheduler("kafka-cassandra-" + kind + "-deadline-" + name);
         notifier = new SerialNotifier("kafka-cassandra-" + kind + "-notify-" + name, listenerCalls);
         long renewMillis = renewInterval(settings).toMillis();
-        renewer.scheduleAtFixedRate(renew, renewMillis, renewMillis, TimeUnit.MILLISECONDS);
-        worker.scheduleWithFixedDelay(poll, 0, settings.pollPeriod().toMillis(), TimeUnit.MILLISECONDS);
+        renewer.scheduleAtFixedRate(new SurvivingTask("lease renewal of " + kind + " " + name, renew),
+                renewMillis, renewMillis, TimeUnit.MILLISECONDS);
+        worker.scheduleWithFixedDelay(new SurvivingTask("poll of " + kind + " " + name, poll),
+                0, settings.pollPeriod().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -18,4 +18,43 @@ class LeaseWorkersTest {
     void aRenewalGoesToAnotherCoordinatorAfterAQuarterOfTheValidity() {
         assertEquals(Duration.ofMillis(200), SessionFactory.speculativeRenewalDelay(CassandraSettings.builder().build()));
     }
+
+    /** A renewal or poll that throws something unexpected runs again at its next period, and is counted. */
+    @Test
+    void aTaskThatThrowsRunsAgain() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger renewals = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+        CassandraSettings settings = CassandraSettings.builder().renewPeriod(Duration.ofMillis(20))
+                .pollPeriod(Duration.ofMillis(20)).build();
+        LeaseWorkers workers = new LeaseWorkers("test", "throwing", settings, () -> {
+            if (renewals.incrementAndGet() == 1) {
+                throw new NullPointerException("a bug in a renewal");
+            }
+        }, () -> {
+            if (polls.incrementAndGet() == 1) {
+                throw new IllegalStateException("a bug in a poll");
+            }
+        }, io.kafkacassandra.session.monitoring.Outcomes.NONE);
+        try {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+            while (renewals.get() < 3 || polls.get() < 3) {
+                org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline,
+                        "renewals " + renewals + ", polls " + polls);
+                Thread.sleep(10);
+            }
+        } finally {
+            workers.stopScheduling();
+            workers.notifier().close();
+        }
+    }
+
+    @Test
+    void aSurvivingTaskCountsItsFailures() {
+        SurvivingTask task = new SurvivingTask("test", () -> {
+            throw new IllegalArgumentException("boom");
+        });
+        task.run();
+        task.run();
+        assertEquals(2, task.failures());
+    }
 }

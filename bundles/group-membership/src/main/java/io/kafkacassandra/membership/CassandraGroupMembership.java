@@ -64,6 +64,8 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
     private final OutageLog pollOutage;
     private final OutageLog renewOutage;
     private final ServiceMonitor monitor;
+    /** Tests only: runs on the renewal thread before each renewal is sent. */
+    volatile Runnable beforeRenewal = () -> { };
 
     private static final class Member {
         final String id;
@@ -346,9 +348,15 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
             live = m.live;
         }
         long sentAt = clock.now();
+        beforeRenewal.run();
         CqlRunner.Attempt renewal = cql.write(table.renew(group, m.id, m.data, session), "renew member " + m.id);
         if (!renewal.answered()) {
             return renewal.unknownCause(); // unknown: the deadline stays where it was
+        }
+        synchronized (this) {
+            if (members.get(m.id) != m) {
+                return null; // it left while this renewal was on its way: neither lost nor to be joined again
+            }
         }
         if (renewal.result().wasApplied()) {
             if (live) {

@@ -7,6 +7,7 @@ import io.kafkacassandra.session.CqlRunner;
 import io.kafkacassandra.session.DaemonThreads;
 import io.kafkacassandra.session.KeyPath;
 import io.kafkacassandra.session.SerialNotifier;
+import io.kafkacassandra.session.SurvivingTask;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import io.kafkacassandra.storage.KvTable;
 import java.util.HashMap;
@@ -43,6 +44,8 @@ public final class CassandraListenerRegistry implements ListenerRegistry, AutoCl
     private SerialNotifier notifier;
     private boolean closed;
     private final ServiceMonitor monitor;
+    /** Tests only: runs between finding a namespace's poller and attaching a new listener to it. */
+    volatile Runnable beforeAttach = () -> { };
 
     private record ScheduledPoller(NamespacePoller poller, ScheduledFuture<?> task) {
     }
@@ -73,7 +76,11 @@ public final class CassandraListenerRegistry implements ListenerRegistry, AutoCl
     public void addValueChangeListener(String key, ValueChangeListener eventListener) {
         KeyPath path = KeyPath.of(key);
         Objects.requireNonNull(eventListener, "eventListener");
-        poller(path.namespace()).add(path.name(), eventListener);
+        synchronized (this) { // with the lookup, so that the last listener's removal cannot stop it in between
+            NamespacePoller poller = poller(path.namespace());
+            beforeAttach.run();
+            poller.add(path.name(), eventListener);
+        }
     }
 
     @Override
@@ -92,7 +99,11 @@ public final class CassandraListenerRegistry implements ListenerRegistry, AutoCl
     public void addKeySetChangeListener(String namespace, KeySetChangeListener eventListener) {
         KeyPath.namespace(namespace);
         Objects.requireNonNull(eventListener, "eventListener");
-        poller(namespace).add(eventListener);
+        synchronized (this) {
+            NamespacePoller poller = poller(namespace);
+            beforeAttach.run();
+            poller.add(eventListener);
+        }
     }
 
     @Override
@@ -126,7 +137,8 @@ public final class CassandraListenerRegistry implements ListenerRegistry, AutoCl
         }
         NamespacePoller poller = new NamespacePoller(namespace, cql, table, notifier, monitor.polls());
         // First poll at once, so that a new listener hears the current state without waiting a period.
-        ScheduledFuture<?> task = scheduler.scheduleWithFixedDelay(poller::poll, 0, pollMillis, TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> task = scheduler.scheduleWithFixedDelay(
+                new SurvivingTask("poll of namespace " + namespace, poller::poll), 0, pollMillis, TimeUnit.MILLISECONDS);
         pollers.put(namespace, new ScheduledPoller(poller, task));
         return poller;
     }

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.plugin.interfaces.KeySetChangeListener;
-import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 import org.apache.kafka.plugin.interfaces.ValueChangeListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -102,7 +101,7 @@ final class NamespacePoller {
         long start = System.nanoTime();
         try {
             rows = cql.read(table.namespaceRows(namespace), "poll of namespace " + namespace).all();
-        } catch (StoreUnavailableException e) {
+        } catch (RuntimeException e) { // unavailable, or anything unexpected: counted, logged, tried next period
             outage.failed(e);
             return;
         }

@@ -228,4 +228,47 @@ class ListenerRegistryTest {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
     }
+
+    /**
+     * A listener added while the last listener of its namespace is being removed must not be attached to the
+     * poller that the removal stops (it would never hear a change). The hook holds the attach between finding
+     * the poller and attaching to it, while another thread removes the last listener.
+     */
+    @Test
+    void aListenerAddedWhileTheLastOneIsRemovedKeepsItsNamespacePolled() throws Exception {
+        storage.put("/race/attach", "1");
+        Values first = new Values();
+        registry.addValueChangeListener("/race/attach", first);
+        assertEquals(Optional.of("1"), first.next());
+
+        java.util.concurrent.CountDownLatch attaching = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch removed = new java.util.concurrent.CountDownLatch(1);
+        registry.beforeAttach = () -> {
+            attaching.countDown();
+            try {
+                removed.await(1, TimeUnit.SECONDS); // with the fix the removal waits for the attach instead
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        Values second = new Values();
+        Thread remover = new Thread(() -> {
+            try {
+                attaching.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            registry.removeValueChangeListener("/race/attach", first);
+            removed.countDown();
+        });
+        remover.start();
+        registry.addValueChangeListener("/race/attach", second);
+        remover.join(5_000);
+        registry.beforeAttach = () -> { };
+
+        assertEquals(Optional.of("1"), second.next());
+        assertEquals(1, registry.activePollers());
+        storage.update("/race/attach", "2");
+        assertEquals(Optional.of("2"), second.next());
+    }
 }

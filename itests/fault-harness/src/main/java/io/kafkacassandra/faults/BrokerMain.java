@@ -13,6 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import org.apache.kafka.plugin.interfaces.CoordinationException;
 import org.apache.kafka.plugin.interfaces.FencedLeaderElectionClient;
+import org.apache.kafka.plugin.interfaces.FencedOutException;
+import org.apache.kafka.plugin.interfaces.FencedStorage;
 import org.apache.kafka.plugin.interfaces.GroupMembershipClient;
 import org.apache.kafka.plugin.interfaces.KeyExistsException;
 import org.apache.kafka.plugin.interfaces.ListenerRegistry;
@@ -25,13 +27,13 @@ import org.apache.kafka.plugin.interfaces.VersionedStorage;
 
 /**
  * A stand-in for a Kafka broker in a JVM of its own, using the plain {@link CassandraPluginLocator} as a broker
- * would: candidate for the controller, member of the brokers group, writer, reader and watcher of keys. It logs
- * everything to its history file. Args: plugin.properties, process name (one per incarnation), broker id,
- * history file, random seed.
+ * would: candidate for the controller, member of the brokers group, writer, reader and watcher of keys, and while
+ * it leads the controller, writer of fenced keys as a controller would be. It logs everything to its history
+ * file. Args: plugin.properties, process name (one per incarnation), broker id, history file, random seed.
  *
  * <p>It prints READY once it has joined and is a candidate; on the line STOP_WRITES from standard input it stops
- * writing and prints WRITES_STOPPED; on FINAL it writes the last value it was told of each watched key, closes the
- * locator and exits.
+ * writing (fenced writes too) and prints WRITES_STOPPED; on FINAL it writes the last value it was told of each
+ * watched key, closes the locator and exits.
  */
 public final class BrokerMain {
     private static final long SAMPLE_MILLIS = 10;
@@ -40,6 +42,7 @@ public final class BrokerMain {
     private final String broker;
     private final HistoryWriter history;
     private final Random random;
+    private final Random leaderRandom;
     private final Map<String, String> lastSeen = new ConcurrentHashMap<>();
     private volatile boolean writing = true;
     private volatile boolean sampling = true;
@@ -50,6 +53,7 @@ public final class BrokerMain {
         this.broker = broker;
         this.history = history;
         this.random = new Random(seed);
+        this.leaderRandom = new Random(~seed);
     }
 
     public static void main(String[] args) throws Exception {
@@ -65,7 +69,7 @@ public final class BrokerMain {
 
     private void run(String pluginProperties) throws Exception {
         CassandraPluginLocator locator = startLocator(pluginProperties);
-        VersionedStorage storage = (VersionedStorage) locator.getStorage();
+        FencedStorage storage = (FencedStorage) locator.getStorage();
         FencedLeaderElectionClient election = (FencedLeaderElectionClient) locator.getLeaderElection(Workload.SERVICE);
         GroupMembershipClient group = locator.getGroupMembership(Workload.GROUP);
         ListenerRegistry listeners = locator.getListenerRegistry();
@@ -85,8 +89,10 @@ public final class BrokerMain {
 
         Thread sampler = new Thread(() -> sample(election), "sampler");
         Thread writer = new Thread(() -> write(storage), "writer");
+        Thread leader = new Thread(() -> lead(election, storage), "leader");
         sampler.start();
         writer.start();
+        leader.start();
         say("READY");
 
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -94,6 +100,7 @@ public final class BrokerMain {
             if (line.equals("STOP_WRITES")) {
                 writing = false;
                 writer.join();
+                leader.join();
                 say("WRITES_STOPPED");
             } else if (line.equals("FINAL")) {
                 break;
@@ -101,6 +108,7 @@ public final class BrokerMain {
         }
         writing = false;
         writer.join();
+        leader.join();
         for (String key : Workload.POOL) {
             history.write(new Event.Final(process, key, lastSeen.getOrDefault(key, Event.ABSENT)));
         }
@@ -238,22 +246,24 @@ public final class BrokerMain {
         }
     }
 
-    /**
-     * The documented exceptions say whether the write happened: OutcomeUnknown may have applied; KeyExists,
-     * NoSuchKey and StoreUnavailable certainly did not. Anything else is undocumented: recorded as unknown with
-     * its name, and the checker reports it.
-     */
     private Event.Op failed(String kind, String key, String value, long expected, long invoke, RuntimeException e) {
-        Outcome outcome;
+        return record(kind, key, value, expected, invoke, outcomeOf(e), Event.ABSENT, 0, e.getClass().getSimpleName());
+    }
+
+    /**
+     * The documented exceptions say whether the write happened: OutcomeUnknown may have applied (it is not a
+     * StoreUnavailable, whose contract is "nothing changed"); KeyExists, NoSuchKey, StoreUnavailable and FencedOut
+     * certainly did not. Anything else is undocumented: recorded as unknown with its name, and the checker
+     * reports it.
+     */
+    private static Outcome outcomeOf(RuntimeException e) {
         if (e instanceof OutcomeUnknownException) {
-            outcome = Outcome.UNKNOWN;
+            return Outcome.UNKNOWN;
         } else if (e instanceof KeyExistsException || e instanceof NoSuchKeyException
-                || e instanceof StoreUnavailableException) {
-            outcome = Outcome.FAIL;
-        } else {
-            outcome = Outcome.UNKNOWN;
+                || e instanceof StoreUnavailableException || e instanceof FencedOutException) {
+            return Outcome.FAIL;
         }
-        return record(kind, key, value, expected, invoke, outcome, Event.ABSENT, 0, e.getClass().getSimpleName());
+        return Outcome.UNKNOWN;
     }
 
     private Event.Op record(String kind, String key, String value, long expected, long invoke, Outcome outcome,
@@ -264,7 +274,97 @@ public final class BrokerMain {
         return op;
     }
 
-    private String nextValue() {
+    /**
+     * While {@code heldLeadership} says this broker leads, writes the fenced keys with that leadership, fencing
+     * their namespace first when it takes the post, as the docs tell a controller to. Each write follows its own
+     * check of {@code heldLeadership} with nothing but the history line in between: no extra guard, since a
+     * process paused between the check and the send is exactly the deposed leader the fence must stop.
+     */
+    private void lead(FencedLeaderElectionClient election, FencedStorage storage) {
+        long fencedEpoch = -1;
+        while (writing) {
+            sleep(20 + leaderRandom.nextInt(30));
+            Optional<Leadership> held = election.heldLeadership(broker);
+            if (held.isEmpty()) {
+                continue;
+            }
+            if (held.get().epoch() != fencedEpoch) {
+                Leadership fresh = held.get();
+                Event.Fenced fence = fenced("FENCE", Workload.FENCED_NAMESPACE, fresh, value -> {
+                    storage.fence(Workload.FENCED_NAMESPACE, fresh);
+                    return Optional.of(0L);
+                });
+                // Raised, or refused (a newer epoch is there: the writes that follow must be refused too);
+                // a fence that failed or whose outcome is unknown is raised again.
+                if (fence.outcome() == Outcome.OK || fence.refused()) {
+                    fencedEpoch = fresh.epoch();
+                }
+                continue;
+            }
+            String key = Workload.FENCED_KEYS.get(leaderRandom.nextInt(Workload.FENCED_KEYS.size()));
+            Optional<Versioned> current;
+            try {
+                current = storage.fetchVersioned(key);
+            } catch (RuntimeException e) {
+                continue;
+            }
+            history.write(new Event.FencedRead(process, key, System.nanoTime(),
+                    current.map(Versioned::value).orElse(Event.ABSENT), current.map(Versioned::version).orElse(0L)));
+            held = election.heldLeadership(broker);
+            if (held.isEmpty() || held.get().epoch() != fencedEpoch) {
+                continue;
+            }
+            Leadership leadership = held.get();
+            if (current.isEmpty()) {
+                fenced("PUT", key, leadership, value -> {
+                    storage.put(key, value, leadership);
+                    return Optional.of(1L); // fenced keys are never deleted, so a created key is at version 1
+                });
+            } else if (leaderRandom.nextBoolean()) {
+                long expected = current.get().version();
+                fenced("CAS", key, leadership, value -> storage.compareAndSet(key, expected, value, leadership));
+            } else {
+                fenced("UPDATE", key, leadership, value -> {
+                    storage.update(key, value, leadership);
+                    return Optional.of(0L); // the version it wrote is not returned; reads tell it
+                });
+            }
+        }
+    }
+
+    /**
+     * Logs the fenced write with its epoch before it is sent, runs it with a new unique value and logs how it
+     * ended, with the newer epoch if it was refused; {@code call} returns as in the unfenced {@code write}.
+     */
+    private Event.Fenced fenced(String kind, String key, Leadership leadership,
+                                Function<String, Optional<Long>> call) {
+        String value = nextValue();
+        long invoke = System.nanoTime();
+        history.write(new Event.FencedInvoke(process, kind, key, value, leadership.epoch(), invoke));
+        Outcome outcome;
+        long version = 0;
+        long newerEpoch = 0;
+        String error = Event.ABSENT;
+        try {
+            Optional<Long> written = call.apply(value);
+            outcome = written.isPresent() ? Outcome.OK : Outcome.FAIL;
+            version = written.orElse(0L);
+            error = written.isPresent() ? Event.ABSENT : "NotApplied";
+        } catch (RuntimeException e) {
+            outcome = outcomeOf(e);
+            error = e.getClass().getSimpleName();
+            if (e instanceof FencedOutException refusal) {
+                newerEpoch = refusal.newerEpoch();
+            }
+        }
+        Event.Fenced done = new Event.Fenced(process, kind, key, value, leadership.epoch(), invoke,
+                System.nanoTime(), outcome, version, newerEpoch, error);
+        history.write(done);
+        return done;
+    }
+
+    /** Unique across the writer and leader threads. */
+    private synchronized String nextValue() {
         return process + ":" + (++sequence);
     }
 

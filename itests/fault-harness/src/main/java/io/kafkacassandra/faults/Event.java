@@ -49,6 +49,61 @@ public sealed interface Event {
         }
     }
 
+    /**
+     * A write of the leader of {@link Workload#SERVICE} fenced with the epoch of its leadership. {@code kind} is
+     * PUT, UPDATE, CAS or FENCE (the fence raised alone: {@code key} is then the namespace, and {@code value} only
+     * names the call); {@code version} the version an OK PUT or CAS wrote (0 otherwise: reads tell an update's);
+     * {@code newerEpoch} the epoch a FencedOutException named (0 otherwise); {@code error} as in {@link Op}.
+     */
+    record Fenced(String process, String kind, String key, String value, long epoch, long invoke, long complete,
+                  Outcome outcome, long version, long newerEpoch, String error) implements Event {
+        static final String REFUSED = "FencedOutException";
+
+        @Override
+        public Object[] fields() {
+            return new Object[] {"FENCED", process, kind, key, value, epoch, invoke, complete, outcome, version,
+                newerEpoch, error};
+        }
+
+        /** Where the fence of this write lives: the parent path of the key, or the namespace a FENCE raised. */
+        String namespace() {
+            if (kind.equals("FENCE")) {
+                return key;
+            }
+            int slash = key.lastIndexOf('/');
+            return slash <= 0 ? "/" : key.substring(0, slash);
+        }
+
+        boolean isFence() {
+            return kind.equals("FENCE");
+        }
+
+        /** Refused because a newer epoch fenced the namespace: certainly not applied. */
+        boolean refused() {
+            return error.equals(REFUSED);
+        }
+    }
+
+    /** A fenced write about to be sent, logged before the call with its epoch, as {@link Invoke} is. */
+    record FencedInvoke(String process, String kind, String key, String value, long epoch, long invoke)
+            implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"FENCED_INVOKE", process, kind, key, value, epoch, invoke};
+        }
+    }
+
+    /**
+     * A read of a fenced key (by a leader before it writes, or the harness's final one), ended at {@code at}: it
+     * tells the version an update wrote. {@code value} is {@code -} when the key was absent.
+     */
+    record FencedRead(String process, String key, long at, String value, long version) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"FENCED_READ", process, key, at, value, version};
+        }
+    }
+
     /** A broker's sampler saw {@code heldLeadership} answer yes with this epoch; the call began at {@code at}. */
     record LeadStart(String process, long epoch, long at) implements Event {
         @Override
@@ -160,6 +215,12 @@ public sealed interface Event {
                 case "OP" -> new Op(f[1], f[2], f[3], f[4], Long.parseLong(f[5]), Long.parseLong(f[6]),
                         Long.parseLong(f[7]), Outcome.valueOf(f[8]), f[9], Long.parseLong(f[10]), f[11]);
                 case "INVOKE" -> new Invoke(f[1], f[2], f[3], f[4], Long.parseLong(f[5]), Long.parseLong(f[6]));
+                case "FENCED" -> new Fenced(f[1], f[2], f[3], f[4], Long.parseLong(f[5]), Long.parseLong(f[6]),
+                        Long.parseLong(f[7]), Outcome.valueOf(f[8]), Long.parseLong(f[9]), Long.parseLong(f[10]),
+                        f[11]);
+                case "FENCED_INVOKE" -> new FencedInvoke(f[1], f[2], f[3], f[4], Long.parseLong(f[5]),
+                        Long.parseLong(f[6]));
+                case "FENCED_READ" -> new FencedRead(f[1], f[2], Long.parseLong(f[3]), f[4], Long.parseLong(f[5]));
                 case "LEAD_START" -> new LeadStart(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));
                 case "LEAD_END" -> new LeadEnd(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));
                 case "VIEW" -> new View(f[1], Long.parseLong(f[2]), set(f[3]));

@@ -32,6 +32,9 @@ final class FaultReport {
         r.append("| seed | ").append(options.seed()).append(" |\n");
         r.append("| Cassandra | 3 nodes, 127.0.0.1-3, replication factor 3, QUORUM / SERIAL |\n");
         r.append("| brokers | ").append(options.brokers()).append(" JVMs on the plain PluginLocator |\n");
+        r.append("| fenced writes | the leader of ").append(Workload.SERVICE).append(" fences ")
+                .append(Workload.FENCED_NAMESPACE).append(" on taking the post, then writes its ")
+                .append(Workload.FENCED_KEYS.size()).append(" keys fenced, one every 20-50 ms |\n");
         r.append("| lease TTL / poll period / slack | ").append(FaultRun.LEASE_TTL.toMillis()).append(" / ")
                 .append(FaultRun.POLL.toMillis()).append(" / ").append(FaultRun.CHECKS.slack().toMillis())
                 .append(" ms |\n");

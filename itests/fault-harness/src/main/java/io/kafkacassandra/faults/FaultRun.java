@@ -131,24 +131,35 @@ final class FaultRun {
         return file;
     }
 
-    /** Once nobody writes: a SERIAL read of every key any broker touched (it also settles pending proposals). */
+    /**
+     * Once nobody writes: a SERIAL read of every key any broker touched (it also settles pending proposals), and
+     * of the fenced keys, which tells the versions of the last fenced updates.
+     */
     private static void finalReads(Path dir, HistoryWriter harness, VersionedStorage storage)
             throws InterruptedException {
         TreeSet<String> keys = new TreeSet<>();
         Histories.read(dir).ops.forEach(op -> keys.add(op.key()));
         for (String key : keys) {
-            while (true) {
-                try {
-                    Optional<Versioned> v = storage.fetchVersioned(key);
-                    harness.write(new Event.FinalRead(key, v.map(Versioned::value).orElse(Event.ABSENT),
-                            v.map(Versioned::version).orElse(0L)));
-                    break;
-                } catch (CoordinationException e) {
-                    Thread.sleep(200);
-                }
+            Optional<Versioned> v = serialRead(storage, key);
+            harness.write(new Event.FinalRead(key, v.map(Versioned::value).orElse(Event.ABSENT),
+                    v.map(Versioned::version).orElse(0L)));
+        }
+        for (String key : Workload.FENCED_KEYS) {
+            Optional<Versioned> v = serialRead(storage, key);
+            harness.write(new Event.FencedRead("harness", key, System.nanoTime(),
+                    v.map(Versioned::value).orElse(Event.ABSENT), v.map(Versioned::version).orElse(0L)));
+        }
+        log("final reads of " + keys.size() + " keys and " + Workload.FENCED_KEYS.size() + " fenced keys");
+    }
+
+    private static Optional<Versioned> serialRead(VersionedStorage storage, String key) throws InterruptedException {
+        while (true) {
+            try {
+                return storage.fetchVersioned(key);
+            } catch (CoordinationException e) {
+                Thread.sleep(200);
             }
         }
-        log("final reads of " + keys.size() + " keys");
     }
 
     static void log(String line) {

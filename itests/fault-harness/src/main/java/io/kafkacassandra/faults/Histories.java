@@ -23,6 +23,8 @@ final class Histories {
     final List<Event> events;
     final List<Event.Op> ops = new ArrayList<>();
     final List<Event.Fault> faults = new ArrayList<>();
+    final List<Event.Fenced> fenced = new ArrayList<>();
+    final List<Event.FencedRead> fencedReads = new ArrayList<>();
     final Map<String, Event.FinalRead> finalReads = new LinkedHashMap<>();
     final Map<String, String> brokerOf = new LinkedHashMap<>();
     final Map<String, Long> spawnedAt = new HashMap<>();
@@ -32,6 +34,7 @@ final class Histories {
     Histories(List<Event> events) {
         this.events = List.copyOf(events);
         List<Event.Invoke> invokes = new ArrayList<>();
+        List<Event.FencedInvoke> fencedInvokes = new ArrayList<>();
         for (Event e : events) {
             if (e instanceof Event.Op o) {
                 ops.add(o);
@@ -48,9 +51,16 @@ final class Histories {
                 quietAt = OptionalLong.of(q.at());
             } else if (e instanceof Event.Invoke i) {
                 invokes.add(i);
+            } else if (e instanceof Event.Fenced w) {
+                fenced.add(w);
+            } else if (e instanceof Event.FencedInvoke fi) {
+                fencedInvokes.add(fi);
+            } else if (e instanceof Event.FencedRead fr) {
+                fencedReads.add(fr);
             }
         }
         addWritesCutShort(invokes);
+        addFencedWritesCutShort(fencedInvokes);
     }
 
     /** A write whose process died before it returned may or may not have applied: its outcome is unknown. */
@@ -61,6 +71,18 @@ final class Histories {
             if (!completed.contains(i.value())) {
                 ops.add(new Event.Op(i.process(), i.kind(), i.key(), i.value(), i.expected(), i.invoke(),
                         exitOf(i.process()), Event.Outcome.UNKNOWN, Event.ABSENT, 0, PROCESS_DIED));
+            }
+        }
+    }
+
+    /** The same for fenced writes: one cut short by its process's death may have applied. */
+    private void addFencedWritesCutShort(List<Event.FencedInvoke> invokes) {
+        Set<String> completed = new HashSet<>();
+        fenced.forEach(w -> completed.add(w.value()));
+        for (Event.FencedInvoke i : invokes) {
+            if (!completed.contains(i.value())) {
+                fenced.add(new Event.Fenced(i.process(), i.kind(), i.key(), i.value(), i.epoch(), i.invoke(),
+                        exitOf(i.process()), Event.Outcome.UNKNOWN, 0, 0, PROCESS_DIED));
             }
         }
     }

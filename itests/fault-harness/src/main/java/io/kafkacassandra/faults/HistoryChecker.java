@@ -12,6 +12,7 @@ final class HistoryChecker {
         new LeadershipCheck(histories, findings, settings).run();
         new MembershipCheck(histories, findings, settings).run();
         new WatchCheck(histories, findings, storage.versionOfValue()).run();
+        new FencingCheck(histories, findings).run();
         return findings;
     }
 }

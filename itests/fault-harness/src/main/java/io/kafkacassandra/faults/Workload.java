@@ -9,6 +9,12 @@ final class Workload {
     static final List<String> POOL = IntStream.range(0, 5).mapToObj(i -> "/faults/k" + i).toList();
     /** Keys every broker tries to create at about the same time: exactly one put may win each. */
     static final String FRESH_NAMESPACE = "/fresh";
+    /**
+     * The namespace the leader of {@link #SERVICE} writes with fenced writes only, fencing it first when it takes
+     * the post, and its keys (created by fenced puts, never deleted).
+     */
+    static final String FENCED_NAMESPACE = "/fenced";
+    static final List<String> FENCED_KEYS = IntStream.range(0, 5).mapToObj(i -> FENCED_NAMESPACE + "/k" + i).toList();
     static final String SERVICE = "controller";
     static final String GROUP = "brokers";
     private static final long FRESH_PERIOD_NANOS = 3_000_000_000L;

@@ -33,6 +33,8 @@ class FaultRunTest {
         Set<String> kinds = result.faults().stream().map(Event.Fault::kind).collect(Collectors.toSet());
         assertTrue(kinds.containsAll(Set.of("KILL_NODE", "PAUSE_NODE", "PAUSE_LEADER", "KILL_LEADER")),
                 "every kind of fault was injected at least once: " + kinds);
+        assertTrue(Long.parseLong(result.findings().figures.get("fenced writes acknowledged")) > 0,
+                "the leaders made fenced writes: " + result.findings().figures);
         // The first leadership, then a new one after every fault aimed at the leader.
         long leaderFaults = result.faults().stream()
                 .filter(f -> f.kind().equals("PAUSE_LEADER") || f.kind().equals("KILL_LEADER")).count();

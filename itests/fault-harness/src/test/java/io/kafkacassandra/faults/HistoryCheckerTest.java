@@ -180,9 +180,83 @@ class HistoryCheckerTest {
         assertFlagged(late, "more than TTL + poll + slack");
     }
 
+    /**
+     * {@link #correct()} with fenced writes in a clean interleaving: b1.1 (epoch 1) fences /fenced and writes k0;
+     * its last update, invoked before b2.1 (epoch 2) fenced, lands before b2.1's compare-and-set (version 2 below
+     * 3); b2.1's fence then refuses b1.1's next update; a fenced write cut short by b1.1's death stays unknown.
+     */
+    private static List<Event> fencing() {
+        List<Event> h = correct();
+        h.add(fenced("b1.1", "FENCE", "/fenced", "b1.1:f0", 1, 200, 210, Outcome.OK, 0, 0));
+        h.add(fenced("b1.1", "PUT", "/fenced/k0", "b1.1:f1", 1, 220, 230, Outcome.OK, 1, 0));
+        h.add(fenced("b1.1", "UPDATE", "/fenced/k0", "b1.1:f2", 1, 240, 400, Outcome.OK, 0, 0));
+        h.add(fenced("b2.1", "FENCE", "/fenced", "b2.1:f0", 2, 250, 260, Outcome.OK, 0, 0));
+        h.add(new Event.FencedRead("b2.1", "/fenced/k0", 265, "b1.1:f2", 2));
+        h.add(fenced("b2.1", "CAS", "/fenced/k0", "b2.1:f1", 2, 270, 280, Outcome.OK, 3, 0));
+        h.add(fenced("b1.1", "UPDATE", "/fenced/k0", "b1.1:f3", 1, 290, 300, Outcome.FAIL, 0, 2));
+        h.add(new Event.FencedInvoke("b1.1", "UPDATE", "/fenced/k1", "b1.1:f4", 1, 990 * MS)); // died at 1001 ms
+        h.add(new Event.FencedRead("harness", "/fenced/k0", 5000 * MS, "b2.1:f1", 3));
+        return h;
+    }
+
+    @Test
+    void aCleanFencedInterleavingHasNoViolation() {
+        Findings f = check(fencing());
+        assertEquals(List.of(), f.violations);
+        assertEquals("1:2, 2:1", f.figures.get("fenced writes acknowledged per epoch (epoch:count)"));
+        assertEquals("1", f.figures.get("fenced writes refused (fenced out)"));
+        assertEquals("1", f.figures.get("fenced writes of unknown outcome"));
+        assertEquals("2", f.figures.get("fences raised"));
+        assertEquals("3", f.figures.get("acknowledged fenced writes of known version"));
+    }
+
+    @Test
+    void anOlderEpochWriteInvokedAfterANewerOneCompletedIsFlagged() {
+        List<Event> h = fencing();
+        // b2.1 (epoch 2) had fenced /fenced by 260; this epoch 1 update began after that, yet was acknowledged.
+        h.add(fenced("b1.1", "UPDATE", "/fenced/k0", "b1.1:f5", 1, 310, 320, Outcome.OK, 0, 0));
+        assertFlagged(h, "invoked after fenced FENCE of /fenced by b2.1 (epoch 2) had completed");
+    }
+
+    @Test
+    void anOlderEpochWriteAboveANewerOnesVersionIsFlagged() {
+        List<Event> h = fencing();
+        // Concurrent with b2.1's fence and compare-and-set by real time, but a read puts it at version 4, above 3.
+        h.add(fenced("b1.1", "UPDATE", "/fenced/k0", "b1.1:f5", 1, 245, 330, Outcome.OK, 0, 0));
+        h.add(new Event.FencedRead("b2.1", "/fenced/k0", 340, "b1.1:f5", 4));
+        Findings f = check(h);
+        assertTrue(f.violations.stream().anyMatch(v -> v.contains("wrote version 4, above version 3")),
+                "expected a version violation, got " + f.violations);
+        assertTrue(f.violations.stream().noneMatch(v -> v.contains("invoked after")),
+                "real time does not order them: " + f.violations);
+    }
+
+    @Test
+    void aRefusalNobodyCausedIsFlagged() {
+        List<Event> h = fencing();
+        // Nobody of an epoch above 2 ever wrote to /fenced.
+        h.add(fenced("b2.1", "UPDATE", "/fenced/k0", "b2.1:f2", 2, 350, 360, Outcome.FAIL, 0, 3));
+        assertFlagged(h, "a refusal nobody caused");
+    }
+
+    @Test
+    void aRefusalBeforeTheNewerEpochTriedIsFlagged() {
+        List<Event> h = fencing();
+        // Epoch 2 first tried /fenced at 250: this refusal ended before.
+        h.add(fenced("b1.1", "UPDATE", "/fenced/k0", "b1.1:f5", 1, 232, 235, Outcome.FAIL, 0, 2));
+        assertFlagged(h, "a refusal nobody caused");
+    }
+
+    @Test
+    void aRefusedWriteThatTookEffectIsFlagged() {
+        List<Event> h = fencing();
+        h.add(new Event.FencedRead("b2.1", "/fenced/k0", 305, "b1.1:f3", 4));
+        assertFlagged(h, "reported FencedOutException but took effect");
+    }
+
     @Test
     void linesSurviveTheirFormat() {
-        for (Event e : correct()) {
+        for (Event e : fencing()) {
             assertEquals(e, Event.parse(Event.format(e)));
         }
     }
@@ -205,6 +279,13 @@ class HistoryCheckerTest {
     private static Event.Op cas(String p, String key, String value, long expected, long invoke, long complete,
                                 Outcome outcome, long version) {
         return new Event.Op(p, "CAS", key, value, expected, invoke, complete, outcome, "-", version, "-");
+    }
+
+    /** A fenced write that ended; {@code newerEpoch} above 0 makes it a refusal. */
+    private static Event.Fenced fenced(String p, String kind, String key, String value, long epoch, long invoke,
+                                       long complete, Outcome outcome, long version, long newerEpoch) {
+        return new Event.Fenced(p, kind, key, value, epoch, invoke, complete, outcome, version, newerEpoch,
+                newerEpoch > 0 ? Event.Fenced.REFUSED : "-");
     }
 
     private static Event.Op read(String p, String key, long invoke, long complete, String value, long version) {
