@@ -44,13 +44,18 @@ public final class CqlRunner {
         return session;
     }
 
-    /** Runs a read (or any statement without side effects). */
+    /** Runs a read (or any statement without side effects), idempotent, in the read profile. */
     public ResultSet read(Statement<?> statement, String what) {
         try {
-            return session.execute(statement);
+            return session.execute(asRead(statement));
         } catch (RuntimeException e) {
             throw unavailable(what, e);
         }
+    }
+
+    /** The statement as an idempotent read of {@link SessionFactory#READ_PROFILE}. */
+    public static Statement<?> asRead(Statement<?> statement) {
+        return statement.setIdempotent(true).setExecutionProfileName(SessionFactory.READ_PROFILE);
     }
 
     /** The answer of a conditional write, or the reason its outcome is unknown. */

@@ -75,6 +75,32 @@ public final class Reconnecting<T extends AutoCloseable> {
         return service;
     }
 
+    /**
+     * Runs {@code call} on the current service. A service closed under the call because its session was being
+     * replaced refuses with {@link IllegalStateException} before it sends anything; that is reported as
+     * {@link StoreUnavailableException}, as for a call made between two sessions.
+     */
+    public <R> R call(Function<T, R> call) {
+        T service = get();
+        try {
+            return call.apply(service);
+        } catch (IllegalStateException e) {
+            if (current == service) {
+                throw e;
+            }
+            throw new StoreUnavailableException(what + " is unavailable: its session was replaced during the call;"
+                    + " nothing was changed", e);
+        }
+    }
+
+    /** {@link #call} for a call without a result. */
+    public void run(java.util.function.Consumer<T> call) {
+        call(service -> {
+            call.accept(service);
+            return null;
+        });
+    }
+
     public boolean isConnected() {
         return current != null;
     }

@@ -30,6 +30,15 @@ public final class SessionFactory {
      */
     public static final String RENEWAL_PROFILE = "lease-renewal";
 
+    /**
+     * The execution profile of reads (linearizable reads, polls, the reads that settle unknown outcomes). A read
+     * has no effect but completing a half-done Paxos round, which is safe to do twice, so reads are idempotent:
+     * one that its coordinator has not answered after a short delay is also sent to another coordinator, and
+     * the driver's retry policy may retry it elsewhere. A frozen coordinator then no longer holds a poll or a
+     * read for the whole request timeout.
+     */
+    public static final String READ_PROFILE = "read";
+
     static final List<String> SESSION_METRICS = List.of("connected-nodes", "cql-requests", "cql-client-timeouts",
             "bytes-sent", "bytes-received", "throttling.errors");
     static final List<String> NODE_METRICS = List.of("pool.open-connections", "pool.in-flight",
@@ -38,6 +47,11 @@ public final class SessionFactory {
             "errors.connection.init", "errors.connection.auth", "speculative-executions");
 
     private SessionFactory() {
+    }
+
+    /** The delay before a read is also sent to another coordinator: a tenth of the request timeout, 50-500 ms. */
+    static Duration speculativeReadDelay(CassandraSettings settings) {
+        return Duration.ofMillis(Math.max(50, Math.min(500, settings.requestTimeout().toMillis() / 10)));
     }
 
     /** The delay before a renewal is also sent to another coordinator: a quarter of the lease validity. */
@@ -77,6 +91,12 @@ public final class SessionFactory {
                 .withInt(DefaultDriverOption.SPECULATIVE_EXECUTION_MAX, 3)
                 .withDuration(DefaultDriverOption.SPECULATIVE_EXECUTION_DELAY, speculativeRenewalDelay(settings))
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, settings.leaseValidity())
+                .endProfile()
+                .startProfile(READ_PROFILE)
+                .withString(DefaultDriverOption.SPECULATIVE_EXECUTION_POLICY_CLASS,
+                        "ConstantSpeculativeExecutionPolicy")
+                .withInt(DefaultDriverOption.SPECULATIVE_EXECUTION_MAX, 3)
+                .withDuration(DefaultDriverOption.SPECULATIVE_EXECUTION_DELAY, speculativeReadDelay(settings))
                 .endProfile()
                 .build();
         CqlSessionBuilder builder = CqlSession.builder()

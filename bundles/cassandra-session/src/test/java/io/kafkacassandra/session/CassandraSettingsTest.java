@@ -37,10 +37,12 @@ class CassandraSettingsTest {
         assertEquals(Duration.ofMillis(250), s.pollPeriod());
 
         CassandraSettings defaults = CassandraSettings.fromMap(Map.of());
-        assertEquals(Duration.ofSeconds(2), defaults.leaseTtl());
+        assertEquals(Duration.ofSeconds(5), defaults.leaseTtl());
+        assertEquals(Duration.ofMillis(3800), defaults.leaseValidity());
         assertEquals(Duration.ofMillis(500), defaults.renewPeriod());
         assertEquals("kafka_cluster_1", defaults.keyspace());
-        assertEquals(Duration.ofMillis(800), defaults.leaseValidity(), "2 s TTL - 1 s rounding - 200 ms drift");
+        assertEquals(Duration.ofMillis(800), CassandraSettings.fromMap(Map.of("plugin.cassandra.lease.ttl.seconds", "2"))
+                .leaseValidity(), "2 s TTL - 1 s rounding - 200 ms drift");
     }
 
     @Test
@@ -67,14 +69,17 @@ class CassandraSettingsTest {
 
     @Test
     void aRenewPeriodThatCannotKeepTheLeaseIsRefused() {
-        SettingsException e = refused(Map.of("plugin.cassandra.le.renew.ttl.period.ms", "800"));
+        SettingsException e = refused(Map.of("plugin.cassandra.le.renew.ttl.period.ms", "800",
+                "plugin.cassandra.lease.ttl.seconds", "2"));
         assertEquals(CassandraSettings.RENEW_PERIOD_MS, e.key());
         assertTrue(e.getMessage().contains("800 ms"), e.getMessage());
         // A longer TTL makes room for it.
         CassandraSettings ok = CassandraSettings.fromMap(Map.of("plugin.cassandra.le.renew.ttl.period.ms", "800",
                 "plugin.cassandra.lease.ttl.seconds", "3"));
         assertEquals(Duration.ofMillis(1800), ok.leaseValidity());
-        assertEquals(CassandraSettings.RENEW_PERIOD_MS, refused(Map.of("plugin.cassandra.clock.drift.ms", "1000")).key());
+        assertEquals(CassandraSettings.RENEW_PERIOD_MS, refused(Map.of("plugin.cassandra.clock.drift.ms", "1000",
+                "plugin.cassandra.lease.ttl.seconds", "2")).key());
+        assertEquals(CassandraSettings.RENEW_PERIOD_MS, refused(Map.of("plugin.cassandra.clock.drift.ms", "3600")).key());
     }
 
     @Test

@@ -8,15 +8,18 @@ import org.junit.jupiter.api.Test;
 class LeaseWorkersTest {
     @Test
     void leasesAreRenewedAtLeastThreeTimesPerValidity() {
-        CassandraSettings defaults = CassandraSettings.builder().build(); // validity 800 ms, renew period 500 ms
-        assertEquals(Duration.ofNanos(Duration.ofMillis(800).toNanos() / 3), LeaseWorkers.renewInterval(defaults));
+        CassandraSettings shortLease = CassandraSettings.builder().leaseTtl(Duration.ofSeconds(2)).build(); // 800 ms
+        assertEquals(Duration.ofNanos(Duration.ofMillis(800).toNanos() / 3), LeaseWorkers.renewInterval(shortLease));
+        CassandraSettings defaults = CassandraSettings.builder().build(); // validity 3.8 s: the renew period
+        assertEquals(Duration.ofMillis(500), LeaseWorkers.renewInterval(defaults));
         CassandraSettings often = CassandraSettings.builder().renewPeriod(Duration.ofMillis(100)).build();
         assertEquals(Duration.ofMillis(100), LeaseWorkers.renewInterval(often));
     }
 
     @Test
     void aRenewalGoesToAnotherCoordinatorAfterAQuarterOfTheValidity() {
-        assertEquals(Duration.ofMillis(200), SessionFactory.speculativeRenewalDelay(CassandraSettings.builder().build()));
+        assertEquals(Duration.ofMillis(200), SessionFactory.speculativeRenewalDelay(
+                CassandraSettings.builder().leaseTtl(Duration.ofSeconds(2)).build()));
     }
 
     /** A renewal or poll that throws something unexpected runs again at its next period, and is counted. */
@@ -46,6 +49,13 @@ class LeaseWorkersTest {
             workers.stopScheduling();
             workers.notifier().close();
         }
+    }
+
+    @Test
+    void aReadGoesToAnotherCoordinatorAfterATenthOfTheRequestTimeout() {
+        assertEquals(Duration.ofMillis(500), SessionFactory.speculativeReadDelay(CassandraSettings.builder().build()));
+        assertEquals(Duration.ofMillis(100), SessionFactory.speculativeReadDelay(
+                CassandraSettings.builder().requestTimeout(Duration.ofSeconds(1)).build()));
     }
 
     @Test

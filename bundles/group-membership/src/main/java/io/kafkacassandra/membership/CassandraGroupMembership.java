@@ -191,6 +191,32 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
         scheduleExpiry(member);
     }
 
+    /**
+     * Takes on a member that could not join (its id is held elsewhere, or Cassandra did not answer) and joins it
+     * in the background as soon as it can, as a member whose lease was lost: its listeners hear
+     * {@code membershipLost} now, on the notifier thread, and {@code membershipRestored} once it has joined.
+     * Does nothing if this client already holds the id.
+     */
+    public void joinInBackground(String id, String data) {
+        Text.id("id", id);
+        Text.value("data", data, settings.maxValueBytes());
+        Member member;
+        synchronized (this) {
+            checkOpen();
+            if (members.containsKey(id) || joining.contains(id)) {
+                return;
+            }
+            start();
+            member = new Member(id, data, null, clock.now());
+            member.live = false;
+            members.put(id, member);
+            for (MembershipListener l : membershipListeners) {
+                tasks.notifier().submit("membership of " + id + " lost", () -> l.membershipLost(id));
+            }
+        }
+        LOG.warn("{} is not a member of {} yet; it joins as soon as it can", id, group);
+    }
+
     @Override
     public void leave(String id) {
         monitor.run("leave", () -> doLeave(id));
@@ -207,7 +233,9 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
             }
             session = member.session;
         }
-        remove(member.id, session);
+        if (session != null) { // null: taken on by joinInBackground and never joined
+            remove(member.id, session);
+        }
         LOG.info("{} left group {}", id, group);
     }
 
@@ -300,6 +328,9 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
         }
         t.stopScheduling();
         for (Member m : held) {
+            if (m.session == null) {
+                continue;
+            }
             try {
                 remove(m.id, m.session);
             } catch (StoreUnavailableException | OutcomeUnknownException e) {
@@ -348,30 +379,32 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
             live = m.live;
         }
         long sentAt = clock.now();
-        beforeRenewal.run();
-        CqlRunner.Attempt renewal = cql.write(table.renew(group, m.id, m.data, session), "renew member " + m.id);
-        if (!renewal.answered()) {
-            return renewal.unknownCause(); // unknown: the deadline stays where it was
-        }
-        synchronized (this) {
-            if (members.get(m.id) != m) {
-                return null; // it left while this renewal was on its way: neither lost nor to be joined again
+        if (session != null) { // null: taken on by joinInBackground, never joined
+            beforeRenewal.run();
+            CqlRunner.Attempt renewal = cql.write(table.renew(group, m.id, m.data, session), "renew member " + m.id);
+            if (!renewal.answered()) {
+                return renewal.unknownCause(); // unknown: the deadline stays where it was
             }
-        }
-        if (renewal.result().wasApplied()) {
-            if (live) {
-                synchronized (this) {
-                    if (m.live && clock.isBefore(m.deadline)) {
-                        m.deadline = clock.deadlineFor(sentAt);
-                    }
+            synchronized (this) {
+                if (members.get(m.id) != m) {
+                    return null; // it left while this renewal was on its way: neither lost nor to be joined again
                 }
-            } else {
-                restore(m, session, sentAt); // lost only here: the row was still this session's
             }
-            return null;
-        }
-        if (live) {
-            markLost(m, "its row is no longer in Cassandra");
+            if (renewal.result().wasApplied()) {
+                if (live) {
+                    synchronized (this) {
+                        if (m.live && clock.isBefore(m.deadline)) {
+                            m.deadline = clock.deadlineFor(sentAt);
+                        }
+                    }
+                } else {
+                    restore(m, session, sentAt); // lost only here: the row was still this session's
+                }
+                return null;
+            }
+            if (live) {
+                markLost(m, "its row is no longer in Cassandra");
+            }
         }
         // Join again under a new session, unless another member holds the id meanwhile.
         UUID fresh = UUID.randomUUID();

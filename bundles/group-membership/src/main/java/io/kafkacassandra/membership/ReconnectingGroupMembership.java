@@ -27,7 +27,6 @@ public class ReconnectingGroupMembership implements LeaseAwareGroupMembershipCli
     private final Map<String, String> joined = new LinkedHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final List<MembershipListener> membershipListeners = new CopyOnWriteArrayList<>();
-    private final Listener forwardGroup = members -> listeners.forEach(l -> l.onGroupChange(members));
     private final MembershipListener forwardLease = new MembershipListener() {
         @Override
         public void membershipLost(String id) {
@@ -47,7 +46,7 @@ public class ReconnectingGroupMembership implements LeaseAwareGroupMembershipCli
         this.membership = new Reconnecting<>("membership of group " + group, monitor, c -> {
             CassandraGroupMembership m = new CassandraGroupMembership(c.session(), c.settings(), group, monitor);
             m.addMembershipListener(forwardLease);
-            m.addListener(forwardGroup);
+            listeners.forEach(m::addListener); // each is told the group it finds on the new session
             return m;
         });
     }
@@ -58,8 +57,9 @@ public class ReconnectingGroupMembership implements LeaseAwareGroupMembershipCli
             try {
                 next.join(id, data);
             } catch (RuntimeException e) {
-                LOG.warn("{} could not join group {} again on the new session: {}", id, group, e.getMessage());
-                forwardLease.membershipLost(id);
+                LOG.warn("{} could not join group {} again on the new session ({}); it keeps trying", id, group,
+                        e.getMessage());
+                next.joinInBackground(id, data); // membershipLost now, membershipRestored once it has joined
             }
         });
     }
@@ -79,7 +79,7 @@ public class ReconnectingGroupMembership implements LeaseAwareGroupMembershipCli
 
     @Override
     public synchronized void join(String id, String data) {
-        membership.get().join(id, data);
+        membership.run(s -> s.join(id, data));
         joined.put(id, data);
     }
 
@@ -87,37 +87,52 @@ public class ReconnectingGroupMembership implements LeaseAwareGroupMembershipCli
     public synchronized void leave(String id) {
         Text.id("id", id);
         if (joined.remove(id) != null) {
-            membership.get().leave(id);
+            membership.run(s -> s.leave(id));
         }
     }
 
     @Override
     public Set<String> membershipList() {
-        return membership.get().membershipList();
+        return membership.call(s -> s.membershipList());
     }
 
     @Override
     public Map<String, String> membership() {
-        return membership.get().membership();
+        return membership.call(s -> s.membership());
     }
 
     @Override
     public boolean isMember(String id) {
         try {
-            return membership.get().isMember(id);
+            return membership.call(s -> s.isMember(id));
         } catch (RuntimeException unavailable) {
             return false;
         }
     }
 
+    /** Registers the listener here and on the current client, which tells it the current group at once. */
     @Override
-    public void addListener(Listener listener) {
+    public synchronized void addListener(Listener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
+        if (membership.isConnected()) {
+            try {
+                membership.get().addListener(listener);
+            } catch (RuntimeException replaced) {
+                // the session went away meanwhile: the client on the next one gets the listener
+            }
+        }
     }
 
     @Override
-    public void removeListener(Listener listener) {
+    public synchronized void removeListener(Listener listener) {
         listeners.remove(listener);
+        if (membership.isConnected()) {
+            try {
+                membership.get().removeListener(listener);
+            } catch (RuntimeException replaced) {
+                // gone with its session
+            }
+        }
     }
 
     @Override

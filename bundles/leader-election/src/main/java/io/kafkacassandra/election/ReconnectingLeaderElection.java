@@ -68,18 +68,18 @@ public class ReconnectingLeaderElection implements FencedLeaderElectionClient, A
 
     @Override
     public Optional<String> getLeader() {
-        return election.get().getLeader();
+        return election.call(s -> s.getLeader());
     }
 
     @Override
     public Optional<Leadership> currentLeadership() {
-        return election.get().currentLeadership();
+        return election.call(s -> s.currentLeadership());
     }
 
     @Override
     public Optional<Leadership> heldLeadership(String candidate) {
         try {
-            return election.get().heldLeadership(candidate);
+            return election.call(s -> s.heldLeadership(candidate));
         } catch (RuntimeException unavailable) {
             return Optional.empty();
         }

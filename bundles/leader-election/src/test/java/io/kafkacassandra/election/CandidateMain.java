@@ -18,7 +18,7 @@ public final class CandidateMain {
     public static void main(String[] args) throws Exception {
         CassandraSettings settings = CassandraSettings.builder()
                 .contactPoints(List.of(new InetSocketAddress(args[0], Integer.parseInt(args[1]))))
-                .keyspace(args[2]).pollPeriod(Duration.ofMillis(Long.parseLong(args[3]))).createSchema(false).build();
+                .keyspace(args[2]).leaseTtl(Duration.ofSeconds(2)).pollPeriod(Duration.ofMillis(Long.parseLong(args[3]))).createSchema(false).build();
         String service = args[4];
         String candidate = args[5];
         try (var session = SessionFactory.open(settings);

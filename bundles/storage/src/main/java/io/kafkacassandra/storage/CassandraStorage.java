@@ -424,7 +424,8 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     }
 
     private Statement<?> serialRead(KeyPath path) {
-        return table.selectRow.bind(path.namespace(), path.name()).setConsistencyLevel(ConsistencyLevel.SERIAL);
+        return CqlRunner.asRead(table.selectRow.bind(path.namespace(), path.name())
+                .setConsistencyLevel(ConsistencyLevel.SERIAL));
     }
 
     private void checkOpen() {

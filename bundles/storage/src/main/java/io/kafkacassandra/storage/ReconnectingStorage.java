@@ -35,72 +35,72 @@ public class ReconnectingStorage implements FencedStorage, AutoCloseable {
 
     @Override
     public CompletableFuture<Optional<String>> fetch(String key) {
-        return storage.get().fetch(key);
+        return storage.call(s -> s.fetch(key));
     }
 
     @Override
     public Optional<Versioned> fetchVersioned(String key) {
-        return storage.get().fetchVersioned(key);
+        return storage.call(s -> s.fetchVersioned(key));
     }
 
     @Override
     public void put(String key, String data) {
-        storage.get().put(key, data);
+        storage.run(s -> s.put(key, data));
     }
 
     @Override
     public void update(String key, String data) {
-        storage.get().update(key, data);
+        storage.run(s -> s.update(key, data));
     }
 
     @Override
     public boolean delete(String key) {
-        return storage.get().delete(key);
+        return storage.call(s -> s.delete(key));
     }
 
     @Override
     public Optional<Long> compareAndSet(String key, long expectedVersion, String data) {
-        return storage.get().compareAndSet(key, expectedVersion, data);
+        return storage.call(s -> s.compareAndSet(key, expectedVersion, data));
     }
 
     @Override
     public boolean compareAndDelete(String key, long expectedVersion) {
-        return storage.get().compareAndDelete(key, expectedVersion);
+        return storage.call(s -> s.compareAndDelete(key, expectedVersion));
     }
 
     @Override
     public void fence(String namespace, Leadership leadership) {
-        storage.get().fence(namespace, leadership);
+        storage.run(s -> s.fence(namespace, leadership));
     }
 
     @Override
     public void put(String key, String data, Leadership leadership) {
-        storage.get().put(key, data, leadership);
+        storage.run(s -> s.put(key, data, leadership));
     }
 
     @Override
     public void update(String key, String data, Leadership leadership) {
-        storage.get().update(key, data, leadership);
+        storage.run(s -> s.update(key, data, leadership));
     }
 
     @Override
     public Optional<Long> compareAndSet(String key, long expectedVersion, String data, Leadership leadership) {
-        return storage.get().compareAndSet(key, expectedVersion, data, leadership);
+        return storage.call(s -> s.compareAndSet(key, expectedVersion, data, leadership));
     }
 
     @Override
     public boolean delete(String key, Leadership leadership) {
-        return storage.get().delete(key, leadership);
+        return storage.call(s -> s.delete(key, leadership));
     }
 
     @Override
     public boolean compareAndDelete(String key, long expectedVersion, Leadership leadership) {
-        return storage.get().compareAndDelete(key, expectedVersion, leadership);
+        return storage.call(s -> s.compareAndDelete(key, expectedVersion, leadership));
     }
 
     @Override
     public Set<String> children(String namespace) {
-        return storage.get().children(namespace);
+        return storage.call(s -> s.children(namespace));
     }
 
     @Override

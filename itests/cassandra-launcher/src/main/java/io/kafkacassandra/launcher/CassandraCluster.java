@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -125,6 +127,7 @@ public final class CassandraCluster implements AutoCloseable {
         private NodeSettings.ClientTls clientTls;
         private Duration startTimeout = Duration.ofSeconds(120);
         private int firstHost = 1;
+        private final Map<Integer, Path> clockOffsetFiles = new HashMap<>();
 
         public Builder nodes(int count) {
             if (count < 1 || count > 9) {
@@ -181,6 +184,16 @@ public final class CassandraCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Runs node {@code index} (from 0) under libfaketime, its wall clock off by the offset in {@code offsetFile}
+         * (written {@code +0} at start if missing; change it with {@link FakeClock#set}). Check
+         * {@link FakeClock#available()} first: the node does not start without the library.
+         */
+        public Builder fakeClock(int index, Path offsetFile) {
+            clockOffsetFiles.put(index, Objects.requireNonNull(offsetFile).toAbsolutePath());
+            return this;
+        }
+
         public Builder clientTls(NodeSettings.ClientTls tls) {
             this.clientTls = tls;
             return this;
@@ -192,6 +205,11 @@ public final class CassandraCluster implements AutoCloseable {
         }
 
         public CassandraCluster build() {
+            for (int index : clockOffsetFiles.keySet()) {
+                if (index < 0 || index >= nodes) {
+                    throw new IllegalArgumentException("fakeClock: no node " + index + " in a ring of " + nodes);
+                }
+            }
             Path home = directory != null ? directory : defaultDirectory();
             List<CassandraNode> list = new ArrayList<>();
             String seed = "127.0.0." + firstHost;
@@ -199,7 +217,7 @@ public final class CassandraCluster implements AutoCloseable {
                 String address = "127.0.0." + (firstHost + i);
                 list.add(new CassandraNode(new NodeSettings(address, List.of(seed), home.resolve("node" + (i + 1)),
                         clusterName, token(i, nodes), heapMb, storagePort, nativePort, authentication, clientTls,
-                        paxosVariant)));
+                        paxosVariant, clockOffsetFiles.get(i))));
             }
             return new CassandraCluster(list, startTimeout);
         }

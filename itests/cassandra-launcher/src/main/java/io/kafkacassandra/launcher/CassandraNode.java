@@ -100,6 +100,14 @@ public final class CassandraNode {
                     .directory(dir.toFile())
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("node.out").toFile()))
                     .redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve("node.out").toFile()));
+            Path clock = settings.clockOffsetFile();
+            if (clock != null) {
+                if (!Files.exists(clock)) {
+                    FakeClock.set(clock, Duration.ZERO);
+                }
+                // From the settings, so a restart runs under the same clock, at whatever offset the file holds.
+                builder.environment().putAll(FakeClock.environment(clock));
+            }
             // Standard input stays a pipe held by this JVM: NodeMain halts the node when it closes.
             process = builder.start();
             paused = false;

@@ -18,10 +18,13 @@ import java.util.Objects;
  * @param authentication PasswordAuthenticator with the superuser {@code cassandra/cassandra}
  * @param clientTls     client TLS, or {@code null} for plain text
  * @param paxosVariant  {@code v2} (what kafka-cassandra needs), or {@code v1} to test that it is refused
+ * @param clockOffsetFile the file whose offset the node's wall clock follows (see {@link FakeClock}), or
+ *                      {@code null} for the machine's clock
  */
 public record NodeSettings(String address, List<String> seeds, Path directory, String clusterName,
                            long initialToken, int heapMb, int storagePort, int nativePort,
-                           boolean authentication, ClientTls clientTls, String paxosVariant) {
+                           boolean authentication, ClientTls clientTls, String paxosVariant,
+                           Path clockOffsetFile) {
 
     /** The superuser of a node with authentication switched on. */
     public static final String SUPERUSER = "cassandra";

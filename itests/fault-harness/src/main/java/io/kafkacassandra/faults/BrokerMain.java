@@ -19,6 +19,7 @@ import org.apache.kafka.plugin.interfaces.GroupMembershipClient;
 import org.apache.kafka.plugin.interfaces.KeyExistsException;
 import org.apache.kafka.plugin.interfaces.ListenerRegistry;
 import org.apache.kafka.plugin.interfaces.Leadership;
+import org.apache.kafka.plugin.interfaces.LeadershipListener;
 import org.apache.kafka.plugin.interfaces.NoSuchKeyException;
 import org.apache.kafka.plugin.interfaces.OutcomeUnknownException;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
@@ -27,9 +28,10 @@ import org.apache.kafka.plugin.interfaces.VersionedStorage;
 
 /**
  * A stand-in for a Kafka broker in a JVM of its own, using the plain {@link CassandraPluginLocator} as a broker
- * would: candidate for the controller, member of the brokers group, writer, reader and watcher of keys, and while
- * it leads the controller, writer of fenced keys as a controller would be. It logs everything to its history
- * file. Args: plugin.properties, process name (one per incarnation), broker id, history file, random seed.
+ * would: candidate for the controller and listener of its leaderships, member of the brokers group, writer,
+ * reader and watcher of keys, and while it leads the controller, writer of fenced keys as a controller would be.
+ * It logs everything to its history file. Args: plugin.properties, process name (one per incarnation), broker
+ * id, history file, random seed.
  *
  * <p>It prints READY once it has joined and is a candidate; on the line STOP_WRITES from standard input it stops
  * writing (fenced writes too) and prints WRITES_STOPPED; on FINAL it writes the last value it was told of each
@@ -84,6 +86,10 @@ public final class BrokerMain {
         listeners.addKeySetChangeListener(Workload.FRESH_NAMESPACE,
                 keys -> history.write(new Event.KeySet(process, System.nanoTime(), Workload.FRESH_NAMESPACE, keys)));
         group.addListener(members -> history.write(new Event.View(process, System.nanoTime(), members)));
+        LeadershipListener told = leadership -> history.write(new Event.LeaderTold(process, System.nanoTime(),
+                leadership.map(Leadership::leader).orElse(Event.ABSENT),
+                leadership.map(Leadership::epoch).orElse(Event.LeaderTold.VACANT)));
+        election.addListener(told);
         retry(() -> group.join(broker, process));
         retry(() -> election.nominate(broker));
 
@@ -283,7 +289,7 @@ public final class BrokerMain {
     private void lead(FencedLeaderElectionClient election, FencedStorage storage) {
         long fencedEpoch = -1;
         while (writing) {
-            sleep(20 + leaderRandom.nextInt(30));
+            sleep(50 + leaderRandom.nextInt(50));
             Optional<Leadership> held = election.heldLeadership(broker);
             if (held.isEmpty()) {
                 continue;

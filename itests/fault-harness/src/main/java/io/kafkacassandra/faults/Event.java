@@ -120,6 +120,23 @@ public sealed interface Event {
         }
     }
 
+    /**
+     * The controller election's {@code LeadershipListener} was told this leadership: its leader and epoch, or
+     * {@code -} and epoch -1 when it was told that the post is vacant (the last leadership ended).
+     */
+    record LeaderTold(String process, long at, String leader, long epoch) implements Event {
+        static final long VACANT = -1;
+
+        @Override
+        public Object[] fields() {
+            return new Object[] {"LEADER_TOLD", process, at, leader, epoch};
+        }
+
+        boolean vacant() {
+            return leader.equals(ABSENT);
+        }
+    }
+
     /** A group membership listener was told this set of member ids. */
     record View(String process, long at, Set<String> members) implements Event {
         @Override
@@ -223,6 +240,7 @@ public sealed interface Event {
                 case "FENCED_READ" -> new FencedRead(f[1], f[2], Long.parseLong(f[3]), f[4], Long.parseLong(f[5]));
                 case "LEAD_START" -> new LeadStart(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));
                 case "LEAD_END" -> new LeadEnd(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));
+                case "LEADER_TOLD" -> new LeaderTold(f[1], Long.parseLong(f[2]), f[3], Long.parseLong(f[4]));
                 case "VIEW" -> new View(f[1], Long.parseLong(f[2]), set(f[3]));
                 case "WATCH" -> new Watch(f[1], Long.parseLong(f[2]), f[3], f[4]);
                 case "KEYSET" -> new KeySet(f[1], Long.parseLong(f[2]), f[3], set(f[4]));

@@ -2,6 +2,7 @@ package io.kafkacassandra.faults;
 
 import io.kafkacassandra.bridge.CassandraPluginLocator;
 import io.kafkacassandra.launcher.CassandraCluster;
+import io.kafkacassandra.launcher.FakeClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,18 +22,36 @@ import org.apache.kafka.plugin.interfaces.Versioned;
 import org.apache.kafka.plugin.interfaces.VersionedStorage;
 
 /**
- * One run: a three-node ring (RF 3) on 127.0.0.1-3, brokers in their own JVMs, the nemesis for the given time,
- * then a quiet period, the brokers' exit, the final reads, the histories read back and checked, and the report
- * written.
+ * One run: a three-node ring (RF 3) on 127.0.0.1-3, the third under libfaketime when this machine has it, brokers
+ * in their own JVMs, the nemesis for the given time, then a quiet period, the brokers' exit, the final reads, the
+ * histories read back and checked, and the report written.
  */
 final class FaultRun {
     static final int STORAGE_PORT = 7200;
     static final int NATIVE_PORT = 9242;
-    static final Duration LEASE_TTL = Duration.ofSeconds(2);
+    /** The plugin's default lease TTL: the harness checks what an operator who keeps the defaults gets. */
+    static final Duration LEASE_TTL = io.kafkacassandra.session.CassandraSettings.DEFAULT_LEASE_TTL;
     static final Duration POLL = Duration.ofMillis(250);
     static final CheckSettings CHECKS = new CheckSettings(LEASE_TTL, POLL, Duration.ofMillis(1500));
+    /** The plugin's default clock drift, which the harness leaves as it is: the bound the clock nemesis tests. */
+    static final Duration CLOCK_DRIFT = io.kafkacassandra.session.CassandraSettings.builder().build().clockDrift();
+    /** The node whose clock the nemesis sets off (127.0.0.3): one of three, so two still agree. */
+    static final int CLOCK_NODE = 2;
 
-    record Options(Duration faults, Path directory, long seed, int brokers) {
+    /**
+     * @param skewBound largest clock offset the nemesis sets; beyond {@link #CLOCK_DRIFT} the run documents what
+     *                  breaks instead of checking a guarantee
+     * @param cycle     the kinds of fault in the order the run goes through them; every kind when empty
+     */
+    record Options(Duration faults, Path directory, long seed, int brokers, Duration skewBound,
+                   List<Nemesis.Kind> cycle) {
+        Options {
+            cycle = List.copyOf(cycle);
+        }
+
+        boolean beyondBound() {
+            return skewBound.compareTo(CLOCK_DRIFT) > 0;
+        }
     }
 
     record Result(Findings findings, List<Event.Fault> faults, String report, Duration took) {
@@ -44,14 +63,22 @@ final class FaultRun {
         prepare(dir);
         NetworkCut.heal();
         boolean cutAvailable = NetworkCut.available();
-        log("seed " + options.seed() + "; network cuts " + (cutAvailable ? "available" : "not available here"));
+        boolean clockAvailable = FakeClock.available();
+        log("seed " + options.seed() + "; network cuts " + (cutAvailable ? "available" : "not available here")
+                + "; clock skew " + (clockAvailable ? "up to " + options.skewBound().toMillis() + " ms"
+                : "not available here (no libfaketime)"));
         Path properties = writeProperties(dir);
+        Path clockOffset = dir.resolve("clock-offset-node" + (CLOCK_NODE + 1));
         Random random = new Random(options.seed());
         List<Event.Fault> injected = new ArrayList<>();
+        CassandraCluster.Builder ring = CassandraCluster.builder().nodes(3).heapMb(384).firstHost(1)
+                .ports(STORAGE_PORT, NATIVE_PORT).clusterName("faults").directory(dir.resolve("cassandra"))
+                .startTimeout(Duration.ofSeconds(300));
+        if (clockAvailable) {
+            ring.fakeClock(CLOCK_NODE, clockOffset);
+        }
         try (HistoryWriter harness = new HistoryWriter(dir.resolve("harness.history"));
-             CassandraCluster cluster = CassandraCluster.builder().nodes(3).heapMb(384).firstHost(1)
-                     .ports(STORAGE_PORT, NATIVE_PORT).clusterName("faults").directory(dir.resolve("cassandra"))
-                     .startTimeout(Duration.ofSeconds(300)).build()) {
+             CassandraCluster cluster = ring.build()) {
             Brokers brokers = new Brokers(dir, properties, harness, options.seed());
             try {
                 cluster.start();
@@ -66,17 +93,22 @@ final class FaultRun {
                     }
                     log(options.brokers() + " brokers ready");
                     Thread.sleep(5_000);
+                    ClockSkew skew = clockAvailable
+                            ? new ClockSkew(cluster.node(CLOCK_NODE), clockOffset, options.skewBound()) : null;
                     Nemesis nemesis = new Nemesis(cluster, NATIVE_PORT, brokers, observer, harness, random,
-                            LEASE_TTL, cutAvailable);
+                            LEASE_TTL, cutAvailable, skew, options.cycle());
                     long end = System.nanoTime() + options.faults().toNanos();
                     for (int i = 0; System.nanoTime() < end; i++) {
                         Nemesis.Kind kind = nemesis.kinds().get(i % nemesis.kinds().size());
-                        Optional<Event.Fault> fault = nemesis.inject(kind);
-                        fault.ifPresentOrElse(f -> {
+                        List<Event.Fault> faults = nemesis.inject(kind);
+                        if (faults.isEmpty()) {
+                            log(kind + " skipped: no leader to aim at");
+                        }
+                        for (Event.Fault f : faults) {
                             injected.add(f);
-                            log(String.format("%-12s %-14s %5.1f s", f.kind(), f.target(),
-                                    (f.end() - f.start()) / 1e9));
-                        }, () -> log(kind + " skipped: no leader to aim at"));
+                            log(String.format("%-12s %-14s %5.1f s  %s", f.kind(), f.target(),
+                                    (f.end() - f.start()) / 1e9, f.note()));
+                        }
                         Thread.sleep(4_000);
                     }
                     harness.write(new Event.Quiet(System.nanoTime()));
@@ -98,7 +130,7 @@ final class FaultRun {
         Histories histories = Histories.read(dir);
         Findings findings = HistoryChecker.check(histories, CHECKS);
         Duration took = Duration.ofNanos(System.nanoTime() - began);
-        String report = FaultReport.render(options, cutAvailable, injected, findings, took);
+        String report = FaultReport.render(options, cutAvailable, clockAvailable, injected, findings, took);
         Files.writeString(dir.resolve("fault-report.md"), report, StandardCharsets.UTF_8);
         return new Result(findings, injected, report, took);
     }

@@ -10,6 +10,7 @@ final class HistoryChecker {
         StorageCheck storage = new StorageCheck(histories, findings);
         storage.run();
         new LeadershipCheck(histories, findings, settings).run();
+        new LeaderToldCheck(histories, findings).run();
         new MembershipCheck(histories, findings, settings).run();
         new WatchCheck(histories, findings, storage.versionOfValue()).run();
         new FencingCheck(histories, findings).run();

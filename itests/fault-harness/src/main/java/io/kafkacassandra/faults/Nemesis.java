@@ -14,6 +14,7 @@ import org.apache.kafka.plugin.interfaces.Leadership;
 /**
  * Injects one fault at a time, holds it, heals it and logs it with its times. Cassandra faults take one node of
  * three, so a quorum always remains; broker faults hit the current leader (to measure failover) or any broker.
+ * A clock skew is the one fault that holds another inside it (see {@link Kind#SKEW_CLOCK}).
  */
 final class Nemesis {
     enum Kind {
@@ -23,6 +24,12 @@ final class Nemesis {
         PAUSE_NODE,
         /** Drop the clients' packets to and from one node's native port; the node stays in its ring. */
         CUT_NODE,
+        /**
+         * Set the wall clock of the node under libfaketime off (random sign, half the bound to the bound), pause
+         * the leader past its lease meanwhile, so that a takeover is decided while the clocks disagree, then set
+         * it right. Leases rest on the skew staying within the plugin's clock drift.
+         */
+        SKEW_CLOCK,
         /** SIGSTOP the leader's process for longer than its lease (a GC pause), SIGCONT it. */
         PAUSE_LEADER,
         /** SIGKILL the leader's process, start a new incarnation of that broker. */
@@ -38,10 +45,16 @@ final class Nemesis {
     private final HistoryWriter harness;
     private final Random random;
     private final Duration leaseTtl;
+    private final ClockSkew clock;
     private final List<Kind> kinds = new ArrayList<>();
 
+    /**
+     * {@code clock} is null when no node runs under a fake clock; {@code cycle} is the order of the kinds a run
+     * goes through, every kind when empty; kinds this machine does not allow are left out of it.
+     */
     Nemesis(CassandraCluster cluster, int nativePort, Brokers brokers, FencedLeaderElectionClient observer,
-            HistoryWriter harness, Random random, Duration leaseTtl, boolean cutAvailable) {
+            HistoryWriter harness, Random random, Duration leaseTtl, boolean cutAvailable, ClockSkew clock,
+            List<Kind> cycle) {
         this.cluster = cluster;
         this.nativePort = nativePort;
         this.brokers = brokers;
@@ -49,10 +62,14 @@ final class Nemesis {
         this.harness = harness;
         this.random = random;
         this.leaseTtl = leaseTtl;
-        for (Kind k : Kind.values()) {
-            if (k != Kind.CUT_NODE || cutAvailable) {
+        this.clock = clock;
+        for (Kind k : cycle.isEmpty() ? List.of(Kind.values()) : cycle) {
+            if ((k != Kind.CUT_NODE || cutAvailable) && (k != Kind.SKEW_CLOCK || clock != null)) {
                 kinds.add(k);
             }
+        }
+        if (kinds.isEmpty()) {
+            throw new IllegalArgumentException("none of the faults " + cycle + " can be injected on this machine");
         }
     }
 
@@ -61,20 +78,26 @@ final class Nemesis {
         return List.copyOf(kinds);
     }
 
-    /** Injects, holds and heals one fault; returns what it logged, or empty if the fault could not be aimed. */
-    Optional<Event.Fault> inject(Kind kind) throws InterruptedException {
+    /**
+     * Injects, holds and heals one fault; returns what it logged in the order they were healed (a fault held
+     * inside a clock skew first), or nothing if the fault could not be aimed.
+     */
+    List<Event.Fault> inject(Kind kind) throws InterruptedException {
+        List<Event.Fault> logged = new ArrayList<>();
         Event.Fault fault = switch (kind) {
             case KILL_NODE -> killNode(randomNode());
             case PAUSE_NODE -> pauseNode(randomNode());
             case CUT_NODE -> cutNode(randomNode());
+            case SKEW_CLOCK -> skewClock(logged);
             case PAUSE_LEADER -> leader().map(l -> pauseBroker(l)).orElse(null);
             case KILL_LEADER -> leader().map(l -> killBroker(kind, l)).orElse(null);
             case KILL_BROKER -> killBroker(kind, randomFollower());
         };
         if (fault != null) {
             harness.write(fault);
+            logged.add(fault);
         }
-        return Optional.ofNullable(fault);
+        return logged;
     }
 
     private CassandraNode randomNode() {
@@ -110,6 +133,36 @@ final class Nemesis {
             NetworkCut.heal();
         }
         return new Event.Fault(Kind.CUT_NODE.name(), node.address(), start, System.nanoTime(), "-");
+    }
+
+    /**
+     * Holds the skew 10-20 s. The leader pause inside it is what makes the skew matter: while renewals land, a
+     * lease never runs out; once they stop, the skewed node's clock can end it early (or late) for the candidates
+     * that read it. The pause is logged on its own, so the failover checks hold it to the usual bound.
+     */
+    private Event.Fault skewClock(List<Event.Fault> logged) throws InterruptedException {
+        Duration offset = clock.pick(random);
+        long hold = 10_000 + random.nextInt(10_001);
+        long start = System.nanoTime();
+        String note = ClockSkew.note(offset);
+        clock.set(offset);
+        try {
+            Thread.sleep(3_000); // libfaketime reads the file within a second; renewals meanwhile see the skew
+            Optional<Event.Fault> pause = leader().map(this::pauseBroker);
+            if (pause.isPresent()) {
+                harness.write(pause.get());
+                logged.add(pause.get());
+                note += ", leader " + pause.get().target() + " paused inside";
+            }
+            long left = hold - (System.nanoTime() - start) / 1_000_000;
+            if (left > 0) {
+                Thread.sleep(left);
+            }
+        } finally {
+            clock.set(Duration.ZERO);
+        }
+        Thread.sleep(1_200); // until libfaketime has read the healed offset: the logged end covers the skew
+        return new Event.Fault(Kind.SKEW_CLOCK.name(), clock.node().address(), start, System.nanoTime(), note);
     }
 
     private Event.Fault pauseBroker(Leadership leadership) {

@@ -254,9 +254,74 @@ class HistoryCheckerTest {
         assertFlagged(h, "reported FencedOutException but took effect");
     }
 
+    /**
+     * {@link #correct()} with what the leadership listeners were told, in epoch order: b2.1 hears epoch 1 (b1),
+     * its end, then epoch 2 (b2); b1.2, started after b1.1 died, hears epoch 2 first.
+     */
+    private static List<Event> told() {
+        List<Event> h = correct();
+        h.add(told("b2.1", 150 * MS, "b1", 1));
+        h.add(vacant("b2.1", 1100 * MS));
+        h.add(told("b2.1", 3050 * MS, "b2", 2));
+        h.add(told("b1.2", 3100 * MS, "b2", 2));
+        return h;
+    }
+
+    @Test
+    void leadershipEventsInEpochOrderHaveNoViolation() {
+        Findings f = check(told());
+        assertEquals(List.of(), f.violations);
+        assertEquals("4", f.figures.get("leadership events told to listeners"));
+        assertEquals("1", f.figures.get("of which vacancies"));
+        // A vacancy is told without its epoch: a second one in a row may end a leadership never heard of.
+        List<Event> h = told();
+        h.add(vacant("b2.1", 4100 * MS));
+        h.add(vacant("b2.1", 4500 * MS));
+        h.add(told("b2.1", 5000 * MS, "b1", 4));
+        assertEquals(List.of(), check(h).violations);
+    }
+
+    @Test
+    void aListenerToldAnOlderEpochIsFlagged() {
+        List<Event> h = told();
+        h.add(told("b2.1", 3500 * MS, "b1", 1));
+        assertFlagged(h, "b2.1 was told epoch 1 (b1) after epoch 2 (b2), out of epoch order");
+    }
+
+    @Test
+    void aListenerToldALeadershipAfterItsEndIsFlagged() {
+        List<Event> h = told();
+        h.add(vacant("b1.2", 3200 * MS));
+        h.add(told("b1.2", 3300 * MS, "b2", 2));
+        assertFlagged(h, "b1.2 was told epoch 2 (b2) after the end of epoch 2, out of epoch order");
+    }
+
+    @Test
+    void aListenerToldTheSameLeadershipTwiceIsFlagged() {
+        List<Event> h = told();
+        h.add(told("b1.2", 3200 * MS, "b2", 2));
+        assertFlagged(h, "b1.2 was told epoch 2 (b2) after epoch 2 (b2)");
+    }
+
+    @Test
+    void anEpochNamingTwoLeadersIsFlagged() {
+        List<Event> h = told();
+        h.add(told("b2.1", 3500 * MS, "b1", 3));
+        h.add(told("b1.2", 3600 * MS, "b2", 3));
+        assertFlagged(h, "epoch 3 names two leaders: b1 (told to b2.1) and b2 (told to b1.2)");
+        List<Event> believed = told();
+        believed.add(told("b2.1", 3500 * MS, "b1", 3));
+        believed.add(new Event.LeadStart("b2.1", 3, 5000 * MS)); // b2.1 is broker b2
+        believed.add(new Event.LeadEnd("b2.1", 3, 5100 * MS));
+        assertFlagged(believed, "epoch 3 names two leaders: b1 (told to b2.1) and b2 (believed by b2.1)");
+    }
+
     @Test
     void linesSurviveTheirFormat() {
         for (Event e : fencing()) {
+            assertEquals(e, Event.parse(Event.format(e)));
+        }
+        for (Event e : told()) {
             assertEquals(e, Event.parse(Event.format(e)));
         }
     }
@@ -286,6 +351,14 @@ class HistoryCheckerTest {
                                        long complete, Outcome outcome, long version, long newerEpoch) {
         return new Event.Fenced(p, kind, key, value, epoch, invoke, complete, outcome, version, newerEpoch,
                 newerEpoch > 0 ? Event.Fenced.REFUSED : "-");
+    }
+
+    private static Event.LeaderTold told(String p, long at, String leader, long epoch) {
+        return new Event.LeaderTold(p, at, leader, epoch);
+    }
+
+    private static Event.LeaderTold vacant(String p, long at) {
+        return new Event.LeaderTold(p, at, Event.ABSENT, Event.LeaderTold.VACANT);
     }
 
     private static Event.Op read(String p, String key, long invoke, long complete, String value, long version) {

@@ -67,7 +67,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     long plugin_cassandra_connect_timeout_ms() default 5000;
 
     @AttributeDefinition(name = "Lease TTL (s)", min = "2", max = "3600")
-    int plugin_cassandra_lease_ttl_seconds() default 2;
+    int plugin_cassandra_lease_ttl_seconds() default 5;
 
     @AttributeDefinition(name = "Lease renew period (ms)", min = "1")
     long plugin_cassandra_le_renew_ttl_period_ms() default 500;

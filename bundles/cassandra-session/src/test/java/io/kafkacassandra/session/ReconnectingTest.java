@@ -1,0 +1,63 @@
+package io.kafkacassandra.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
+import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Pure logic of the session-following wrapper: a call that meets a service closed under it because the session
+ * was replaced fails as "unavailable", never with the closed service's {@link IllegalStateException}.
+ */
+class ReconnectingTest {
+    /** A service that refuses calls once closed, as the plain clients do. */
+    static final class Service implements AutoCloseable {
+        volatile boolean closed;
+
+        String hello() {
+            if (closed) {
+                throw new IllegalStateException("this client is closed");
+            }
+            return "hello";
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    private final Reconnecting<Service> reconnecting =
+            new Reconnecting<>("test service", new ServiceMonitor("Test", "reconnecting"), c -> new Service());
+
+    @Test
+    void aCallThatMeetsAServiceClosedByASessionReplacementIsUnavailable() {
+        reconnecting.connect(CassandraConnection.of(null, null));
+        assertEquals("hello", reconnecting.call(Service::hello));
+        StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> reconnecting.call(s -> {
+            reconnecting.connect(CassandraConnection.of(null, null)); // replaced while the call runs
+            return s.hello();
+        }));
+        assertEquals(IllegalStateException.class, e.getCause().getClass());
+        assertEquals("hello", reconnecting.call(Service::hello));
+        reconnecting.close();
+    }
+
+    @Test
+    void aServiceClosedForAnotherReasonStillSaysSo() {
+        reconnecting.connect(CassandraConnection.of(null, null));
+        assertThrows(IllegalStateException.class, () -> reconnecting.call(s -> {
+            s.close(); // closed by its owner, not replaced: a programming error, reported as such
+            return s.hello();
+        }));
+        reconnecting.close();
+    }
+
+    @Test
+    void betweenSessionsCallsAreUnavailableAtOnce() {
+        assertThrows(StoreUnavailableException.class, () -> reconnecting.call(Service::hello));
+        reconnecting.close();
+    }
+}
