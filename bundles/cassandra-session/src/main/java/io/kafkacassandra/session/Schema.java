@@ -56,8 +56,8 @@ public final class Schema {
      */
     public static void create(CqlSession session, CassandraSettings settings, Replication replication) {
         List<String> statements = new ArrayList<>(statements(settings, replication));
-        if (!missingColumns(session, settings).isEmpty()) {
-            statements.add("ALTER TABLE " + settings.keyspace() + ".kv ADD fences map<text, bigint> static");
+        for (String column : missingColumns(session, settings)) {
+            statements.add("ALTER TABLE " + settings.keyspace() + ".kv ADD " + ADDED_COLUMNS.get(column));
         }
         for (String cql : statements) {
             try {
@@ -73,10 +73,13 @@ public final class Schema {
     static List<String> missingColumns(CqlSession session, CassandraSettings settings) {
         return session.refreshSchema().getKeyspace(settings.keyspace())
                 .flatMap(k -> k.getTable("kv"))
-                .filter(t -> t.getColumn("fences").isEmpty())
-                .map(t -> List.of("kv.fences"))
+                .map(t -> ADDED_COLUMNS.keySet().stream().filter(c -> t.getColumn(c).isEmpty()).toList())
                 .orElse(List.of());
     }
+
+    /** Columns of {@code kv} added after its first version, with their definitions. */
+    private static final java.util.Map<String, String> ADDED_COLUMNS = new java.util.LinkedHashMap<>(java.util.Map.of(
+            "fences", "fences map<text, bigint> static", "floor", "floor bigint static"));
 
     /**
      * Checks that the keyspace and every table exist, for a plugin that must not create them
@@ -98,9 +101,9 @@ public final class Schema {
         }
         List<String> missing = missingColumns(session, settings);
         if (!missing.isEmpty()) {
-            throw new StoreUnavailableException("column " + keyspace + "." + missing.get(0) + " does not exist and "
-                    + CassandraSettings.SCHEMA_CREATE + " is false: run ALTER TABLE " + keyspace
-                    + ".kv ADD fences map<text, bigint> static (see " + RESOURCE + ")");
+            throw new StoreUnavailableException("column " + keyspace + ".kv." + missing.get(0) + " does not exist and "
+                    + CassandraSettings.SCHEMA_CREATE + " is false: run ALTER TABLE " + keyspace + ".kv ADD "
+                    + ADDED_COLUMNS.get(missing.get(0)) + " (see " + RESOURCE + ")");
         }
     }
 

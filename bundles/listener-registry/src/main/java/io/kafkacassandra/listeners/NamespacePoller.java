@@ -107,20 +107,50 @@ final class NamespacePoller {
         }
         outage.succeeded(start);
         synchronized (this) {
+            long floor = 0;
+            Set<String> present = new HashSet<>();
             for (Row row : rows) {
+                floor = row.isNull("floor") ? 0 : row.getLong("floor");
                 if (row.isNull("name")) {
-                    continue; // the namespace's fences, with no key
+                    continue; // the namespace's statics (fences, floor), with no key
                 }
                 String name = row.getString("name");
+                present.add(name);
                 long version = row.getLong("version");
                 Known before = known.get(name);
                 if (before == null || version > before.version) {
                     known.put(name, new Known(version, row.getString("value")));
                 }
             }
+            forgetPurged(present, floor);
             polledOnce = true;
             deliver();
         }
+    }
+
+    /**
+     * Under the lock: keys known here but without a row any more had their deletion marker purged, which raised
+     * the floor to at least the marker's version, so a floor at or above that version tells them apart from a
+     * read that merely predates the key. A live key gone that way was deleted: it is told as deleted at the floor
+     * (a key created again later has a higher version). A deleted key nobody watches is forgotten, so that what
+     * the poller remembers does not grow with every key a namespace ever had.
+     */
+    private void forgetPurged(Set<String> present, long floor) {
+        Set<String> watched = new HashSet<>();
+        valueRegistrations.forEach(r -> watched.add(r.name));
+        known.entrySet().removeIf(e -> {
+            Known k = e.getValue();
+            if (present.contains(e.getKey()) || (k.value == null ? floor < k.version : floor <= k.version)) {
+                return false;
+            }
+            if (watched.contains(e.getKey())) {
+                if (k.value != null) {
+                    e.setValue(new Known(floor, null)); // floor > its version: told as deleted, never backwards
+                }
+                return false;
+            }
+            return true;
+        });
     }
 
     /** Under the lock: queue an event for every registration whose view is behind. */

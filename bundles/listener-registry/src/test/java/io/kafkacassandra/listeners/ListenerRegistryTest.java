@@ -271,4 +271,48 @@ class ListenerRegistryTest {
         storage.update("/race/attach", "2");
         assertEquals(Optional.of("2"), second.next());
     }
+
+    /**
+     * A key deleted, its marker purged (the namespace's floor raised) and created again: its watcher hears the
+     * deletion and the new value, whose version is above every version it heard before.
+     */
+    @Test
+    void aKeyCreatedAgainAfterItsMarkerWasPurgedIsDelivered() throws Exception {
+        storage.put("/purged/a", "1");
+        Values values = new Values();
+        KeySets keys = new KeySets();
+        registry.addValueChangeListener("/purged/a", values);
+        registry.addKeySetChangeListener("/purged", keys);
+        assertEquals(Optional.of("1"), values.next());
+        assertEquals(Set.of("a"), keys.next());
+
+        assertTrue(storage.delete("/purged/a"));
+        assertEquals(1, storage.purgeDeletionMarkers("/purged", Duration.ZERO));
+        assertEquals(Optional.empty(), values.next());
+        assertEquals(Set.of(), keys.next());
+
+        storage.put("/purged/a", "2");
+        assertEquals(Optional.of("2"), values.next());
+        assertEquals(Set.of("a"), keys.next());
+    }
+
+    /** A namespace of more than one page of rows (the driver pages by 5,000) is read whole by each poll. */
+    @Test
+    void aNamespaceOfMoreThanOnePageIsPolledWhole() throws Exception {
+        int count = 5_001;
+        // Rows as the storage writes them, loaded in batches so that the test takes seconds (LWTs would not).
+        for (int first = 0; first < count; first += 100) {
+            StringBuilder batch = new StringBuilder("BEGIN UNLOGGED BATCH ");
+            for (int i = first; i < Math.min(count, first + 100); i++) {
+                batch.append("INSERT INTO ").append(settings.keyspace()).append(".kv (namespace, name, value, version)"
+                        + " VALUES ('/paged', 'k").append(i).append("', 'v', 1); ");
+            }
+            session.execute(batch.append("APPLY BATCH").toString());
+        }
+        KeySets keys = new KeySets();
+        registry.addKeySetChangeListener("/paged", keys);
+        assertEquals(count, keys.next().size());
+        storage.put("/paged/last", "v");
+        assertEquals(count + 1, keys.next().size());
+    }
 }

@@ -52,6 +52,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     private final KvTable table;
     private final int maxValueBytes;
     private final ServiceMonitor monitor;
+    private final MarkerPurger purger;
     private volatile boolean closed;
 
     public CassandraStorage(CqlSession session, CassandraSettings settings) {
@@ -60,11 +61,24 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
 
     /** A storage whose calls and health are recorded in {@code monitor}, which may outlive it. */
     public CassandraStorage(CqlSession session, CassandraSettings settings, ServiceMonitor monitor) {
+        this(session, settings, monitor, MarkerPurger.DEFAULT_RETENTION);
+    }
+
+    /** Tests: deletion markers are purged once older than {@code markerRetention}. */
+    CassandraStorage(CqlSession session, CassandraSettings settings, ServiceMonitor monitor,
+                     java.time.Duration markerRetention) {
         this.monitor = monitor;
         this.cql = new CqlRunner(session, monitor);
         this.table = new KvTable(session, settings);
         this.maxValueBytes = settings.maxValueBytes();
+        this.purger = new MarkerPurger(cql, table, markerRetention);
         monitor.connected(session);
+    }
+
+    /** Removes the namespace's deletion markers older than {@code retention} now (tests, operators' tools). */
+    public int purgeDeletionMarkers(String namespace, java.time.Duration retention) {
+        KeyPath.namespace(namespace);
+        return new MarkerPurger(cql, table, retention).sweep(namespace);
     }
 
     public ServiceMonitor monitor() {
@@ -124,20 +138,24 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         Current current = null; // not read: most puts create a new key, so try that first
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             if (current != null) {
-                if (call.isOwn(current.version, current.writeId)) {
+                if (call.isOwn(current.version, current.writeId, current.exists)) {
                     return;
                 }
                 if (current.value != null) {
                     throw new KeyExistsException(key);
                 }
             }
-            long target = current == null ? 1 : current.version + 1;
-            long expected = target - 1;
-            // A deleted key is created again with its next version, so that versions are never reused.
-            Boolean applied = target == 1
-                    ? attempt(call, fence, path, target,
-                        id -> table.insertNew.bind(path.namespace(), path.name(), data, 1L, id),
-                        KvTable.FencedForm.CREATE, id -> new Object[] {data, 1L, id}, new Object[0])
+            // An absent key is created above its namespace's floor (0 if none), a deleted one again with its next
+            // version: versions are never reused, not even after the deletion marker was purged.
+            long base = current == null ? 0 : current.version;
+            long target = base + 1;
+            long expected = base;
+            Boolean applied = current == null || !current.exists
+                    ? attempt(call, fence, path, target, id -> base == 0
+                            ? table.create[0].bind(data, target, id, path.namespace(), path.name())
+                            : table.create[1].bind(data, target, id, path.namespace(), path.name(), base),
+                        base == 0 ? KvTable.FencedForm.CREATE : KvTable.FencedForm.CREATE_ABOVE_FLOOR,
+                        id -> new Object[] {data, target, id}, base == 0 ? new Object[0] : new Object[] {base})
                     : attempt(call, fence, path, target,
                         id -> table.setIfVersion.bind(data, target, id, path.namespace(), path.name(), expected),
                         KvTable.FencedForm.SET_IF_VERSION, id -> new Object[] {data, target, id},
@@ -167,7 +185,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         WriteCall call = new WriteCall("update " + key, cql);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Current current = read(path, call);
-            if (call.isOwn(current.version, current.writeId)) {
+            if (call.isOwn(current.version, current.writeId, current.exists)) {
                 return;
             }
             if (current.value == null) {
@@ -211,12 +229,20 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
 
     @Override
     public boolean delete(String key) {
-        return monitor.call("delete", () -> doDelete(key, null));
+        return monitor.call("delete", () -> swept(key, doDelete(key, null)));
     }
 
     @Override
     public boolean delete(String key, Leadership leadership) {
-        return monitor.call("delete", () -> doDelete(key, FencedWrite.of(leadership)));
+        return monitor.call("delete", () -> swept(key, doDelete(key, FencedWrite.of(leadership))));
+    }
+
+    /** After a delete, the namespace's old deletion markers are swept in the background. */
+    private boolean swept(String key, boolean deleted) {
+        if (deleted) {
+            purger.deleted(KeyPath.of(key).namespace());
+        }
+        return deleted;
     }
 
     private boolean doDelete(String key, FencedWrite fence) {
@@ -225,7 +251,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         WriteCall call = new WriteCall("delete " + key, cql);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Current current = read(path, call);
-            if (call.isOwn(current.version, current.writeId)) {
+            if (call.isOwn(current.version, current.writeId, current.exists)) {
                 return true;
             }
             if (current.value == null) {
@@ -245,13 +271,13 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
 
     @Override
     public boolean compareAndDelete(String key, long expectedVersion) {
-        return monitor.call("compareAndDelete", () -> doCompareAndDelete(key, expectedVersion, null));
+        return monitor.call("compareAndDelete", () -> swept(key, doCompareAndDelete(key, expectedVersion, null)));
     }
 
     @Override
     public boolean compareAndDelete(String key, long expectedVersion, Leadership leadership) {
         return monitor.call("compareAndDelete",
-                () -> doCompareAndDelete(key, expectedVersion, FencedWrite.of(leadership)));
+                () -> swept(key, doCompareAndDelete(key, expectedVersion, FencedWrite.of(leadership))));
     }
 
     private boolean doCompareAndDelete(String key, long expectedVersion, FencedWrite fence) {
@@ -301,7 +327,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
             } else {
                 unknown = result.unknownCause();
                 try {
-                    state = cql.read(table.selectFences.bind(namespace).setConsistencyLevel(ConsistencyLevel.SERIAL),
+                    state = cql.read(table.selectStatic.bind(namespace).setConsistencyLevel(ConsistencyLevel.SERIAL),
                             what).one();
                 } catch (StoreUnavailableException e) {
                     throw new OutcomeUnknownException(what + ": " + e.getMessage(), unknown);
@@ -346,7 +372,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
                 // An earlier attempt of this call may have landed before the newer fence did; none can after.
                 if (call.hasPending()) {
                     Current current = read(path, call);
-                    if (call.isOwn(current.version, current.writeId)) {
+                    if (call.isOwn(current.version, current.writeId, current.exists)) {
                         return true;
                     }
                 }
@@ -367,7 +393,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
                 return true;
             }
             Current current = read(path, call);
-            if (call.isOwn(current.version, current.writeId)) {
+            if (call.isOwn(current.version, current.writeId, current.exists)) {
                 return true;
             }
             if (applied != null || current.version != expected || current.value == null) {
@@ -400,18 +426,30 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        purger.close();
     }
 
-    /** A key's row as a linearizable read sees it; version 0 when it never existed. */
-    private record Current(String value, long version, UUID writeId) {
+    /**
+     * A key's row as a linearizable read sees it. A key without a row (never created, or its deletion marker
+     * purged) is at its namespace's floor: the highest version any purged marker there had, 0 if none.
+     */
+    private record Current(String value, long version, UUID writeId, boolean exists) {
         Optional<Versioned> live() {
             return value == null ? Optional.empty() : Optional.of(new Versioned(value, version));
         }
     }
 
+    /** The key's state for a write: an absent key's version is its namespace's floor. */
     private Current read(KeyPath path, WriteCall call) {
         try {
-            return current(path, call.what());
+            Current current = current(path, call.what());
+            if (current.exists) {
+                return current;
+            }
+            Row statics = cql.read(table.selectStatic.bind(path.namespace())
+                    .setConsistencyLevel(ConsistencyLevel.SERIAL), call.what()).one();
+            long floor = statics == null || statics.isNull("floor") ? 0 : statics.getLong("floor");
+            return new Current(null, floor, null, false);
         } catch (StoreUnavailableException e) {
             throw call.unknownOr(e);
         }
@@ -419,8 +457,8 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
 
     private Current current(KeyPath path, String what) {
         Row row = cql.read(serialRead(path), what).one();
-        return row == null ? new Current(null, 0, null)
-                : new Current(row.getString("value"), row.getLong("version"), row.getUuid("write_id"));
+        return row == null ? new Current(null, 0, null, false)
+                : new Current(row.getString("value"), row.getLong("version"), row.getUuid("write_id"), true);
     }
 
     private Statement<?> serialRead(KeyPath path) {

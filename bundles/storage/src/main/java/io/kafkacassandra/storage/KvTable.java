@@ -19,8 +19,12 @@ public final class KvTable {
     final PreparedStatement selectRow;
     final PreparedStatement selectChildren;
     final PreparedStatement selectNamespace;
-    final PreparedStatement selectFences;
-    final PreparedStatement insertNew;
+    final PreparedStatement selectStatic;
+    final PreparedStatement selectMarkers;
+    /** Creation of a key whose row is absent: [0] in a namespace without floor, [1] above the floor bound. */
+    final PreparedStatement[] create = new PreparedStatement[2];
+    /** Removal of an old deletion marker, raising the floor: [0] where there is no floor yet, [1] from a floor. */
+    final PreparedStatement[] purge = new PreparedStatement[2];
     final PreparedStatement setIfVersion;
     final PreparedStatement setIfLiveVersion;
     final PreparedStatement deleteIfLiveVersion;
@@ -29,7 +33,8 @@ public final class KvTable {
 
     /** The writes a fenced call can make, by their SET and IF clauses (the fence's parts are appended). */
     enum FencedForm {
-        CREATE("value = ?, version = ?, write_id = ?", "version = null"),
+        CREATE("value = ?, version = ?, write_id = ?", "version = null AND floor = null"),
+        CREATE_ABOVE_FLOOR("value = ?, version = ?, write_id = ?", "version = null AND floor = ?"),
         SET_IF_VERSION("value = ?, version = ?, write_id = ?", "version = ?"),
         SET_IF_LIVE_VERSION("value = ?, version = ?, write_id = ?", "version = ? AND value != null"),
         DELETE_IF_LIVE_VERSION("value = null, version = ?, write_id = ?", "version = ? AND value != null"),
@@ -50,10 +55,20 @@ public final class KvTable {
         try {
             selectRow = session.prepare("SELECT value, version, write_id FROM " + kv + " WHERE namespace = ? AND name = ?");
             selectChildren = session.prepare("SELECT name, writetime(value) FROM " + kv + " WHERE namespace = ?");
-            selectNamespace = session.prepare("SELECT name, value, version FROM " + kv + " WHERE namespace = ?");
-            selectFences = session.prepare("SELECT fences FROM " + kv + " WHERE namespace = ? LIMIT 1");
-            insertNew = session.prepare("INSERT INTO " + kv + " (namespace, name, value, version, write_id)"
-                    + " VALUES (?, ?, ?, ?, ?) IF NOT EXISTS");
+            selectNamespace = session.prepare("SELECT name, value, version, floor FROM " + kv + " WHERE namespace = ?");
+            selectStatic = session.prepare("SELECT fences, floor FROM " + kv + " WHERE namespace = ? LIMIT 1");
+            selectMarkers = session.prepare("SELECT name, value, version, writetime(version), floor FROM " + kv
+                    + " WHERE namespace = ?");
+            for (int aboveFloor = 0; aboveFloor < 2; aboveFloor++) {
+                String floor = aboveFloor == 0 ? "floor = null" : "floor = ?";
+                create[aboveFloor] = session.prepare("UPDATE " + kv + " SET value = ?, version = ?, write_id = ?"
+                        + " WHERE namespace = ? AND name = ? IF version = null AND " + floor);
+                // One partition, one Paxos round: the marker goes, and the floor keeps its version from reuse.
+                purge[aboveFloor] = session.prepare("BEGIN BATCH"
+                        + " DELETE FROM " + kv + " WHERE namespace = ? AND name = ? IF version = ? AND value = null;"
+                        + " UPDATE " + kv + " SET floor = ? WHERE namespace = ? IF " + floor + ";"
+                        + " APPLY BATCH");
+            }
             setIfVersion = session.prepare("UPDATE " + kv + " SET value = ?, version = ?, write_id = ?"
                     + " WHERE namespace = ? AND name = ? IF version = ?");
             setIfLiveVersion = session.prepare("UPDATE " + kv + " SET value = ?, version = ?, write_id = ?"
@@ -107,9 +122,9 @@ public final class KvTable {
     }
 
     /**
-     * Every row of a namespace (name, value or null for a deleted key, version), for the listener registry's
-     * polls: QUORUM, which sees every acknowledged write and, with blocking read repair, never goes back. A
-     * namespace with a fence but no key yields one row whose name is null: skip it.
+     * Every row of a namespace (name, value or null for a deleted key, version, and the namespace's floor), for
+     * the listener registry's polls: QUORUM, which sees every acknowledged write and, with blocking read repair,
+     * never goes back. A namespace with a fence or a floor but no key yields one row whose name is null.
      */
     public BoundStatement namespaceRows(String namespace) {
         return selectNamespace.bind(namespace).setConsistencyLevel(ConsistencyLevel.QUORUM);

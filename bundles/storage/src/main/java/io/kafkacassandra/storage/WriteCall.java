@@ -19,6 +19,7 @@ import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
  * that version names it. Hence, for a state {@code (version, writeId)} seen by a linearizable read or returned by
  * a refused condition:
  * <ul>
+ *   <li>no row: the key was never created, or its deletion marker was purged (see {@link #isOwn});</li>
  *   <li>{@code writeId} is one of this call's ids: the call took effect;</li>
  *   <li>{@code version < target} of a pending attempt: it has not landed; the call's next attempt has the same
  *       condition, so at most one of them can;</li>
@@ -91,7 +92,16 @@ final class WriteCall {
      * @return true if the state shows this call's own write
      * @throws OutcomeUnknownException if a pending attempt can no longer be decided
      */
-    boolean isOwn(long version, UUID writeId) {
+    boolean isOwn(long version, UUID writeId, boolean exists) {
+        if (!exists) {
+            // No row: never created, or deleted and its marker purged, which raised the namespace's floor
+            // ({@code version}) to at least the marker's version. The floor is shared by the namespace's keys,
+            // so an attempt at or below it cannot be told apart from one that landed and was purged since.
+            if (pending.stream().anyMatch(a -> a.target <= version)) {
+                throw unknown("the key has no row any more and its namespace's floor passed the attempt's version");
+            }
+            return false;
+        }
         if (writeId != null && ids.contains(writeId)) {
             return true;
         }

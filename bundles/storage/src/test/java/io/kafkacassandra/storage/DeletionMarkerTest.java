@@ -1,0 +1,115 @@
+package io.kafkacassandra.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import io.kafkacassandra.launcher.CassandraExtension;
+import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
+import io.kafkacassandra.session.testing.TestKeyspaces;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.plugin.interfaces.Leadership;
+import org.apache.kafka.plugin.interfaces.Versioned;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Deletion markers do not grow without bound (Kafka's change-notification namespaces create and delete keys for
+ * ever), and versions of a key created again after its marker was purged still never repeat.
+ */
+class DeletionMarkerTest {
+    @RegisterExtension
+    static final CassandraExtension CASSANDRA = CassandraExtension.shared(1);
+
+    private static CassandraSettings settings;
+    private static CqlSession session;
+    private static CassandraStorage storage;
+
+    @BeforeAll
+    static void open() {
+        settings = TestKeyspaces.settings(CASSANDRA.cluster()).build();
+        session = TestKeyspaces.open(settings);
+        storage = new CassandraStorage(session, settings, new ServiceMonitor("Storage", "markers"), Duration.ZERO);
+    }
+
+    @AfterAll
+    static void close() {
+        storage.close();
+        session.close();
+    }
+
+    @Test
+    void purgedMarkersRaiseTheFloorSoThatVersionsNeverRepeat() {
+        storage.put("/m/a", "a1");
+        storage.update("/m/a", "a2");
+        assertTrue(storage.delete("/m/a")); // marker at version 3
+        storage.put("/m/b", "b1");
+        assertTrue(storage.delete("/m/b")); // marker at version 2
+        storage.put("/m/live", "x");
+        waitForRows("/m", 1); // the background sweep after the deletes (retention 0 here)
+        assertEquals(0, storage.purgeDeletionMarkers("/m", Duration.ZERO));
+
+        storage.put("/m/a", "again");
+        assertEquals(Optional.of(new Versioned("again", 4)), storage.fetchVersioned("/m/a"));
+        storage.put("/m/new", "n", new Leadership("controller", "broker-1", 1)); // fenced creation above the floor
+        assertEquals(Optional.of(new Versioned("n", 4)), storage.fetchVersioned("/m/new"));
+        assertEquals(Optional.of(new Versioned("x", 1)), storage.fetchVersioned("/m/live"));
+        assertEquals(Set.of("a", "live", "new"), storage.children("/m"));
+        assertEquals(Optional.empty(), storage.fetchVersioned("/m/b"));
+    }
+
+    @Test
+    void aMarkerYoungerThanTheRetentionIsKept() {
+        try (CassandraStorage patient = new CassandraStorage(session, settings,
+                new ServiceMonitor("Storage", "patient"), Duration.ofHours(1))) {
+            patient.put("/kept/a", "1");
+            assertTrue(patient.delete("/kept/a"));
+            assertEquals(0, patient.purgeDeletionMarkers("/kept", Duration.ofHours(1)));
+            assertEquals(1, rows("/kept"));
+            patient.put("/kept/a", "2");
+            assertEquals(Optional.of(new Versioned("2", 3)), patient.fetchVersioned("/kept/a"));
+        }
+    }
+
+    /** A namespace where keys are created and deleted for ever keeps a bounded number of rows. */
+    @Test
+    void keysCreatedAndDeletedForEverLeaveABoundedNamespace() {
+        for (int i = 0; i < 60; i++) {
+            storage.put("/changes/c" + i, "change " + i);
+            assertTrue(storage.delete("/changes/c" + i));
+        }
+        waitForRows("/changes", 3);
+        storage.put("/changes/c0", "again");
+        assertTrue(storage.fetchVersioned("/changes/c0").orElseThrow().version() > 2,
+                "created again above every purged marker's version");
+    }
+
+    private static void waitForRows(String namespace, int atMost) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (rows(namespace) > atMost) {
+            assertTrue(System.nanoTime() < deadline, rows(namespace) + " rows left in " + namespace);
+            sleep(50);
+        }
+    }
+
+    /** Rows of keys (live or markers) in the namespace's partition. */
+    private static long rows(String namespace) {
+        return session.execute(SimpleStatement.newInstance("SELECT name FROM " + settings.keyspace()
+                + ".kv WHERE namespace = ?", namespace)).all().stream().filter(r -> !r.isNull("name")).count();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
