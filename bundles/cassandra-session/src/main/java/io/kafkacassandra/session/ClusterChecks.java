@@ -3,6 +3,7 @@ package io.kafkacassandra.session;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ public final class ClusterChecks {
     }
 
     /**
-     * Refuses a cluster where a node that is up runs Paxos v1. Under v1, Cassandra may answer a lightweight
+     * Refuses a cluster where a node that this session uses and that is up runs Paxos v1 (nodes down at startup,
+     * and nodes added later, are not checked until the next session: documented). Under v1, Cassandra may answer a lightweight
      * transaction with {@code UnavailableException} or {@code OverloadedException} after a quorum accepted it,
      * so "certainly not applied" would be a lie, and SERIAL reads are not linearizable with TTLs.
      */
@@ -101,8 +103,10 @@ public final class ClusterChecks {
                 .allMatch(k -> expected.factors().containsKey(k));
     }
 
+    /** Nodes this session sends requests to: up (or not yet known down), and not ignored (another DC). */
     private static List<Node> upNodes(Collection<Node> nodes) {
         return nodes.stream().filter(n -> n.getState() == NodeState.UP || n.getState() == NodeState.UNKNOWN)
+                .filter(n -> n.getDistance() != NodeDistance.IGNORED)
                 .toList();
     }
 }

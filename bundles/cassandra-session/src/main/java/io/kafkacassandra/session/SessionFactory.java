@@ -95,7 +95,8 @@ public final class SessionFactory {
                 .startProfile(READ_PROFILE)
                 .withString(DefaultDriverOption.SPECULATIVE_EXECUTION_POLICY_CLASS,
                         "ConstantSpeculativeExecutionPolicy")
-                .withInt(DefaultDriverOption.SPECULATIVE_EXECUTION_MAX, 3)
+                // Two executions at most: a SERIAL read is a Paxos round, and more would contend under load.
+                .withInt(DefaultDriverOption.SPECULATIVE_EXECUTION_MAX, 2)
                 .withDuration(DefaultDriverOption.SPECULATIVE_EXECUTION_DELAY, speculativeReadDelay(settings))
                 .endProfile()
                 .build();

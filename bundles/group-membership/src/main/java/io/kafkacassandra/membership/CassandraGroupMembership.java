@@ -406,6 +406,11 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
                 markLost(m, "its row is no longer in Cassandra");
             }
         }
+        synchronized (this) {
+            if (members.get(m.id) != m) {
+                return null; // it left meanwhile: not to be joined again
+            }
+        }
         // Join again under a new session, unless another member holds the id meanwhile.
         UUID fresh = UUID.randomUUID();
         sentAt = clock.now();
@@ -466,8 +471,8 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
 
     private void markLost(Member m, String why) {
         synchronized (this) {
-            if (!m.live) {
-                return;
+            if (!m.live || members.get(m.id) != m) {
+                return; // already lost, or it left: leaving is not losing
             }
             m.live = false;
         }

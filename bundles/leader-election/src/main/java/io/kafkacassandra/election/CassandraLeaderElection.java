@@ -81,6 +81,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
     private final OutageLog pollOutage;
     private final OutageLog renewOutage;
     private final ServiceMonitor monitor;
+    private final String cluster; // the cluster's name and the keyspace: epochs are per election table
     /** Tests only: sees (and may replace) every state read of the post, to replay stale or delayed reads. */
     volatile UnaryOperator<State> readHook = UnaryOperator.identity();
 
@@ -120,12 +121,41 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         this.clock = new LeaseClock(settings);
         this.pollOutage = new OutageLog(LOG, "the election poll of " + service, monitor.polls());
         this.renewOutage = new OutageLog(LOG, "lease renewal for " + service, monitor.renewals());
+        this.cluster = session.getMetadata().getClusterName().orElse("?") + "/" + settings.keyspace();
         monitor.connected(session);
         monitor.leaseDeadline(this::millisToDeadline);
     }
 
     public ServiceMonitor monitor() {
         return monitor;
+    }
+
+    /**
+     * Where this client's listeners are in epoch order: what they were last told, its rank, and the highest epoch
+     * known to have ended. A client that replaces this one on the same cluster starts from it.
+     */
+    record EpochOrder(String cluster, Optional<Leadership> told, long toldRank, long endedEpoch) {
+    }
+
+    synchronized EpochOrder epochOrder() {
+        return new EpochOrder(cluster, told == null ? Optional.empty() : told, toldRank, endedEpoch);
+    }
+
+    /**
+     * Continues the epoch order of the client this one replaces (a session swap), so that its listeners never
+     * hear a leadership that the previous client had already told them ended (a lease left to expire after a
+     * resignation or a deadline, or a lagging coordinator). Ignored for another cluster, whose epochs are its own.
+     *
+     * @return whether it continues from it (listeners then need not be told the state again)
+     */
+    synchronized boolean continueFrom(EpochOrder previous) {
+        if (previous == null || !previous.cluster().equals(cluster) || previous.toldRank() < 0 || toldRank >= 0) {
+            return false;
+        }
+        toldRank = previous.toldRank();
+        told = previous.told();
+        endedEpoch = Math.max(endedEpoch, previous.endedEpoch());
+        return true;
     }
 
     /** Milliseconds to the nearest local deadline of a lease held here, -1 if none. */
@@ -219,8 +249,12 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         Lease lease;
         synchronized (this) {
             Candidate c = candidates.get(leader);
-            if (c == null || c.lease == null) {
-                return; // not a leader: ignored, as the contract says
+            if (c == null) {
+                return; // not a candidate here: ignored, as the contract says
+            }
+            if (c.lease == null) {
+                candidates.remove(leader); // lost its lease meanwhile: it must not win the post back
+                return;
             }
             lease = c.lease;
             c.lease = null;
@@ -241,6 +275,19 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
             if (told != null) {
                 tell(listener, told);
             }
+        }
+    }
+
+    /**
+     * Registers a listener that already heard what the client this one replaces told it ({@link #continueFrom}):
+     * it is not told that state again, only what comes after.
+     */
+    void addInformedListener(Listener listener) {
+        Objects.requireNonNull(listener, "listener");
+        synchronized (this) {
+            checkOpen();
+            listeners.add(listener);
+            start();
         }
     }
 
@@ -450,6 +497,17 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
      */
     private synchronized void observe(State state) {
         long epoch = state.epochOrZero();
+        for (Candidate c : candidates.values()) {
+            Lease lease = c.lease;
+            if (lease != null && (state.lease() == null ? epoch >= lease.epoch : epoch > lease.epoch)) {
+                // Cassandra says this leadership ended (a coordinator whose clock runs ahead): stop trusting it
+                // now rather than at the next refused renewal.
+                c.lease = null;
+                ended(lease);
+                LOG.warn("{} is no longer leader of {} (epoch {}): Cassandra shows the post {}", c.id, service,
+                        lease.epoch, state.lease() == null ? "vacant" : "taken with epoch " + epoch);
+            }
+        }
         if (state.lease() == null || state.leader() == null) {
             endedEpoch = Math.max(endedEpoch, epoch);
             publish(Optional.empty(), rank(epoch, true));

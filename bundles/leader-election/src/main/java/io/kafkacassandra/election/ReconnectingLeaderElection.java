@@ -30,6 +30,12 @@ public class ReconnectingLeaderElection implements FencedLeaderElectionClient, A
     private final Set<String> candidates = new LinkedHashSet<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final Reconnecting<CassandraLeaderElection> election;
+    private volatile CassandraLeaderElection last; // the client on the latest session, closed or not
+
+    private CassandraLeaderElection.EpochOrder previousOrder() {
+        CassandraLeaderElection previous = last;
+        return previous == null ? null : previous.epochOrder();
+    }
 
     public ReconnectingLeaderElection(String service) {
         this.service = Text.id("service", service);
@@ -37,7 +43,14 @@ public class ReconnectingLeaderElection implements FencedLeaderElectionClient, A
         // Each client on a new session gets every listener, and tells each the state it finds, in epoch order.
         this.election = new Reconnecting<>("leader election of " + service, monitor, c -> {
             CassandraLeaderElection e = new CassandraLeaderElection(c.session(), c.settings(), service, monitor);
-            listeners.forEach(e::addListener);
+            // The previous client is closed by now: its listeners' place in epoch order carries over.
+            CassandraLeaderElection.EpochOrder previous = previousOrder();
+            if (e.continueFrom(previous)) {
+                listeners.forEach(e::addInformedListener);
+            } else {
+                listeners.forEach(e::addListener); // each is told the state it finds on the new session
+            }
+            last = e;
             return e;
         });
     }
@@ -101,8 +114,8 @@ public class ReconnectingLeaderElection implements FencedLeaderElectionClient, A
         Text.id("leader", leader);
         CassandraLeaderElection current;
         synchronized (this) {
-            if (!candidates.contains(leader) || heldLeadership(leader).isEmpty()) {
-                return; // not a leader here: ignored
+            if (!candidates.contains(leader)) {
+                return; // not a candidate here: ignored
             }
             candidates.remove(leader);
             current = election.get();

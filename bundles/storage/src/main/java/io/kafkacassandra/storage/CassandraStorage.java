@@ -12,6 +12,7 @@ import io.kafkacassandra.session.KeyPath;
 import io.kafkacassandra.session.Text;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -53,6 +54,14 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     private final int maxValueBytes;
     private final ServiceMonitor monitor;
     private final MarkerPurger purger;
+    /** The last floor seen per namespace, so that a put tries the right creation first: a hint only. */
+    private final Map<String, Long> floorHints = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+                    return size() > 10_000;
+                }
+            });
     private volatile boolean closed;
 
     public CassandraStorage(CqlSession session, CassandraSettings settings) {
@@ -135,7 +144,10 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         Text.value("data", data, maxValueBytes);
         checkOpen();
         WriteCall call = new WriteCall("put " + key, cql);
-        Current current = null; // not read: most puts create a new key, so try that first
+        // Not read: most puts create a new key, so try that first, above the floor last seen in the namespace
+        // (an attempt with a floor that is no longer the namespace's is refused, and the read after it tells).
+        Long floorHint = floorHints.get(path.namespace());
+        Current current = floorHint == null ? null : new Current(null, floorHint, null, false);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             if (current != null) {
                 if (call.isOwn(current.version, current.writeId, current.exists)) {
@@ -449,6 +461,9 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
             Row statics = cql.read(table.selectStatic.bind(path.namespace())
                     .setConsistencyLevel(ConsistencyLevel.SERIAL), call.what()).one();
             long floor = statics == null || statics.isNull("floor") ? 0 : statics.getLong("floor");
+            if (floor > 0) {
+                floorHints.put(path.namespace(), floor);
+            }
             return new Current(null, floor, null, false);
         } catch (StoreUnavailableException e) {
             throw call.unknownOr(e);

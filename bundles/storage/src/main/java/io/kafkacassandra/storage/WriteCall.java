@@ -95,11 +95,13 @@ final class WriteCall {
     boolean isOwn(long version, UUID writeId, boolean exists) {
         if (!exists) {
             // No row: never created, or deleted and its marker purged, which raised the namespace's floor
-            // ({@code version}) to at least the marker's version. The floor is shared by the namespace's keys,
-            // so an attempt at or below it cannot be told apart from one that landed and was purged since.
-            if (pending.stream().anyMatch(a -> a.target <= version)) {
+            // ({@code version}) to at least the marker's version, one above the last live version.
+            // An attempt that landed and was purged since left a floor above its target; one at the floor's
+            // version needed a lower floor (or a row) to land, so it never will.
+            if (pending.stream().anyMatch(a -> a.target < version)) {
                 throw unknown("the key has no row any more and its namespace's floor passed the attempt's version");
             }
+            pending.removeIf(a -> a.target == version);
             return false;
         }
         if (writeId != null && ids.contains(writeId)) {

@@ -185,7 +185,7 @@ public final class CassandraCluster implements AutoCloseable {
         }
 
         /**
-         * Runs node {@code index} (from 0) under libfaketime, its wall clock off by the offset in {@code offsetFile}
+         * Runs node {@code index} (from 0) on a skewed clock (see FakeClock), its wall clock off by the offset in {@code offsetFile}
          * (written {@code +0} at start if missing; change it with {@link FakeClock#set}). Check
          * {@link FakeClock#available()} first: the node does not start without the library.
          */

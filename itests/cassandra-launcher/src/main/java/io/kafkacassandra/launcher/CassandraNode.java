@@ -96,18 +96,14 @@ public final class CassandraNode {
             Files.createDirectories(conf);
             Files.writeString(conf.resolve("cassandra.yaml"), CassandraYaml.render(settings));
             Files.writeString(conf.resolve("logback.xml"), CassandraYaml.logback(logs));
+            Path clock = settings.clockOffsetFile();
+            if (clock != null && !Files.exists(clock)) {
+                FakeClock.set(clock, Duration.ZERO);
+            }
             ProcessBuilder builder = new ProcessBuilder(command(conf, logs))
                     .directory(dir.toFile())
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("node.out").toFile()))
                     .redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve("node.out").toFile()));
-            Path clock = settings.clockOffsetFile();
-            if (clock != null) {
-                if (!Files.exists(clock)) {
-                    FakeClock.set(clock, Duration.ZERO);
-                }
-                // From the settings, so a restart runs under the same clock, at whatever offset the file holds.
-                builder.environment().putAll(FakeClock.environment(clock));
-            }
             // Standard input stays a pipe held by this JVM: NodeMain halts the node when it closes.
             process = builder.start();
             paused = false;
@@ -139,6 +135,10 @@ public final class CassandraNode {
         cmd.add("-Dcassandra.ring_delay_ms=1000");
         cmd.add("-Dcassandra.superuser_setup_delay_ms=0");
         cmd.add("-Dcassandra.consistent.rangemovement=false");
+        if (settings.clockOffsetFile() != null) {
+            // From the settings, so a restart runs under the same clock, at whatever offset the file holds.
+            cmd.addAll(FakeClock.jvmOptions(settings.clockOffsetFile()));
+        }
         cmd.add("-cp");
         cmd.add(classPath());
         cmd.add(NodeMain.class.getName());

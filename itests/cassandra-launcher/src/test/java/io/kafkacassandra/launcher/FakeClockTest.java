@@ -9,7 +9,7 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The offsets as libfaketime reads them: sign, seconds, a '.' before fractions whatever the locale. */
+/** The offsets as the skewed clock reads them: sign, seconds, a '.' before fractions whatever the locale. */
 class FakeClockTest {
     @Test
     void offsetsAreWrittenAsRelativeSeconds() {

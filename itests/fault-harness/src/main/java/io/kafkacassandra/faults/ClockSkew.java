@@ -9,7 +9,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The aim of the clock nemesis: the Cassandra node that runs under libfaketime, the file its clock follows, and
+ * The aim of the clock nemesis: the Cassandra node that runs on a skewed clock, the file its clock follows, and
  * the bound of the offsets it sets. An offset has a random sign and a magnitude from half the bound to the bound,
  * so that every fault is a skew of the size under test, not one near zero.
  */

@@ -70,8 +70,8 @@ final class FaultReport {
                 .append(' ').append(System.getProperty("os.version")).append(" |\n");
         r.append("| network cuts | ").append(cutAvailable ? "injected (tc on lo)" : "not possible here").append(" |\n");
         r.append("| clock nemesis | ").append(clockAvailable
-                ? "available: node " + node + " under libfaketime, offsets of either sign, " + skews
-                : "not possible here (libfaketime missing and not installable): SKEW_CLOCK skipped").append(" |\n");
+                ? "available: node " + node + " on a skewed clock (Cassandra's clock hook), offsets of either sign, " + skews
+                : "not possible here: SKEW_CLOCK skipped").append(" |\n");
         r.append("| clock skew bound | ").append(options.skewBound().toMillis()).append(" ms, ")
                 .append(beyond ? "BEYOND" : "within").append(" the plugin's clock drift of ").append(drift)
                 .append(" ms (`-Dfaults.clock.skew.ms`) |\n\n");

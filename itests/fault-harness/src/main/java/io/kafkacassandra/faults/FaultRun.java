@@ -22,7 +22,7 @@ import org.apache.kafka.plugin.interfaces.Versioned;
 import org.apache.kafka.plugin.interfaces.VersionedStorage;
 
 /**
- * One run: a three-node ring (RF 3) on 127.0.0.1-3, the third under libfaketime when this machine has it, brokers
+ * One run: a three-node ring (RF 3) on 127.0.0.1-3, the third on a skewed clock, brokers
  * in their own JVMs, the nemesis for the given time, then a quiet period, the brokers' exit, the final reads, the
  * histories read back and checked, and the report written.
  */
@@ -66,7 +66,7 @@ final class FaultRun {
         boolean clockAvailable = FakeClock.available();
         log("seed " + options.seed() + "; network cuts " + (cutAvailable ? "available" : "not available here")
                 + "; clock skew " + (clockAvailable ? "up to " + options.skewBound().toMillis() + " ms"
-                : "not available here (no libfaketime)"));
+                : "not available here"));
         Path properties = writeProperties(dir);
         Path clockOffset = dir.resolve("clock-offset-node" + (CLOCK_NODE + 1));
         Random random = new Random(options.seed());

@@ -25,7 +25,7 @@ final class Nemesis {
         /** Drop the clients' packets to and from one node's native port; the node stays in its ring. */
         CUT_NODE,
         /**
-         * Set the wall clock of the node under libfaketime off (random sign, half the bound to the bound), pause
+         * Set the wall clock of the node on the skewed clock off (random sign, half the bound to the bound), pause
          * the leader past its lease meanwhile, so that a takeover is decided while the clocks disagree, then set
          * it right. Leases rest on the skew staying within the plugin's clock drift.
          */
@@ -147,7 +147,7 @@ final class Nemesis {
         String note = ClockSkew.note(offset);
         clock.set(offset);
         try {
-            Thread.sleep(3_000); // libfaketime reads the file within a second; renewals meanwhile see the skew
+            Thread.sleep(3_000); // the node reads the file within 100 ms; renewals meanwhile see the skew
             Optional<Event.Fault> pause = leader().map(this::pauseBroker);
             if (pause.isPresent()) {
                 harness.write(pause.get());
@@ -161,7 +161,7 @@ final class Nemesis {
         } finally {
             clock.set(Duration.ZERO);
         }
-        Thread.sleep(1_200); // until libfaketime has read the healed offset: the logged end covers the skew
+        Thread.sleep(1_200); // until the node has read the healed offset: the logged end covers the skew
         return new Event.Fault(Kind.SKEW_CLOCK.name(), clock.node().address(), start, System.nanoTime(), note);
     }
 
