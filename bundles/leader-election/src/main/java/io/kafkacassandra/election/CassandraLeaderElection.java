@@ -249,12 +249,8 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         Lease lease;
         synchronized (this) {
             Candidate c = candidates.get(leader);
-            if (c == null) {
-                return; // not a candidate here: ignored, as the contract says
-            }
-            if (c.lease == null) {
-                candidates.remove(leader); // lost its lease meanwhile: it must not win the post back
-                return;
+            if (c == null || c.lease == null) {
+                return; // not a leader: ignored, as the KIP's contract says (close() ends a candidacy)
             }
             lease = c.lease;
             c.lease = null;

@@ -114,8 +114,8 @@ public class ReconnectingLeaderElection implements FencedLeaderElectionClient, A
         Text.id("leader", leader);
         CassandraLeaderElection current;
         synchronized (this) {
-            if (!candidates.contains(leader)) {
-                return; // not a candidate here: ignored
+            if (!candidates.contains(leader) || heldLeadership(leader).isEmpty()) {
+                return; // not a leader here: ignored
             }
             candidates.remove(leader);
             current = election.get();

@@ -137,6 +137,37 @@ class LeaderSignalTest {
         }
     }
 
+    /**
+     * A session swap replaces the client: the new one starts where the old one's listeners are in epoch order.
+     * Here the leader stopped leading (Cassandra showed its post vacant) while its lease is still in Cassandra:
+     * the new client's first poll reads that lease and must not tell the listeners that it leads again.
+     */
+    @Test
+    void aClientOnANewSessionContinuesTheEpochOrderOfTheOldOne() throws Exception {
+        Recorder recorder = new Recorder();
+        Leadership held;
+        CassandraLeaderElection.EpochOrder order;
+        try (CassandraLeaderElection old = client("swap")) {
+            old.addListener(recorder);
+            assertTrue(old.nominate("x"));
+            held = old.heldLeadership("x").orElseThrow();
+            recorder.awaitLast(Optional.of(held));
+            // A coordinator whose clock runs ahead shows the post vacant: the leader stops leading at once.
+            old.readHook = state -> onWorker("swap") ? new State(null, null, state.epoch()) : state;
+            recorder.awaitLast(Optional.empty());
+            assertEquals(Optional.empty(), old.heldLeadership("x"));
+            old.removeListener(recorder);
+            order = old.epochOrder();
+        }
+        int told = recorder.events.size();
+        try (CassandraLeaderElection next = client("swap")) {
+            assertTrue(next.continueFrom(order));
+            next.addInformedListener(recorder);
+            Thread.sleep(500); // polls that read the post: vacant after the release of close(), or still x's
+            assertEquals(told, recorder.events.size(), "told " + recorder.events);
+        }
+    }
+
     /** Successive leaderships arrive with their epochs, in epoch order, to a listener of another client. */
     @Test
     void aLeadershipListenerHearsEachLeadershipWithItsEpochInOrder() throws Exception {
