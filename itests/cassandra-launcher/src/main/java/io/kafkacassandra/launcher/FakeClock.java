@@ -51,7 +51,8 @@ public final class FakeClock {
 
     /** The JVM options of a node whose wall clock follows {@code file}. */
     static List<String> jvmOptions(Path file) {
-        return List.of("-Dcassandra.clock=" + SkewedClock.class.getName(),
+        // By name: SkewedClock implements Cassandra's interface, which only the node's class path has.
+        return List.of("-Dcassandra.clock=io.kafkacassandra.launcher.SkewedClock",
                 "-D" + SkewedClock.FILE_PROPERTY + "=" + file.toAbsolutePath());
     }
 }
