@@ -39,6 +39,14 @@ public final class SessionFactory {
      */
     public static final String READ_PROFILE = "read";
 
+    /**
+     * The profile of linearizable (SERIAL) reads: as {@link #READ_PROFILE}, but the second execution waits half
+     * the request timeout. A SERIAL read is a Paxos round: sent again early, it would contend with itself and
+     * with the writes it settles precisely when Cassandra is overloaded (the fault harness saw memberships lapse
+     * under that load); half the timeout still halves what a frozen coordinator costs.
+     */
+    public static final String SERIAL_READ_PROFILE = "serial-read";
+
     static final List<String> SESSION_METRICS = List.of("connected-nodes", "cql-requests", "cql-client-timeouts",
             "bytes-sent", "bytes-received", "throttling.errors");
     static final List<String> NODE_METRICS = List.of("pool.open-connections", "pool.in-flight",
@@ -52,6 +60,11 @@ public final class SessionFactory {
     /** The delay before a read is also sent to another coordinator: a tenth of the request timeout, 50-500 ms. */
     static Duration speculativeReadDelay(CassandraSettings settings) {
         return Duration.ofMillis(Math.max(50, Math.min(500, settings.requestTimeout().toMillis() / 10)));
+    }
+
+    /** The delay before a SERIAL read is also sent to another coordinator: half the request timeout. */
+    static Duration speculativeSerialReadDelay(CassandraSettings settings) {
+        return settings.requestTimeout().dividedBy(2);
     }
 
     /** The delay before a renewal is also sent to another coordinator: a quarter of the lease validity. */
@@ -98,6 +111,12 @@ public final class SessionFactory {
                 // Two executions at most: a SERIAL read is a Paxos round, and more would contend under load.
                 .withInt(DefaultDriverOption.SPECULATIVE_EXECUTION_MAX, 2)
                 .withDuration(DefaultDriverOption.SPECULATIVE_EXECUTION_DELAY, speculativeReadDelay(settings))
+                .endProfile()
+                .startProfile(SERIAL_READ_PROFILE)
+                .withString(DefaultDriverOption.SPECULATIVE_EXECUTION_POLICY_CLASS,
+                        "ConstantSpeculativeExecutionPolicy")
+                .withInt(DefaultDriverOption.SPECULATIVE_EXECUTION_MAX, 2)
+                .withDuration(DefaultDriverOption.SPECULATIVE_EXECUTION_DELAY, speculativeSerialReadDelay(settings))
                 .endProfile()
                 .build();
         CqlSessionBuilder builder = CqlSession.builder()

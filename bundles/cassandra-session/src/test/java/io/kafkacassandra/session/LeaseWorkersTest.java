@@ -56,6 +56,8 @@ class LeaseWorkersTest {
         assertEquals(Duration.ofMillis(500), SessionFactory.speculativeReadDelay(CassandraSettings.builder().build()));
         assertEquals(Duration.ofMillis(100), SessionFactory.speculativeReadDelay(
                 CassandraSettings.builder().requestTimeout(Duration.ofSeconds(1)).build()));
+        assertEquals(Duration.ofMillis(2500), SessionFactory.speculativeSerialReadDelay(
+                CassandraSettings.builder().build()));
     }
 
     @Test

@@ -289,7 +289,7 @@ public final class BrokerMain {
     private void lead(FencedLeaderElectionClient election, FencedStorage storage) {
         long fencedEpoch = -1;
         while (writing) {
-            sleep(50 + leaderRandom.nextInt(50));
+            sleep(150 + leaderRandom.nextInt(150)); // a controller's pace: keeps the two cores for the ring
             Optional<Leadership> held = election.heldLeadership(broker);
             if (held.isEmpty()) {
                 continue;

@@ -61,7 +61,7 @@ final class FaultReport {
         r.append("| brokers | ").append(options.brokers()).append(" JVMs on the plain PluginLocator |\n");
         r.append("| fenced writes | the leader of ").append(Workload.SERVICE).append(" fences ")
                 .append(Workload.FENCED_NAMESPACE).append(" on taking the post, then writes its ")
-                .append(Workload.FENCED_KEYS.size()).append(" keys fenced, one every 50-100 ms |\n");
+                .append(Workload.FENCED_KEYS.size()).append(" keys fenced, one every 150-300 ms |\n");
         r.append("| lease TTL / poll period / slack | ").append(FaultRun.LEASE_TTL.toMillis()).append(" / ")
                 .append(FaultRun.POLL.toMillis()).append(" / ").append(FaultRun.CHECKS.slack().toMillis())
                 .append(" ms |\n");
