@@ -53,14 +53,9 @@ public final class CqlRunner {
         }
     }
 
-    /**
-     * The statement as an idempotent read, in {@link SessionFactory#SERIAL_READ_PROFILE} if it is linearizable,
-     * else in {@link SessionFactory#READ_PROFILE}.
-     */
+    /** The statement as an idempotent read of {@link SessionFactory#READ_PROFILE}. */
     public static Statement<?> asRead(Statement<?> statement) {
-        boolean serial = statement.getConsistencyLevel() == com.datastax.oss.driver.api.core.ConsistencyLevel.SERIAL;
-        return statement.setIdempotent(true).setExecutionProfileName(serial
-                ? SessionFactory.SERIAL_READ_PROFILE : SessionFactory.READ_PROFILE);
+        return statement.setIdempotent(true).setExecutionProfileName(SessionFactory.READ_PROFILE);
     }
 
     /** The answer of a conditional write, or the reason its outcome is unknown. */

@@ -69,6 +69,8 @@ final class SecuredCassandra {
                 "CREATE ROLE IF NOT EXISTS " + ROLE + " WITH PASSWORD = '" + ROLE_PASSWORD + "' AND LOGIN = true",
                 "GRANT SELECT ON KEYSPACE " + KEYSPACE + " TO " + ROLE,
                 "GRANT MODIFY ON KEYSPACE " + KEYSPACE + " TO " + ROLE,
+                // The plugin refuses to serve unless every node runs Paxos v2, which it reads here.
+                "GRANT SELECT ON TABLE system_views.settings TO " + ROLE,
                 "CREATE KEYSPACE IF NOT EXISTS " + OTHER_KEYSPACE
                         + " WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}",
                 "CREATE TABLE IF NOT EXISTS " + OTHER_KEYSPACE + ".accounts (id int PRIMARY KEY, owner text)",
