@@ -11,7 +11,10 @@ import io.kafkacassandra.session.CqlRunner;
 import io.kafkacassandra.session.KeyPath;
 import io.kafkacassandra.session.Text;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
+import java.time.Duration;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -55,8 +58,8 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     private final ServiceMonitor monitor;
     private final MarkerPurger purger;
     /** The last floor seen per namespace, so that a put tries the right creation first: a hint only. */
-    private final Map<String, Long> floorHints = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<String, Long> floorHints = Collections.synchronizedMap(
+            new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
                     return size() > 10_000;
@@ -75,7 +78,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
 
     /** Tests: deletion markers are purged once older than {@code markerRetention}. */
     CassandraStorage(CqlSession session, CassandraSettings settings, ServiceMonitor monitor,
-                     java.time.Duration markerRetention) {
+                     Duration markerRetention) {
         this.monitor = monitor;
         this.cql = new CqlRunner(session, monitor);
         this.table = new KvTable(session, settings);
@@ -85,7 +88,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     }
 
     /** Removes the namespace's deletion markers older than {@code retention} now (tests, operators' tools). */
-    public int purgeDeletionMarkers(String namespace, java.time.Duration retention) {
+    public int purgeDeletionMarkers(String namespace, Duration retention) {
         KeyPath.namespace(namespace);
         return new MarkerPurger(cql, table, retention).sweep(namespace);
     }
