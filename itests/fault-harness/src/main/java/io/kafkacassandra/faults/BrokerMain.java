@@ -35,7 +35,8 @@ import org.apache.kafka.plugin.interfaces.VersionedStorage;
  *
  * <p>It prints READY once it has joined and is a candidate; on the line STOP_WRITES from standard input it stops
  * writing (fenced writes too) and prints WRITES_STOPPED; on FINAL it writes the last value it was told of each
- * watched key, closes the locator and exits.
+ * watched key, stops recording and prints FINALS_WRITTEN; on EXIT it closes the locator (leaving the group) and
+ * exits.
  */
 public final class BrokerMain {
     private static final long SAMPLE_MILLIS = 10;
@@ -48,6 +49,8 @@ public final class BrokerMain {
     private final Map<String, String> lastSeen = new ConcurrentHashMap<>();
     private volatile boolean writing = true;
     private volatile boolean sampling = true;
+    /** Off once the final values are written: other brokers leaving at the end are not a view of the run. */
+    private volatile boolean recordingViews = true;
     private long sequence;
 
     private BrokerMain(String process, String broker, HistoryWriter history, long seed) {
@@ -85,7 +88,11 @@ public final class BrokerMain {
         }
         listeners.addKeySetChangeListener(Workload.FRESH_NAMESPACE,
                 keys -> history.write(new Event.KeySet(process, System.nanoTime(), Workload.FRESH_NAMESPACE, keys)));
-        group.addListener(members -> history.write(new Event.View(process, System.nanoTime(), members)));
+        group.addListener(members -> {
+            if (recordingViews) {
+                history.write(new Event.View(process, System.nanoTime(), members));
+            }
+        });
         LeadershipListener told = leadership -> history.write(new Event.LeaderTold(process, System.nanoTime(),
                 leadership.map(Leadership::leader).orElse(Event.ABSENT),
                 leadership.map(Leadership::epoch).orElse(Event.LeaderTold.VACANT)));
@@ -118,8 +125,14 @@ public final class BrokerMain {
         for (String key : Workload.POOL) {
             history.write(new Event.Final(process, key, lastSeen.getOrDefault(key, Event.ABSENT)));
         }
+        recordingViews = false;
         sampling = false;
         sampler.join();
+        say("FINALS_WRITTEN");
+        // Leaves the group only once every broker has stopped recording (EXIT), or when the harness is gone.
+        for (String line = in.readLine(); line != null && !line.equals("EXIT"); line = in.readLine()) {
+            // nothing else is expected now
+        }
         locator.close();
         say("DONE");
     }

@@ -66,10 +66,18 @@ final class Brokers {
         }
     }
 
-    /** Asks every live broker for its final values and waits until it exits. */
+    /** Asks every live broker for its final values, then lets them leave and waits until they exit. */
     void finish() throws InterruptedException {
         for (BrokerProcess p : live.values()) {
             p.send("FINAL");
+        }
+        // Two steps: a broker that left the group while another still recorded views would end that one's
+        // history with a view that lacks a live broker.
+        for (BrokerProcess p : live.values()) {
+            p.awaitLine("FINALS_WRITTEN", 60_000);
+        }
+        for (BrokerProcess p : live.values()) {
+            p.send("EXIT");
         }
         for (BrokerProcess p : live.values()) {
             p.awaitLine("DONE", 60_000);
