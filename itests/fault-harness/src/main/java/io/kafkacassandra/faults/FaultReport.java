@@ -50,6 +50,8 @@ final class FaultReport {
                 .append(" -Dfaults.seed=").append(options.seed())
                 .append(options.skewBound().equals(FaultRun.CLOCK_DRIFT) ? ""
                         : " -Dfaults.clock.skew.ms=" + options.skewBound().toMillis())
+                .append(options.cycle().isEmpty() || options.cycle().contains(Nemesis.Kind.SKEW_CLOCK) ? ""
+                        : " -Dfaults.clock=false")
                 .append(" -Dfaults.report=$PWD/").append(copy).append("\n\n")
                 .append("(the same seed makes the same choices of fault targets; timing makes every run differ).\n\n");
         r.append("| run | |\n|---|---|\n");
