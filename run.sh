@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 version=0.1.0-SNAPSHOT
-launcher=itests/cassandra-launcher/target/cassandra-launcher-$version.jar
+launcher=testing/cassandra-launcher/target/cassandra-launcher-$version.jar
 karaf=karaf-assembly/target/assembly
 if [ ! -f "$launcher" ] || [ ! -x "$karaf/bin/karaf" ] || [ ! -f plugin-jar/target/plugin.jar ]; then
   echo "Building kafka-cassandra (first run only)..."
@@ -50,8 +50,9 @@ PROPS
 classpath="plugin-jar/target/plugin.jar:$(ls plugin-jar/target/broker-libs/*.jar | tr '\n' ':')"
 declare -A pids
 for n in 1 2 3; do
+  # walkthrough/DemoCandidate.java is no part of any artifact: Java's source launcher compiles it at start.
   java -cp "$classpath" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
-    io.kafkacassandra.bridge.DemoCandidate "$walk/plugin.properties" walkthrough "broker-$n" > "$walk/broker-$n.log" 2>&1 &
+    walkthrough/DemoCandidate.java "$walk/plugin.properties" walkthrough "broker-$n" > "$walk/broker-$n.log" 2>&1 &
   pids[$n]=$!
 done
 karaf_pid=""
@@ -84,7 +85,8 @@ echo "4. New leader after $(( ($(date +%s%N) - killed_at) / 1000000 )) ms: $(gre
 
 echo "5. Karaf sees the election, then a configuration change:"
 # The console reads its commands from a pipe, fed once the feature has connected (not before: the commands
-# would not be registered yet).
+# would not be registered yet). "kafka-cassandra: connected to " is what CassandraSessionComponent logs once
+# the session is open and the CassandraConnection registered (keep the two in step).
 log="$karaf/data/log/karaf.log"
 seen=$( [ -f "$log" ] && wc -l < "$log" || echo 0)
 mkfifo "$walk/karaf.in"
@@ -92,7 +94,7 @@ mkfifo "$walk/karaf.in"
 karaf_pid=$!
 exec 3> "$walk/karaf.in"
 for _ in $(seq 1 240); do
-  if [ -f "$log" ] && tail -n +$((seen + 1)) "$log" | grep -q "kafka-cassandra: connected with"; then break; fi
+  if [ -f "$log" ] && tail -n +$((seen + 1)) "$log" | grep -q "kafka-cassandra: connected to "; then break; fi
   sleep 0.5
 done
 sleep 3

@@ -4,7 +4,7 @@
 # Needs only Java 17 and Maven: Cassandra and ZooKeeper come from Maven Central and run in child JVMs on loopback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f benchmarks/target/classpath.txt ] || [ -n "$(find bundles itests benchmarks -name '*.java' -newer benchmarks/target/classpath.txt 2>/dev/null | head -1)" ]; then
+if [ ! -f benchmarks/target/classpath.txt ] || [ -n "$(find bundles testing itests benchmarks -name '*.java' -newer benchmarks/target/classpath.txt 2>/dev/null | head -1)" ]; then
   mvn -B -ntp -q install -DskipTests -pl benchmarks -am
 fi
 exec java -Xmx1g -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" \

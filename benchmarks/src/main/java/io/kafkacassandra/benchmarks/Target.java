@@ -1,6 +1,7 @@
 package io.kafkacassandra.benchmarks;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.kafkacassandra.launcher.CassandraCluster;
 import io.kafkacassandra.launcher.CassandraNode;
@@ -64,7 +65,8 @@ record Target(String name, String spec, LongSupplier requests, AutoCloseable clo
         for (CassandraNode node : cluster.nodes()) {
             try (CqlSession s = CqlSession.builder().addContactPoint(node.contactPoint())
                     .withLocalDatacenter(CassandraCluster.DATACENTER)
-                    .withNodeFilter(n -> n.getEndPoint().resolve().equals(node.contactPoint())).build()) {
+                    .withNodeDistanceEvaluator((n, dc) -> n.getEndPoint().resolve().equals(node.contactPoint())
+                            ? null : NodeDistance.IGNORED).build()) {
                 for (String table : new String[] {"coordinator_read_latency", "coordinator_write_latency"}) {
                     for (Row row : s.execute("SELECT count FROM system_views." + table
                             + " WHERE keyspace_name = 'bench' ALLOW FILTERING")) {

@@ -6,7 +6,7 @@ import io.kafkacassandra.listeners.CassandraListenerRegistry;
 import io.kafkacassandra.membership.CassandraGroupMembership;
 import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.SessionFactory;
-import io.kafkacassandra.session.monitoring.DriverMetricsJmx;
+import io.kafkacassandra.session.internal.DriverMetricsJmx;
 import io.kafkacassandra.session.monitoring.JmxRegistration;
 import io.kafkacassandra.storage.CassandraStorage;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.kafkacassandra.session;
 
+import io.kafkacassandra.session.internal.Text;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -20,7 +21,8 @@ import java.util.regex.Pattern;
  * Everything the services need to know about Cassandra and their own timing, validated as a whole: a value that
  * cannot work is refused with a {@link SettingsException} that names the key. Immutable.
  *
- * <p>The keys of {@code plugin.properties} are the constants below; the original plugin's keys
+ * <p>The keys of {@code plugin.properties} are the constants below; their types, defaults and ranges are declared
+ * in {@link SettingKey}, which both {@link #fromMap} and the {@link Builder} check through. The original plugin's keys
  * ({@code plugin.cassandra.contact.points}, {@code .keyspace}, {@code .le.renew.ttl.period.ms},
  * {@code .lr.pull.period.ms}) keep their meaning.
  */
@@ -64,11 +66,16 @@ public final class CassandraSettings {
      * leader is replaced within about TTL + one poll, still far sooner than Kafka's default ZooKeeper session
      * timeout of 18 s.
      */
-    public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_LEASE_TTL =
+            SettingKey.LEASE_TTL_SECONDS.toDuration(SettingKey.LEASE_TTL_SECONDS.defaultNumber());
 
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.-]{1,253}|\\[[0-9A-Fa-f:.]{2,45}]");
     private static final Pattern KEYSPACE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,47}");
     private static final Pattern DATACENTER = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final String DATACENTER_RULE = "letters, digits, '_', '.', '-'";
+    private static final String KEYSPACE_RULE =
+            "a CQL identifier: a letter, then letters, digits or '_', at most 48 characters";
+    private static final String CREDENTIALS_RULE = "username and password go together: set both or neither";
 
     private final List<InetSocketAddress> contactPoints;
     private final String localDatacenter;
@@ -97,34 +104,19 @@ public final class CassandraSettings {
         }
     }
 
+    /** Every value was checked by its builder setter (as fromMap's are); only relations between values are left. */
     private CassandraSettings(Builder b) {
-        if (b.contactPoints.isEmpty()) {
-            throw new SettingsException(CONTACT_POINTS, "at least one contact point is needed");
-        }
-        this.contactPoints = List.copyOf(b.contactPoints);
-        this.localDatacenter = require(LOCAL_DATACENTER, b.localDatacenter, DATACENTER,
-                "letters, digits, '_', '.', '-'");
-        this.keyspace = require(KEYSPACE, b.keyspace, KEYSPACE_NAME,
-                "a CQL identifier: a letter, then letters, digits or '_', at most 48 characters");
-        if ((b.username == null) != (b.password == null)) {
-            throw new SettingsException(b.username == null ? USERNAME : PASSWORD,
-                    "username and password go together: set both or neither");
-        }
+        this.contactPoints = b.contactPoints;
+        this.localDatacenter = b.localDatacenter;
+        this.keyspace = b.keyspace;
         this.username = b.username;
         this.password = b.password;
         this.tls = b.tls;
-        this.requestTimeout = positive(REQUEST_TIMEOUT_MS, b.requestTimeout);
-        this.connectTimeout = positive(CONNECT_TIMEOUT_MS, b.connectTimeout);
+        this.requestTimeout = b.requestTimeout;
+        this.connectTimeout = b.connectTimeout;
         this.leaseTtl = b.leaseTtl;
-        if (leaseTtl.toMillis() % 1000 != 0 || leaseTtl.getSeconds() < 2 || leaseTtl.getSeconds() > 3600) {
-            throw new SettingsException(LEASE_TTL_SECONDS, "Cassandra TTLs count whole seconds: the lease TTL must be"
-                    + " 2 to 3600 whole seconds, was " + leaseTtl.toMillis() + " ms");
-        }
-        this.renewPeriod = positive(RENEW_PERIOD_MS, b.renewPeriod);
-        this.pollPeriod = positive(POLL_PERIOD_MS, b.pollPeriod);
-        if (b.clockDrift.isNegative()) {
-            throw new SettingsException(CLOCK_DRIFT_MS, "must not be negative, was " + b.clockDrift.toMillis());
-        }
+        this.renewPeriod = b.renewPeriod;
+        this.pollPeriod = b.pollPeriod;
         this.clockDrift = b.clockDrift;
         if ((leaseValidity().isNegative() || leaseValidity().isZero()) || renewPeriod.compareTo(leaseValidity()) >= 0) {
             throw new SettingsException(RENEW_PERIOD_MS, "a lease is trusted for " + leaseValidity().toMillis()
@@ -135,9 +127,6 @@ public final class CassandraSettings {
         this.createSchema = b.createSchema;
         this.replicationConfigured = b.replication != null;
         this.replication = replicationConfigured ? b.replication : Replication.simple(1);
-        if (b.maxValueBytes < 1 || b.maxValueBytes > 16 * 1024 * 1024) {
-            throw new SettingsException(MAX_VALUE_BYTES, "must be from 1 to 16777216, was " + b.maxValueBytes);
-        }
         this.maxValueBytes = b.maxValueBytes;
     }
 
@@ -152,35 +141,42 @@ public final class CassandraSettings {
         return fromMap(map);
     }
 
-    /** Reads the same keys from a map, such as an OSGi configuration; values may be strings or numbers. */
+    /**
+     * Reads the same keys from a map, such as an OSGi configuration; values may be strings or numbers. Every value
+     * goes through the builder's setter, so that a value is refused here exactly when the builder refuses it.
+     */
     public static CassandraSettings fromMap(Map<String, ?> map) {
         Builder b = builder();
-        int port = (int) number(map, PORT, 9042, 1, 65535);
-        String points = text(map, CONTACT_POINTS);
-        if (points != null) {
-            b.contactPoints = parseContactPoints(points, port);
+        int port = (int) number(map, SettingKey.PORT);
+        // The default contact point names no port either: it takes the configured one.
+        b.contactPoints(parseContactPoints(orDefault(text(map, CONTACT_POINTS),
+                SettingKey.CONTACT_POINTS.defaultValue()), port));
+        String datacenter = text(map, LOCAL_DATACENTER);
+        if (datacenter != null) {
+            b.localDatacenter(datacenter);
         }
-        b.localDatacenter = orDefault(text(map, LOCAL_DATACENTER), b.localDatacenter);
-        b.keyspace = orDefault(text(map, KEYSPACE), b.keyspace);
-        b.username = text(map, USERNAME);
-        b.password = secret(map, PASSWORD);
-        if (bool(map, SSL_ENABLED, false)) {
-            b.tls = new Tls(path(map, SSL_TRUSTSTORE_PATH), secret(map, SSL_TRUSTSTORE_PASSWORD),
+        String keyspace = text(map, KEYSPACE);
+        if (keyspace != null) {
+            b.keyspace(keyspace);
+        }
+        b.credentials(text(map, USERNAME), secret(map, PASSWORD));
+        if (bool(map, SettingKey.SSL_ENABLED)) {
+            b.tls(new Tls(path(map, SSL_TRUSTSTORE_PATH), secret(map, SSL_TRUSTSTORE_PASSWORD),
                     path(map, SSL_KEYSTORE_PATH), secret(map, SSL_KEYSTORE_PASSWORD),
-                    bool(map, SSL_HOSTNAME_VALIDATION, true));
+                    bool(map, SettingKey.SSL_HOSTNAME_VALIDATION)));
         }
-        b.requestTimeout = Duration.ofMillis(number(map, REQUEST_TIMEOUT_MS, b.requestTimeout.toMillis(), 1, 600_000));
-        b.connectTimeout = Duration.ofMillis(number(map, CONNECT_TIMEOUT_MS, b.connectTimeout.toMillis(), 1, 600_000));
-        b.leaseTtl = Duration.ofSeconds(number(map, LEASE_TTL_SECONDS, b.leaseTtl.getSeconds(), 2, 3600));
-        b.renewPeriod = Duration.ofMillis(number(map, RENEW_PERIOD_MS, b.renewPeriod.toMillis(), 1, 3_600_000));
-        b.pollPeriod = Duration.ofMillis(number(map, POLL_PERIOD_MS, b.pollPeriod.toMillis(), 1, 3_600_000));
-        b.clockDrift = Duration.ofMillis(number(map, CLOCK_DRIFT_MS, b.clockDrift.toMillis(), 0, 60_000));
-        b.createSchema = bool(map, SCHEMA_CREATE, b.createSchema);
+        b.requestTimeout(duration(map, SettingKey.REQUEST_TIMEOUT_MS));
+        b.connectTimeout(duration(map, SettingKey.CONNECT_TIMEOUT_MS));
+        b.leaseTtl(duration(map, SettingKey.LEASE_TTL_SECONDS));
+        b.renewPeriod(duration(map, SettingKey.RENEW_PERIOD_MS));
+        b.pollPeriod(duration(map, SettingKey.POLL_PERIOD_MS));
+        b.clockDrift(duration(map, SettingKey.CLOCK_DRIFT_MS));
+        b.createSchema(bool(map, SettingKey.SCHEMA_CREATE));
         String replication = text(map, REPLICATION);
         if (replication != null) {
-            b.replication = Replication.parse(REPLICATION, replication);
+            b.replication(Replication.parse(REPLICATION, replication));
         }
-        b.maxValueBytes = (int) number(map, MAX_VALUE_BYTES, b.maxValueBytes, 1, 16 * 1024 * 1024);
+        b.maxValueBytes((int) number(map, SettingKey.MAX_VALUE_BYTES));
         return b.build();
     }
 
@@ -263,32 +259,32 @@ public final class CassandraSettings {
         }
     }
 
-    private static long number(Map<String, ?> map, String key, long fallback, long min, long max) {
-        String text = text(map, key);
+    /** The key's number, its default when unset; the range check is the key's own, as the builder's is. */
+    private static long number(Map<String, ?> map, SettingKey key) {
+        String text = text(map, key.key());
         if (text == null) {
-            return fallback;
+            return key.defaultNumber();
         }
-        long value;
         try {
-            value = Long.parseLong(text);
+            return key.check(Long.parseLong(text));
         } catch (NumberFormatException e) {
-            throw new SettingsException(key, "must be a whole number, was '" + text + "'");
+            throw new SettingsException(key.key(), "must be a whole number, was '" + text + "'");
         }
-        if (value < min || value > max) {
-            throw new SettingsException(key, "must be from " + min + " to " + max + ", was " + value);
-        }
-        return value;
     }
 
-    private static boolean bool(Map<String, ?> map, String key, boolean fallback) {
-        String text = text(map, key);
+    private static Duration duration(Map<String, ?> map, SettingKey key) {
+        return key.toDuration(number(map, key));
+    }
+
+    private static boolean bool(Map<String, ?> map, SettingKey key) {
+        String text = text(map, key.key());
         if (text == null) {
-            return fallback;
+            return key.defaultBoolean();
         }
         if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
             return Boolean.parseBoolean(text);
         }
-        throw new SettingsException(key, "must be true or false, was '" + text + "'");
+        throw new SettingsException(key.key(), "must be true or false, was '" + text + "'");
     }
 
     private static String require(String key, String value, Pattern pattern, String rule) {
@@ -298,11 +294,18 @@ public final class CassandraSettings {
         return value;
     }
 
-    private static Duration positive(String key, Duration value) {
-        if (value == null || value.isNegative() || value.isZero()) {
-            throw new SettingsException(key, "must be positive, was " + value);
+    /** parseContactPoints' checks, for an address handed to the builder: the same message for the same point. */
+    private static InetSocketAddress checkContactPoint(InetSocketAddress address) {
+        String host = address.getHostString();
+        String written = host.indexOf(':') >= 0 ? "[" + host + "]" : host; // IPv6, as an operator writes it
+        String point = written + ":" + address.getPort();
+        if (address.getPort() < 1) { // InetSocketAddress refuses ports above 65535 itself
+            throw new SettingsException(CONTACT_POINTS, "'" + point + "' has no valid port (1-65535)");
         }
-        return value;
+        if (!HOST.matcher(written).matches()) {
+            throw new SettingsException(CONTACT_POINTS, "'" + point + "' is not host[:port]");
+        }
+        return address;
     }
 
     public List<InetSocketAddress> contactPoints() {
@@ -401,73 +404,102 @@ public final class CassandraSettings {
     }
 
     /**
-     * Defaults: lease TTL 5 s (see {@link #DEFAULT_LEASE_TTL}), renew every 500 ms, poll every 500 ms (the
-     * seed's timings), keyspace kafka_cluster_1.
+     * Starts from the defaults of {@link SettingKey}. Every setter refuses what {@link #fromMap} refuses, with the
+     * same {@link SettingsException}; {@link #build()} then checks the values against each other.
      */
     public static final class Builder {
-        private List<InetSocketAddress> contactPoints = List.of(InetSocketAddress.createUnresolved("127.0.0.1", 9042));
-        private String localDatacenter = "datacenter1";
-        private String keyspace = "kafka_cluster_1";
+        private List<InetSocketAddress> contactPoints = parseContactPoints(SettingKey.CONTACT_POINTS.defaultValue(),
+                (int) SettingKey.PORT.defaultNumber());
+        private String localDatacenter = SettingKey.LOCAL_DATACENTER.defaultValue();
+        private String keyspace = SettingKey.KEYSPACE.defaultValue();
         private String username;
         private String password;
         private Tls tls;
-        private Duration requestTimeout = Duration.ofSeconds(5);
-        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration requestTimeout = defaultDuration(SettingKey.REQUEST_TIMEOUT_MS);
+        private Duration connectTimeout = defaultDuration(SettingKey.CONNECT_TIMEOUT_MS);
         private Duration leaseTtl = DEFAULT_LEASE_TTL;
-        private Duration renewPeriod = Duration.ofMillis(500);
-        private Duration pollPeriod = Duration.ofMillis(500);
-        private Duration clockDrift = Duration.ofMillis(200);
-        private boolean createSchema = true;
+        private Duration renewPeriod = defaultDuration(SettingKey.RENEW_PERIOD_MS);
+        private Duration pollPeriod = defaultDuration(SettingKey.POLL_PERIOD_MS);
+        private Duration clockDrift = defaultDuration(SettingKey.CLOCK_DRIFT_MS);
+        private boolean createSchema = SettingKey.SCHEMA_CREATE.defaultBoolean();
         private Replication replication; // null: chosen from the cluster's size
         private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
 
+        private static Duration defaultDuration(SettingKey key) {
+            return key.toDuration(key.defaultNumber());
+        }
+
         public Builder contactPoints(List<InetSocketAddress> points) {
-            this.contactPoints = List.copyOf(points);
+            List<InetSocketAddress> copy = List.copyOf(points);
+            if (copy.isEmpty()) {
+                throw new SettingsException(CONTACT_POINTS, "at least one contact point is needed");
+            }
+            copy.forEach(CassandraSettings::checkContactPoint);
+            this.contactPoints = copy;
             return this;
         }
 
         public Builder localDatacenter(String dc) {
-            this.localDatacenter = dc;
+            this.localDatacenter = require(LOCAL_DATACENTER, dc, DATACENTER, DATACENTER_RULE);
             return this;
         }
 
         public Builder keyspace(String keyspace) {
-            this.keyspace = keyspace;
+            this.keyspace = require(KEYSPACE, keyspace, KEYSPACE_NAME, KEYSPACE_RULE);
             return this;
         }
 
+        /** Both or neither (null or blank): fromMap reads a blank value as unset. */
         public Builder credentials(String username, String password) {
-            this.username = username;
-            this.password = password;
+            boolean hasUsername = username != null && !username.trim().isEmpty();
+            boolean hasPassword = password != null && !password.trim().isEmpty();
+            if (hasUsername != hasPassword) {
+                throw new SettingsException(hasUsername ? PASSWORD : USERNAME, CREDENTIALS_RULE);
+            }
+            this.username = hasUsername ? username : null;
+            this.password = hasPassword ? password : null;
             return this;
         }
 
+        /** Null: no TLS. Unchecked: fromMap refuses no value a Tls can hold (its paths are parsed already). */
         public Builder tls(Tls tls) {
             this.tls = tls;
             return this;
         }
 
         public Builder requestTimeout(Duration timeout) {
+            SettingKey.REQUEST_TIMEOUT_MS.check(timeout);
             this.requestTimeout = timeout;
             return this;
         }
 
+        public Builder connectTimeout(Duration timeout) {
+            SettingKey.CONNECT_TIMEOUT_MS.check(timeout);
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /** Whole seconds: Cassandra's TTLs count whole seconds. */
         public Builder leaseTtl(Duration ttl) {
+            SettingKey.LEASE_TTL_SECONDS.check(ttl);
             this.leaseTtl = ttl;
             return this;
         }
 
         public Builder renewPeriod(Duration period) {
+            SettingKey.RENEW_PERIOD_MS.check(period);
             this.renewPeriod = period;
             return this;
         }
 
         public Builder pollPeriod(Duration period) {
+            SettingKey.POLL_PERIOD_MS.check(period);
             this.pollPeriod = period;
             return this;
         }
 
         public Builder clockDrift(Duration drift) {
+            SettingKey.CLOCK_DRIFT_MS.check(drift);
             this.clockDrift = drift;
             return this;
         }
@@ -477,12 +509,14 @@ public final class CassandraSettings {
             return this;
         }
 
+        /** Nothing left to check: a Replication checks itself on construction as fromMap's parse does. */
         public Builder replication(Replication replication) {
             this.replication = Objects.requireNonNull(replication, "replication");
             return this;
         }
 
         public Builder maxValueBytes(int bytes) {
+            SettingKey.MAX_VALUE_BYTES.check(bytes);
             this.maxValueBytes = bytes;
             return this;
         }

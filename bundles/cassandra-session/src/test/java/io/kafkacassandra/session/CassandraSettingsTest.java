@@ -101,17 +101,43 @@ class CassandraSettingsTest {
     }
 
     @Test
-    void theSchemaIsTheShippedFileWithKeyspaceAndReplicationFilledIn() {
-        CassandraSettings s = CassandraSettings.builder().keyspace("ks1").replication(Replication.simple(3)).build();
-        List<String> statements = Schema.statements(s);
-        assertEquals(4, statements.size());
-        assertTrue(statements.get(0).startsWith("CREATE KEYSPACE IF NOT EXISTS ks1 WITH replication ="
-                + " {'class': 'SimpleStrategy', 'replication_factor': 3}"), statements.get(0));
-        assertTrue(statements.stream().skip(1).allMatch(cql -> cql.startsWith("CREATE TABLE IF NOT EXISTS ks1.")));
-        assertTrue(statements.stream().noneMatch(cql -> cql.contains("${")));
-        for (int i = 0; i < Schema.TABLES.size(); i++) {
-            assertTrue(statements.get(i + 1).startsWith("CREATE TABLE IF NOT EXISTS ks1." + Schema.TABLES.get(i) + " ("),
-                    "the tables checked when the plugin may not create them are the tables of schema.cql");
+    void aConstructedReplicationIsCheckedLikeAParsedOne() {
+        assertEquals(Replication.parse("k", "NetworkTopologyStrategy:dc1=3,dc-2=2"),
+                new Replication("NetworkTopologyStrategy", Map.of("dc1", 3, "dc-2", 2)));
+        assertEquals("{'class': 'SimpleStrategy', 'replication_factor': 2}",
+                new Replication("SimpleStrategy", Map.of("replication_factor", 2)).toCql());
+
+        // The same checks and messages as parse, under the key of the setting: {text, strategy, name, factor}.
+        Object[][] sameRefusal = {
+                {"NetworkTopologyStrategy:dc1'x=3", "NetworkTopologyStrategy", "dc1'x", 3},
+                {"NetworkTopologyStrategy:class=3", "NetworkTopologyStrategy", "class", 3},
+                {"NetworkTopologyStrategy:dc1=0", "NetworkTopologyStrategy", "dc1", 0},
+                {"NetworkTopologyStrategy:dc1=100", "NetworkTopologyStrategy", "dc1", 100},
+                {"SimpleStrategy:0", "SimpleStrategy", "replication_factor", 0},
+                {"Simple'Strategy:3", "Simple'Strategy", "replication_factor", 3},
+        };
+        for (Object[] c : sameRefusal) {
+            SettingsException parsed = assertThrows(SettingsException.class,
+                    () -> Replication.parse("k", (String) c[0]));
+            SettingsException built = assertThrows(SettingsException.class,
+                    () -> new Replication((String) c[1], Map.of((String) c[2], (Integer) c[3])));
+            assertEquals(CassandraSettings.REPLICATION, built.key());
+            assertEquals(parsed.getMessage().substring("k: ".length()),
+                    built.getMessage().substring(CassandraSettings.REPLICATION.length() + 2), (String) c[0]);
+        }
+
+        for (Runnable invalid : List.<Runnable>of(
+                () -> new Replication(null, Map.of("replication_factor", 1)),
+                () -> new Replication("SimpleStrategy", null),
+                () -> new Replication("SimpleStrategy", Map.of()),
+                () -> new Replication("SimpleStrategy", Map.of("dc1", 1)),
+                () -> new Replication("SimpleStrategy", Map.of("replication_factor", 1, "dc1", 1)),
+                () -> new Replication("NetworkTopologyStrategy", Map.of("", 1)),
+                () -> new Replication("NetworkTopologyStrategy", Map.of("dc 1", 1)),
+                () -> new Replication("NetworkTopologyStrategy", Map.of("dc1", -1)),
+                () -> new Replication("org.apache.cassandra.locator.LocalStrategy", Map.of("replication_factor", 1)),
+                () -> Replication.simple(0))) {
+            assertEquals(CassandraSettings.REPLICATION, assertThrows(SettingsException.class, invalid::run).key());
         }
     }
 

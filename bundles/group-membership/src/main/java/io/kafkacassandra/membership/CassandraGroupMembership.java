@@ -2,13 +2,13 @@ package io.kafkacassandra.membership;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.kafkacassandra.session.CassandraSettings;
-import io.kafkacassandra.session.Contexts;
-import io.kafkacassandra.session.CqlRunner;
-import io.kafkacassandra.session.LeaseClock;
-import io.kafkacassandra.session.LeaseWorkers;
-import io.kafkacassandra.session.OutageLog;
-import io.kafkacassandra.session.Resolution;
-import io.kafkacassandra.session.Text;
+import io.kafkacassandra.session.internal.Contexts;
+import io.kafkacassandra.session.internal.CqlRunner;
+import io.kafkacassandra.session.internal.LeaseClock;
+import io.kafkacassandra.session.internal.LeaseWorkers;
+import io.kafkacassandra.session.internal.OutageLog;
+import io.kafkacassandra.session.internal.Resolution;
+import io.kafkacassandra.session.internal.Text;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -273,6 +273,16 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
     private Map<String, String> doMembership() {
         checkOpen();
         return table.members(cql, group);
+    }
+
+    /**
+     * The members of {@code group} with their data, read once (a linearizable read), without a client and so
+     * without a poller: for tools that only look.
+     */
+    public static Map<String, String> readMembership(CqlSession session, CassandraSettings settings, String group) {
+        Text.id("group", group);
+        CqlRunner cql = new CqlRunner(session, new ServiceMonitor("GroupMembership", group));
+        return new GroupMembershipTable(session, settings).members(cql, group);
     }
 
     @Override

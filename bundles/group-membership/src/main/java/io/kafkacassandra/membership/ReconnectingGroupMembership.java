@@ -1,9 +1,10 @@
 package io.kafkacassandra.membership;
 
 import io.kafkacassandra.session.CassandraConnection;
-import io.kafkacassandra.session.Contexts;
-import io.kafkacassandra.session.Reconnecting;
-import io.kafkacassandra.session.Text;
+import io.kafkacassandra.session.ConnectionFollower;
+import io.kafkacassandra.session.internal.Contexts;
+import io.kafkacassandra.session.internal.Reconnecting;
+import io.kafkacassandra.session.internal.Text;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * the old session's group and join again through the new one, and its listeners stay registered. A member that
  * cannot join again (its id is taken there) is reported through {@code membershipLost}.
  */
-public class ReconnectingGroupMembership implements LeaseAwareGroupMembershipClient, AutoCloseable {
+public final class ReconnectingGroupMembership implements LeaseAwareGroupMembershipClient, ConnectionFollower {
     private static final Logger LOG = LoggerFactory.getLogger(ReconnectingGroupMembership.class);
 
     private final String group;
@@ -51,6 +52,7 @@ public class ReconnectingGroupMembership implements LeaseAwareGroupMembershipCli
         });
     }
 
+    @Override
     public synchronized void connect(CassandraConnection connection) {
         CassandraGroupMembership next = membership.connect(connection).current();
         joined.forEach((id, data) -> {
@@ -64,6 +66,7 @@ public class ReconnectingGroupMembership implements LeaseAwareGroupMembershipCli
         });
     }
 
+    @Override
     public synchronized void disconnect(CassandraConnection connection) {
         membership.disconnect(connection);
     }

@@ -3,13 +3,13 @@ package io.kafkacassandra.election;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.kafkacassandra.election.LeaderElectionTable.State;
 import io.kafkacassandra.session.CassandraSettings;
-import io.kafkacassandra.session.Contexts;
-import io.kafkacassandra.session.CqlRunner;
-import io.kafkacassandra.session.LeaseClock;
-import io.kafkacassandra.session.LeaseWorkers;
-import io.kafkacassandra.session.OutageLog;
-import io.kafkacassandra.session.Resolution;
-import io.kafkacassandra.session.Text;
+import io.kafkacassandra.session.internal.Contexts;
+import io.kafkacassandra.session.internal.CqlRunner;
+import io.kafkacassandra.session.internal.LeaseClock;
+import io.kafkacassandra.session.internal.LeaseWorkers;
+import io.kafkacassandra.session.internal.OutageLog;
+import io.kafkacassandra.session.internal.Resolution;
+import io.kafkacassandra.session.internal.Text;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -194,7 +194,20 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
 
     private Optional<Leadership> doCurrentLeadership() {
         checkOpen();
-        State state = readHook.apply(table.read(cql, service));
+        return leadership(service, readHook.apply(table.read(cql, service)));
+    }
+
+    /**
+     * The leadership of {@code service} as Cassandra holds it, read once (a linearizable read), without a client
+     * and so without a poller: for tools that only look.
+     */
+    public static Optional<Leadership> readLeadership(CqlSession session, CassandraSettings settings, String service) {
+        Text.id("service", service);
+        CqlRunner cql = new CqlRunner(session, new ServiceMonitor("LeaderElection", service));
+        return leadership(service, new LeaderElectionTable(session, settings).read(cql, service));
+    }
+
+    private static Optional<Leadership> leadership(String service, State state) {
         return state.lease() == null ? Optional.empty()
                 : Optional.of(new Leadership(service, state.leader(), state.epochOrZero()));
     }

@@ -6,8 +6,8 @@ import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import io.kafkacassandra.session.CassandraSettings;
-import io.kafkacassandra.session.CqlRunner;
 import io.kafkacassandra.session.SessionFactory;
+import io.kafkacassandra.session.internal.CqlRunner;
 import java.util.UUID;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 

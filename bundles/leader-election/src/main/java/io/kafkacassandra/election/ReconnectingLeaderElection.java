@@ -1,9 +1,10 @@
 package io.kafkacassandra.election;
 
 import io.kafkacassandra.session.CassandraConnection;
-import io.kafkacassandra.session.Contexts;
-import io.kafkacassandra.session.Reconnecting;
-import io.kafkacassandra.session.Text;
+import io.kafkacassandra.session.ConnectionFollower;
+import io.kafkacassandra.session.internal.Contexts;
+import io.kafkacassandra.session.internal.Reconnecting;
+import io.kafkacassandra.session.internal.Text;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * leaders, and never a leader that does not know it lost. Between sessions nobody here leads, and
  * {@link #heldLeadership(String)} is empty.
  */
-public class ReconnectingLeaderElection implements FencedLeaderElectionClient, AutoCloseable {
+public final class ReconnectingLeaderElection implements FencedLeaderElectionClient, ConnectionFollower {
     private static final Logger LOG = LoggerFactory.getLogger(ReconnectingLeaderElection.class);
 
     private final String service;
@@ -55,6 +56,7 @@ public class ReconnectingLeaderElection implements FencedLeaderElectionClient, A
         });
     }
 
+    @Override
     public synchronized void connect(CassandraConnection connection) {
         CassandraLeaderElection next = election.connect(connection).current();
         for (String candidate : candidates) {
@@ -66,6 +68,7 @@ public class ReconnectingLeaderElection implements FencedLeaderElectionClient, A
         }
     }
 
+    @Override
     public synchronized void disconnect(CassandraConnection connection) {
         election.disconnect(connection);
     }

@@ -1,11 +1,11 @@
 package io.kafkacassandra.listeners;
 
 import com.datastax.oss.driver.api.core.cql.Row;
-import io.kafkacassandra.session.CqlRunner;
-import io.kafkacassandra.session.OutageLog;
-import io.kafkacassandra.session.SerialNotifier;
+import io.kafkacassandra.session.internal.CqlRunner;
+import io.kafkacassandra.session.internal.OutageLog;
+import io.kafkacassandra.session.internal.SerialNotifier;
 import io.kafkacassandra.session.monitoring.Outcomes;
-import io.kafkacassandra.storage.KvTable;
+import io.kafkacassandra.storage.internal.KvTable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

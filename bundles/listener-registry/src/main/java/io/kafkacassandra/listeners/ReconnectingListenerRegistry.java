@@ -1,9 +1,10 @@
 package io.kafkacassandra.listeners;
 
 import io.kafkacassandra.session.CassandraConnection;
-import io.kafkacassandra.session.Contexts;
-import io.kafkacassandra.session.KeyPath;
-import io.kafkacassandra.session.Reconnecting;
+import io.kafkacassandra.session.ConnectionFollower;
+import io.kafkacassandra.session.internal.Contexts;
+import io.kafkacassandra.session.internal.KeyPath;
+import io.kafkacassandra.session.internal.Reconnecting;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,7 @@ import org.apache.kafka.plugin.interfaces.ValueChangeListener;
  * them again on each new connection, where every listener is first told the state it finds there. Registrations
  * made while there is no connection are kept and take effect on the next one.
  */
-public class ReconnectingListenerRegistry implements ListenerRegistry, AutoCloseable {
+public final class ReconnectingListenerRegistry implements ListenerRegistry, ConnectionFollower {
     private final List<Map.Entry<String, ValueChangeListener>> values = new ArrayList<>();
     private final List<Map.Entry<String, KeySetChangeListener>> keySets = new ArrayList<>();
     private final Reconnecting<CassandraListenerRegistry> registry =
@@ -36,10 +37,12 @@ public class ReconnectingListenerRegistry implements ListenerRegistry, AutoClose
         return r;
     }
 
+    @Override
     public synchronized void connect(CassandraConnection connection) {
         registry.connect(connection);
     }
 
+    @Override
     public synchronized void disconnect(CassandraConnection connection) {
         registry.disconnect(connection);
     }

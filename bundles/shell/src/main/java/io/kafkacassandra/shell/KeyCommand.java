@@ -6,14 +6,13 @@ import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.kafka.plugin.interfaces.VersionedStorage;
-import org.osgi.framework.BundleContext;
 
 @Command(scope = "kafka-cassandra", name = "key",
         description = "Reads or changes a key: get, put, update, delete, or list the children of a namespace")
 @Service
 public class KeyCommand implements Action {
-    @Reference
-    BundleContext context;
+    @Reference(optional = true)
+    VersionedStorage storage;
 
     @Argument(index = 0, name = "operation", description = "get | put | update | delete | list", required = true)
     String operation;
@@ -27,7 +26,7 @@ public class KeyCommand implements Action {
 
     @Override
     public Object execute() {
-        VersionedStorage storage = Services.one(context, VersionedStorage.class);
+        Services.require(storage, VersionedStorage.class);
         switch (operation) {
             case "get" -> System.out.println(storage.fetchVersioned(key)
                     .map(v -> v.value() + "  (version " + v.version() + ")").orElse("(no such key)"));

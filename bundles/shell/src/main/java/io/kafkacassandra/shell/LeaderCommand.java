@@ -1,5 +1,10 @@
 package io.kafkacassandra.shell;
 
+import io.kafkacassandra.election.CassandraLeaderElection;
+import io.kafkacassandra.session.CassandraConnection;
+import io.kafkacassandra.session.internal.Text;
+import java.util.List;
+import java.util.Optional;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
@@ -7,15 +12,25 @@ import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.kafka.plugin.interfaces.FencedLeaderElectionClient;
+import org.apache.kafka.plugin.interfaces.Leadership;
 import org.apache.kafka.plugin.interfaces.PluginLocator;
-import org.osgi.framework.BundleContext;
 
 @Command(scope = "kafka-cassandra", name = "leader",
-        description = "Shows the leader and epoch of a service; can nominate a candidate or resign a leader")
+        description = "Shows the leader and epoch of a service; can nominate a candidate or resign a leader."
+                + " Only looking creates no client: it asks the configured election client of the service, or reads"
+                + " the election table for a name nobody configured. --nominate and --resign use the configured"
+                + " client, or the one the plugin locator makes for the name and keeps until the bridge bundle stops")
 @Service
 public class LeaderCommand implements Action {
+    @Reference(optional = true)
+    PluginLocator locator;
+
+    /** The configured election clients, one per factory configuration, each with its own service name. */
     @Reference
-    BundleContext context;
+    List<FencedLeaderElectionClient> elections;
+
+    @Reference(optional = true)
+    CassandraConnection connection;
 
     @Argument(index = 0, name = "service", description = "The elected service", required = false)
     String service = "kafka_controller";
@@ -28,9 +43,14 @@ public class LeaderCommand implements Action {
 
     @Override
     public Object execute() {
+        Text.id("service", service);
+        if (nominate == null && resign == null) {
+            System.out.println(service + ": " + look());
+            return null;
+        }
         // The configured client of the service, or the one the locator makes for an unconfigured name.
         FencedLeaderElectionClient client = (FencedLeaderElectionClient)
-                Services.one(context, PluginLocator.class).getLeaderElection(service);
+                Services.require(locator, PluginLocator.class).getLeaderElection(service);
         if (nominate != null) {
             System.out.println(nominate + (client.nominate(nominate) ? " leads " : " is a candidate of ") + service);
         }
@@ -41,13 +61,32 @@ public class LeaderCommand implements Action {
         return null;
     }
 
+    /** The leadership without creating a client. */
+    private String look() {
+        for (FencedLeaderElectionClient configured : elections) {
+            if (service.equals(configured.service())) {
+                return describe(configured);
+            }
+        }
+        if (connection == null) {
+            return Services.WAITING;
+        }
+        try {
+            return format(CassandraLeaderElection.readLeadership(connection.session(), connection.settings(), service));
+        } catch (RuntimeException e) {
+            return Services.unavailable(e);
+        }
+    }
+
     static String describe(FencedLeaderElectionClient client) {
         try {
-            return client.currentLeadership()
-                    .map(l -> "leader " + l.leader() + ", epoch " + l.epoch())
-                    .orElse("no leader");
+            return format(client.currentLeadership());
         } catch (RuntimeException e) {
-            return "unavailable (" + e.getMessage() + ")";
+            return Services.unavailable(e);
         }
+    }
+
+    private static String format(Optional<Leadership> leadership) {
+        return leadership.map(l -> "leader " + l.leader() + ", epoch " + l.epoch()).orElse("no leader");
     }
 }

@@ -1,5 +1,9 @@
 package io.kafkacassandra.shell;
 
+import io.kafkacassandra.membership.CassandraGroupMembership;
+import io.kafkacassandra.session.CassandraConnection;
+import io.kafkacassandra.session.internal.Text;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.karaf.shell.api.action.Action;
@@ -10,14 +14,23 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
 import org.apache.kafka.plugin.interfaces.PluginLocator;
-import org.osgi.framework.BundleContext;
 
 @Command(scope = "kafka-cassandra", name = "members",
-        description = "Lists the members of a group with their data; can join or leave a member")
+        description = "Lists the members of a group with their data; can join or leave a member."
+                + " Only listing creates no client: it asks the configured membership client of the group, or reads"
+                + " the membership table for a group nobody configured. --join and --leave use the configured"
+                + " client, or the one the plugin locator makes for the group and keeps until the bridge bundle stops")
 @Service
 public class MembersCommand implements Action {
+    @Reference(optional = true)
+    PluginLocator locator;
+
+    /** The configured membership clients, one per factory configuration, each with its own group. */
     @Reference
-    BundleContext context;
+    List<LeaseAwareGroupMembershipClient> groups;
+
+    @Reference(optional = true)
+    CassandraConnection connection;
 
     @Argument(index = 0, name = "group", description = "The group", required = false)
     String group = "brokers";
@@ -33,8 +46,13 @@ public class MembersCommand implements Action {
 
     @Override
     public Object execute() {
+        Text.id("group", group);
+        if (join == null && leave == null) {
+            System.out.println(group + ": " + look());
+            return null;
+        }
         LeaseAwareGroupMembershipClient client = (LeaseAwareGroupMembershipClient)
-                Services.one(context, PluginLocator.class).getGroupMembership(group);
+                Services.require(locator, PluginLocator.class).getGroupMembership(group);
         if (join != null) {
             client.join(join, data);
         }
@@ -45,12 +63,32 @@ public class MembersCommand implements Action {
         return null;
     }
 
+    /** The members without creating a client. */
+    private String look() {
+        for (LeaseAwareGroupMembershipClient configured : groups) {
+            if (group.equals(configured.group())) {
+                return describe(configured);
+            }
+        }
+        if (connection == null) {
+            return Services.WAITING;
+        }
+        try {
+            return format(CassandraGroupMembership.readMembership(connection.session(), connection.settings(), group));
+        } catch (RuntimeException e) {
+            return Services.unavailable(e);
+        }
+    }
+
     static String describe(LeaseAwareGroupMembershipClient client) {
         try {
-            Map<String, String> members = new TreeMap<>(client.membership());
-            return members.isEmpty() ? "no members" : members.toString();
+            return format(client.membership());
         } catch (RuntimeException e) {
-            return "unavailable (" + e.getMessage() + ")";
+            return Services.unavailable(e);
         }
+    }
+
+    private static String format(Map<String, String> members) {
+        return members.isEmpty() ? "no members" : new TreeMap<>(members).toString();
     }
 }

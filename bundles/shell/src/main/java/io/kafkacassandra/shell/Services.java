@@ -1,35 +1,20 @@
 package io.kafkacassandra.shell;
 
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.InvalidSyntaxException;
-import org.osgi.framework.ServiceReference;
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
 
-/** Looks up the kafka-cassandra services by their {@code service} / {@code group} property. */
+/**
+ * What the commands share about the services Karaf injects. The commands reference them with
+ * {@code @Reference(optional = true)}, so that they are registered even while a service is missing and can say
+ * why, rather than not exist.
+ */
 final class Services {
+    /** A service's state, in a word, while it waits for the Cassandra session (whose reason status tells once). */
+    static final String WAITING = "waiting for the session";
+
     private Services() {
     }
 
-    /** Every service of {@code type}, by the value of {@code property}. */
-    static <T> Map<String, T> byProperty(BundleContext context, Class<T> type, String property) {
-        Map<String, T> found = new TreeMap<>();
-        for (ServiceReference<T> ref : references(context, type, null)) {
-            Object name = ref.getProperty(property);
-            T service = context.getService(ref);
-            if (name != null && service != null) {
-                found.put(name.toString(), service);
-            }
-        }
-        return found;
-    }
-
-    static <T> T one(BundleContext context, Class<T> type) {
-        ServiceReference<T> ref = context.getServiceReference(type);
-        T service = ref == null ? null : context.getService(ref);
+    static <T> T require(T service, Class<T> type) {
         if (service == null) {
             throw new IllegalStateException("no " + type.getSimpleName() + " service: is the feature kafka-cassandra"
                     + " installed and its configuration (io.kafkacassandra.cassandra) valid? See kafka-cassandra:status");
@@ -37,12 +22,10 @@ final class Services {
         return service;
     }
 
-    private static <T> List<ServiceReference<T>> references(BundleContext context, Class<T> type, String filter) {
-        try {
-            Collection<ServiceReference<T>> refs = context.getServiceReferences(type, filter);
-            return new ArrayList<>(refs);
-        } catch (InvalidSyntaxException e) {
-            throw new IllegalArgumentException(e);
-        }
+    /** A failed call in a few words: {@link #WAITING} rather than the session's reason again. */
+    static String unavailable(RuntimeException e) {
+        String message = e.getMessage();
+        return message != null && message.contains(ServiceMonitor.AWAITING_SESSION) ? WAITING
+                : "unavailable (" + message + ")";
     }
 }

@@ -2,10 +2,12 @@ package io.kafkacassandra.shell;
 
 import io.kafkacassandra.session.CassandraConnection;
 import io.kafkacassandra.session.CassandraSettings;
-import io.kafkacassandra.session.SessionStatus;
+import io.kafkacassandra.session.internal.SessionStatus;
 import io.kafkacassandra.session.monitoring.JmxRegistration;
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.lang.management.ManagementFactory;
-import java.util.Map;
+import java.util.Comparator;
+import java.util.List;
 import java.util.TreeSet;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -16,21 +18,26 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.kafka.plugin.interfaces.FencedLeaderElectionClient;
 import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceReference;
 
 @Command(scope = "kafka-cassandra", name = "status",
         description = "The Cassandra session, the health of every service, every leader with its epoch, every group"
-                + " with its members")
+                + " with its members. While there is no session, its reason is told once and every service is"
+                + " '" + Services.WAITING + "'")
 @Service
 public class StatusCommand implements Action {
+    @Reference(optional = true)
+    CassandraConnection connection;
+
+    /** The configured election clients (one per factory configuration). */
     @Reference
-    BundleContext context;
+    List<FencedLeaderElectionClient> elections;
+
+    /** The configured membership clients (one per factory configuration). */
+    @Reference
+    List<LeaseAwareGroupMembershipClient> groups;
 
     @Override
     public Object execute() throws JMException {
-        ServiceReference<CassandraConnection> ref = context.getServiceReference(CassandraConnection.class);
-        CassandraConnection connection = ref == null ? null : context.getService(ref);
         if (connection == null) {
             System.out.println("Cassandra session: UNAVAILABLE ("
                     + SessionStatus.problem().orElse("no configuration io.kafkacassandra.cassandra") + ")");
@@ -48,25 +55,25 @@ public class StatusCommand implements Action {
                     + s.renewPeriod().toMillis() + " ms, poll every " + s.pollPeriod().toMillis() + " ms");
         }
         printHealth();
-        for (Map.Entry<String, FencedLeaderElectionClient> e
-                : Services.byProperty(context, FencedLeaderElectionClient.class, "service").entrySet()) {
-            System.out.println("Election " + e.getKey() + ": " + LeaderCommand.describe(e.getValue()));
-        }
-        for (Map.Entry<String, LeaseAwareGroupMembershipClient> e
-                : Services.byProperty(context, LeaseAwareGroupMembershipClient.class, "group").entrySet()) {
-            System.out.println("Group " + e.getKey() + ": " + MembersCommand.describe(e.getValue()));
-        }
+        elections.stream().sorted(Comparator.comparing(FencedLeaderElectionClient::service)).forEach(e ->
+                System.out.println("Election " + e.service() + ": " + LeaderCommand.describe(e)));
+        groups.stream().sorted(Comparator.comparing(LeaseAwareGroupMembershipClient::group)).forEach(g ->
+                System.out.println("Group " + g.group() + ": " + MembersCommand.describe(g)));
         return null;
     }
 
-    /** The health of every service, as its MBean tells it (the same view JMX clients get). */
+    /**
+     * The health of every service, as its MBean tells it (the same view JMX clients get), except that a service
+     * waiting for the session says so in a word: the session's reason is on the line above.
+     */
     private static void printHealth() throws JMException {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         ObjectName services = new ObjectName(JmxRegistration.DOMAIN + ":*");
         for (ObjectName name : new TreeSet<>(server.queryNames(services, null))) {
+            String reason = String.valueOf(server.getAttribute(name, "StatusReason"));
             System.out.println("Health of " + name.getKeyProperty("type") + " "
                     + ObjectName.unquote(name.getKeyProperty("name")) + ": " + server.getAttribute(name, "Status")
-                    + " (" + server.getAttribute(name, "StatusReason") + ")");
+                    + " (" + (reason.startsWith(ServiceMonitor.AWAITING_SESSION) ? Services.WAITING : reason) + ")");
         }
     }
 }

@@ -11,14 +11,13 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.kafka.plugin.interfaces.KeySetChangeListener;
 import org.apache.kafka.plugin.interfaces.ListenerRegistry;
 import org.apache.kafka.plugin.interfaces.ValueChangeListener;
-import org.osgi.framework.BundleContext;
 
 @Command(scope = "kafka-cassandra", name = "watch",
         description = "Prints the changes of a key (or of a namespace's key set) as listeners see them")
 @Service
 public class WatchCommand implements Action {
-    @Reference
-    BundleContext context;
+    @Reference(optional = true)
+    ListenerRegistry registry;
 
     @Argument(index = 0, name = "key", description = "The key, or the namespace with --children", required = true)
     String key;
@@ -31,7 +30,7 @@ public class WatchCommand implements Action {
 
     @Override
     public Object execute() throws Exception {
-        ListenerRegistry registry = Services.one(context, ListenerRegistry.class);
+        Services.require(registry, ListenerRegistry.class);
         ValueChangeListener values = v -> print(key + " = " + v.orElse("(deleted or missing)"));
         KeySetChangeListener keys = k -> print(key + " children: " + k);
         if (children) {

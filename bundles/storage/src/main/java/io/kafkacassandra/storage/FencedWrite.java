@@ -2,7 +2,8 @@ package io.kafkacassandra.storage;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
-import io.kafkacassandra.session.Text;
+import io.kafkacassandra.session.internal.Text;
+import io.kafkacassandra.storage.internal.KvTable;
 import java.util.Map;
 import org.apache.kafka.plugin.interfaces.Leadership;
 

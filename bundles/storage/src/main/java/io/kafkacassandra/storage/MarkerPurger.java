@@ -2,9 +2,10 @@ package io.kafkacassandra.storage;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.Row;
-import io.kafkacassandra.session.CqlRunner;
-import io.kafkacassandra.session.DaemonThreads;
-import io.kafkacassandra.session.SurvivingTask;
+import io.kafkacassandra.session.internal.CqlRunner;
+import io.kafkacassandra.session.internal.DaemonThreads;
+import io.kafkacassandra.session.internal.SurvivingTask;
+import io.kafkacassandra.storage.internal.KvTable;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,8 +1,9 @@
 package io.kafkacassandra.storage;
 
 import io.kafkacassandra.session.CassandraConnection;
-import io.kafkacassandra.session.Contexts;
-import io.kafkacassandra.session.Reconnecting;
+import io.kafkacassandra.session.ConnectionFollower;
+import io.kafkacassandra.session.internal.Contexts;
+import io.kafkacassandra.session.internal.Reconnecting;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.Optional;
 import java.util.Set;
@@ -16,7 +17,7 @@ import org.apache.kafka.plugin.interfaces.Leadership;
  * when the session is replaced. While there is none, calls throw
  * {@link org.apache.kafka.plugin.interfaces.StoreUnavailableException} at once.
  */
-public class ReconnectingStorage implements FencedStorage, AutoCloseable {
+public final class ReconnectingStorage implements FencedStorage, ConnectionFollower {
     private final ServiceMonitor monitor = new ServiceMonitor("Storage", "default");
     private final Reconnecting<CassandraStorage> storage =
             new Reconnecting<>("storage", monitor, c -> new CassandraStorage(c.session(), c.settings(), monitor));
@@ -25,10 +26,12 @@ public class ReconnectingStorage implements FencedStorage, AutoCloseable {
         return monitor;
     }
 
+    @Override
     public void connect(CassandraConnection connection) {
         storage.connect(connection);
     }
 
+    @Override
     public void disconnect(CassandraConnection connection) {
         storage.disconnect(connection);
     }

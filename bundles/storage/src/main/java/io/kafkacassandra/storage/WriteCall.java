@@ -2,7 +2,7 @@ package io.kafkacassandra.storage;
 
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
-import io.kafkacassandra.session.CqlRunner;
+import io.kafkacassandra.session.internal.CqlRunner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;

@@ -14,7 +14,7 @@ import io.kafkacassandra.listeners.CassandraListenerRegistry;
 import io.kafkacassandra.membership.CassandraGroupMembership;
 import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.SessionFactory;
-import io.kafkacassandra.session.Text;
+import io.kafkacassandra.session.internal.Text;
 import io.kafkacassandra.storage.CassandraStorage;
 import java.util.Map;
 import java.util.Optional;

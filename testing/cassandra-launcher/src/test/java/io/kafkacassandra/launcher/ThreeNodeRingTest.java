@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
@@ -42,7 +43,8 @@ class ThreeNodeRingTest {
             // Each node's own view, through a session that only talks to that node.
             try (CqlSession session = CqlSession.builder().addContactPoint(node.contactPoint())
                     .withLocalDatacenter(CassandraCluster.DATACENTER)
-                    .withNodeFilter(n -> n.getEndPoint().resolve().equals(node.contactPoint())).build()) {
+                    .withNodeDistanceEvaluator((n, dc) -> n.getEndPoint().resolve().equals(node.contactPoint())
+                            ? null : NodeDistance.IGNORED).build()) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 Set<String> ring = ring(session);
                 while (!ring.equals(all) && System.nanoTime() < deadline) {

@@ -3,7 +3,7 @@ package io.kafkacassandra.bridge.osgi;
 import io.kafkacassandra.election.ReconnectingLeaderElection;
 import io.kafkacassandra.membership.ReconnectingGroupMembership;
 import io.kafkacassandra.session.CassandraConnection;
-import io.kafkacassandra.session.Text;
+import io.kafkacassandra.session.internal.Text;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.plugin.interfaces.GroupMembershipClient;

@@ -1,4 +1,4 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -6,6 +6,8 @@ import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
 import com.datastax.oss.driver.api.core.metadata.Node;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
+import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.Replication;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -32,7 +34,7 @@ public final class ClusterChecks {
      * transaction with {@code UnavailableException} or {@code OverloadedException} after a quorum accepted it,
      * so "certainly not applied" would be a lie, and SERIAL reads are not linearizable with TTLs.
      */
-    static void requirePaxosV2(CqlSession session) {
+    public static void requirePaxosV2(CqlSession session) {
         Map<String, String> variants = new TreeMap<>();
         for (Node node : upNodes(session.getMetadata().getNodes().values())) {
             Row row;
@@ -63,7 +65,7 @@ public final class ClusterChecks {
      * one-node cluster and three (at most the number of nodes) on a larger one. A configured factor of one on a
      * cluster of several nodes is taken, with a warning: losing that node loses the coordination state.
      */
-    static Replication replicationFor(CqlSession session, CassandraSettings settings) {
+    public static Replication replicationFor(CqlSession session, CassandraSettings settings) {
         int nodes = session.getMetadata().getNodes().size();
         if (settings.replicationConfigured()) {
             Replication configured = settings.replication();
@@ -78,7 +80,7 @@ public final class ClusterChecks {
     }
 
     /** Warns when an existing keyspace's replication differs from what the plugin would create. */
-    static void reportReplicationDrift(CqlSession session, CassandraSettings settings, Replication expected) {
+    public static void reportReplicationDrift(CqlSession session, CassandraSettings settings, Replication expected) {
         session.getMetadata().getKeyspace(settings.keyspace()).ifPresent(keyspace -> {
             Map<String, String> actual = keyspace.getReplication();
             if (!matches(expected, actual)) {

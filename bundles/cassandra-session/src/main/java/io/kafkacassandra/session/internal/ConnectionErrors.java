@@ -1,8 +1,9 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.auth.AuthenticationException;
 import com.datastax.oss.driver.api.core.connection.ClosedConnectionException;
+import io.kafkacassandra.session.CassandraSettings;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.Deque;
@@ -16,11 +17,11 @@ import javax.net.ssl.SSLException;
  * credentials, a TLS handshake that failed (untrusted certificate, missing client certificate, TLS on one side
  * only), or an unreachable node. The driver's messages name users and nodes, never passwords.
  */
-final class ConnectionErrors {
+public final class ConnectionErrors {
     private ConnectionErrors() {
     }
 
-    static String describe(CassandraSettings settings, RuntimeException e) {
+    public static String describe(CassandraSettings settings, RuntimeException e) {
         String where = "cannot connect to Cassandra at " + settings.contactPointsText() + " (data center "
                 + settings.localDatacenter() + ")";
         Throwable auth = find(e, AuthenticationException.class);

@@ -1,4 +1,4 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
 
 /** The KIP's {@code init(context)}: the services are configured by their constructors and take no context. */
 public final class Contexts {

@@ -1,4 +1,4 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
 
 import com.datastax.oss.driver.api.core.AllNodesFailedException;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -14,7 +14,9 @@ import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.servererrors.OverloadedException;
 import com.datastax.oss.driver.api.core.servererrors.UnauthorizedException;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
+import io.kafkacassandra.session.SessionFactory;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.apache.kafka.plugin.interfaces.OutcomeUnknownException;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
@@ -34,10 +36,10 @@ public final class CqlRunner {
     private final CqlSession session;
     private final ServiceMonitor monitor;
 
-    /** A runner that counts unknown outcomes in {@code monitor} (may be null). */
+    /** A runner that counts unknown outcomes in {@code monitor}. */
     public CqlRunner(CqlSession session, ServiceMonitor monitor) {
         this.session = session;
-        this.monitor = monitor;
+        this.monitor = Objects.requireNonNull(monitor, "monitor");
     }
 
     public CqlSession session() {
@@ -77,9 +79,7 @@ public final class CqlRunner {
             if (certainlyNotApplied(e)) {
                 throw unavailable(what, e);
             }
-            if (monitor != null) {
-                monitor.unknownOutcome();
-            }
+            monitor.unknownOutcome();
             return new Attempt(null, e);
         }
     }
@@ -89,26 +89,21 @@ public final class CqlRunner {
      * store is unreachable.
      *
      * @return {@link Resolution#APPLIED} or {@link Resolution#NOT_APPLIED}
-     * @throws OutcomeUnknownException when no read succeeds or the read cannot tell
+     * @throws OutcomeUnknownException when no read succeeds
      */
     public Resolution resolve(String what, RuntimeException cause, Supplier<Resolution> check) {
         StoreUnavailableException lastReadFailure = null;
         for (int attempt = 0; attempt < RESOLVE_ATTEMPTS; attempt++) {
             try {
-                Resolution resolution = check.get();
-                if (resolution == Resolution.UNDECIDABLE) {
-                    break;
-                }
-                return resolution;
+                return check.get();
             } catch (StoreUnavailableException e) {
                 lastReadFailure = e;
                 sleepQuietly(100L << attempt);
             }
         }
         OutcomeUnknownException unknown = new OutcomeUnknownException(what + ": the write may or may not have"
-                + " taken effect (" + describe(cause) + ") and a linearizable read could not settle it"
-                + (lastReadFailure == null ? " because the key changed again since" : ": " + lastReadFailure.getMessage())
-                + "; read the current state before acting on it", cause);
+                + " taken effect (" + describe(cause) + ") and a linearizable read could not settle it: "
+                + lastReadFailure.getMessage() + "; read the current state before acting on it", cause);
         throw unknown;
     }
 

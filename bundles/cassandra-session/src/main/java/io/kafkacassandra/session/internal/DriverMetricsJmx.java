@@ -1,4 +1,4 @@
-package io.kafkacassandra.session.monitoring;
+package io.kafkacassandra.session.internal;
 
 import com.codahale.metrics.jmx.JmxReporter;
 import com.datastax.oss.driver.api.core.CqlSession;

@@ -1,4 +1,4 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
 
 /**
  * A validated storage key: a {@code /}-separated absolute path such as {@code /brokers/topics/orders}. Its

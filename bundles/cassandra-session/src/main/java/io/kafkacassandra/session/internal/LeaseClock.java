@@ -1,4 +1,6 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
+
+import io.kafkacassandra.session.CassandraSettings;
 
 /**
  * Local deadlines of leases, on the monotonic clock ({@link System#nanoTime()}): a lease written at local time

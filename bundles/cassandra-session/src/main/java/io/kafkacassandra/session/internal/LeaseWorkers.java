@@ -1,5 +1,6 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
 
+import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.monitoring.Outcomes;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;

@@ -1,4 +1,4 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
 
 import io.kafkacassandra.session.monitoring.Outcomes;
 import org.slf4j.Logger;

@@ -1,5 +1,6 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
 
+import io.kafkacassandra.session.CassandraConnection;
 import io.kafkacassandra.session.monitoring.JmxRegistration;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.function.Function;
@@ -39,11 +40,10 @@ public final class Reconnecting<T extends AutoCloseable> {
     /**
      * Builds the service on a new connection and closes the one built on the previous connection.
      *
-     * @return the service on the new connection, and the one it replaced (already closed), if any
+     * @return the service on the new connection
      */
     public synchronized Swap<T> connect(CassandraConnection next) {
-        T previous = current;
-        closeQuietly(previous);
+        closeQuietly(current);
         current = null;
         connection = null;
         monitor.awaitingSession();
@@ -51,7 +51,7 @@ public final class Reconnecting<T extends AutoCloseable> {
         connection = next;
         current = built;
         monitor.connected(next.session());
-        return new Swap<>(built, previous);
+        return new Swap<>(built);
     }
 
     /** Drops the service if it was built on {@code gone}; a newer connection is kept. */
@@ -114,7 +114,7 @@ public final class Reconnecting<T extends AutoCloseable> {
     }
 
     /** The outcome of {@link #connect}. */
-    public record Swap<T>(T current, T previous) {
+    public record Swap<T>(T current) {
     }
 
     private static void closeQuietly(AutoCloseable closeable) {

@@ -1,8 +1,10 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
+import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.Replication;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,6 +21,8 @@ import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
  */
 public final class Schema {
     public static final String RESOURCE = "schema.cql";
+    /** Where {@link #RESOURCE} is in the bundle: beside the settings, where operators find it, not beside this class. */
+    private static final String RESOURCE_PATH = "/io/kafkacassandra/session/" + RESOURCE;
     private static final Duration DDL_TIMEOUT = Duration.ofSeconds(30);
     /** The tables of {@code schema.cql}. */
     static final List<String> TABLES = List.of("kv", "leader_election", "group_membership");
@@ -108,7 +112,7 @@ public final class Schema {
     }
 
     static String template() {
-        try (InputStream in = Schema.class.getResourceAsStream(RESOURCE)) {
+        try (InputStream in = Schema.class.getResourceAsStream(RESOURCE_PATH)) {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is missing from the bundle");
             }

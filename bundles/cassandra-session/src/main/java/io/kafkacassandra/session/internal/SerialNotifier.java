@@ -1,4 +1,4 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;

@@ -1,7 +1,8 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
 
 import com.datastax.oss.driver.api.core.CqlSession;
-import io.kafkacassandra.session.monitoring.DriverMetricsJmx;
+import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.SessionFactory;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;

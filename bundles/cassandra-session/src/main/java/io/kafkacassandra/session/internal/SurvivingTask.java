@@ -1,4 +1,4 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;

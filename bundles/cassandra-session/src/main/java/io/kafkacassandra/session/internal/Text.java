@@ -1,5 +1,6 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
 
+import io.kafkacassandra.session.CassandraSettings;
 import java.nio.charset.StandardCharsets;
 
 /** Checks on the strings callers hand the services: ids, names and values. */

@@ -5,7 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.metadata.NodeState;
-import io.kafkacassandra.session.SessionStatus;
+import io.kafkacassandra.session.internal.SessionStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,7 +52,8 @@ public final class ServiceMonitor implements ServiceMonitorMXBean {
     };
 
     private volatile CqlSession session;
-    private static final String AWAITING_SESSION = "no Cassandra session";
+    /** How {@link #health()}'s reason starts while the service waits for the session (the shell abbreviates it). */
+    public static final String AWAITING_SESSION = "no Cassandra session";
     private volatile String unavailable = "not connected to Cassandra yet";
     private static final long NEVER = Long.MIN_VALUE;
     private volatile long lastSuccess = NEVER; // System.nanoTime()

@@ -3,8 +3,8 @@ package io.kafkacassandra.session.osgi;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.kafkacassandra.session.CassandraConnection;
 import io.kafkacassandra.session.CassandraSettings;
-import io.kafkacassandra.session.SessionOpener;
-import io.kafkacassandra.session.SessionStatus;
+import io.kafkacassandra.session.internal.SessionOpener;
+import io.kafkacassandra.session.internal.SessionStatus;
 import java.util.Hashtable;
 import java.util.Map;
 import org.osgi.framework.BundleContext;
@@ -56,6 +56,7 @@ public final class CassandraSessionComponent {
                 registration = context.registerService(CassandraConnection.class,
                         CassandraConnection.of(session, settings), new Hashtable<>());
             }
+            // run.sh --walkthrough waits for this line before it feeds the Karaf console.
             LOG.info("kafka-cassandra: connected to {}", settings.contactPointsText());
         });
     }

@@ -7,7 +7,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * The session's configuration (PID {@value CassandraSessionComponent#PID}): the keys of plugin.properties, as
  * metatype describes them to Karaf's config commands and web console. Every value is validated by
- * {@link io.kafkacassandra.session.CassandraSettings}.
+ * {@link io.kafkacassandra.session.CassandraSettings}. Annotation values must be constants, so this cannot be
+ * generated from {@link io.kafkacassandra.session.SettingKey}: SettingKeyTest checks that both declare the same keys,
+ * defaults, ranges and password types.
  */
 @ObjectClassDefinition(name = "kafka-cassandra: Cassandra session",
         description = "Where the coordination services find Cassandra, and their lease and poll timing.")
@@ -51,33 +53,42 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Trust store password", type = AttributeType.PASSWORD, required = false)
     String plugin_cassandra_ssl_truststore_password();
 
+    @AttributeDefinition(name = "Trust store password file", required = false,
+            description = "A file holding the trust store password instead")
+    String plugin_cassandra_ssl_truststore_password_file();
+
     @AttributeDefinition(name = "Key store path", required = false)
     String plugin_cassandra_ssl_keystore_path();
 
     @AttributeDefinition(name = "Key store password", type = AttributeType.PASSWORD, required = false)
     String plugin_cassandra_ssl_keystore_password();
 
+    @AttributeDefinition(name = "Key store password file", required = false,
+            description = "A file holding the key store password instead")
+    String plugin_cassandra_ssl_keystore_password_file();
+
     @AttributeDefinition(name = "Verify host names")
     boolean plugin_cassandra_ssl_hostname_validation() default true;
 
-    @AttributeDefinition(name = "Request timeout (ms)", min = "1")
+    @AttributeDefinition(name = "Request timeout (ms)", min = "1", max = "600000")
     long plugin_cassandra_request_timeout_ms() default 5000;
 
-    @AttributeDefinition(name = "Connect timeout (ms)", min = "1")
+    @AttributeDefinition(name = "Connect timeout (ms)", min = "1", max = "600000")
     long plugin_cassandra_connect_timeout_ms() default 5000;
 
     @AttributeDefinition(name = "Lease TTL (s)", min = "2", max = "3600")
     int plugin_cassandra_lease_ttl_seconds() default 5;
 
-    @AttributeDefinition(name = "Lease renew period (ms)", min = "1")
+    @AttributeDefinition(name = "Lease renew period (ms)", min = "1", max = "3600000",
+            description = "Shorter than the lease TTL - 1 s - the clock drift")
     long plugin_cassandra_le_renew_ttl_period_ms() default 500;
 
-    @AttributeDefinition(name = "Poll period (ms)", min = "1")
+    @AttributeDefinition(name = "Poll period (ms)", min = "1", max = "3600000")
     long plugin_cassandra_lr_pull_period_ms() default 500;
 
-    @AttributeDefinition(name = "Clock drift allowed (ms)", min = "0")
+    @AttributeDefinition(name = "Clock drift allowed (ms)", min = "0", max = "60000")
     long plugin_cassandra_clock_drift_ms() default 200;
 
-    @AttributeDefinition(name = "Largest value (bytes)", min = "1")
+    @AttributeDefinition(name = "Largest value (bytes)", min = "1", max = "16777216")
     int plugin_cassandra_value_max_bytes() default 1048576;
 }

@@ -1,4 +1,4 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kafkacassandra.launcher.CassandraExtension;
+import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.Replication;
+import io.kafkacassandra.session.SessionFactory;
 import io.kafkacassandra.session.testing.TestKeyspaces;
 import java.util.Map;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
@@ -36,10 +39,10 @@ class ClusterChecksTest {
                 "replication_factor", "3");
         assertTrue(ClusterChecks.matches(Replication.simple(3), simple3));
         assertFalse(ClusterChecks.matches(Replication.simple(1), simple3));
-        assertFalse(ClusterChecks.matches(Replication.parse("k", "NetworkTopologyStrategy:dc1=3"), simple3));
-        assertTrue(ClusterChecks.matches(Replication.parse("k", "NetworkTopologyStrategy:dc1=3"),
+        assertFalse(ClusterChecks.matches(new Replication("NetworkTopologyStrategy", Map.of("dc1", 3)), simple3));
+        assertTrue(ClusterChecks.matches(new Replication("NetworkTopologyStrategy", Map.of("dc1", 3)),
                 Map.of("class", "org.apache.cassandra.locator.NetworkTopologyStrategy", "dc1", "3")));
-        assertFalse(ClusterChecks.matches(Replication.parse("k", "NetworkTopologyStrategy:dc1=3"),
+        assertFalse(ClusterChecks.matches(new Replication("NetworkTopologyStrategy", Map.of("dc1", 3)),
                 Map.of("class", "org.apache.cassandra.locator.NetworkTopologyStrategy", "dc1", "3", "dc2", "3")));
         assertEquals("SimpleStrategy:1", CassandraSettings.builder().build().replication().toString());
         assertFalse(CassandraSettings.builder().build().replicationConfigured());

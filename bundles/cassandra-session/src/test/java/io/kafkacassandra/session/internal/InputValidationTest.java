@@ -1,4 +1,4 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,7 +1,8 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.kafkacassandra.session.CassandraSettings;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -14,12 +15,6 @@ class LeaseWorkersTest {
         assertEquals(Duration.ofMillis(500), LeaseWorkers.renewInterval(defaults));
         CassandraSettings often = CassandraSettings.builder().renewPeriod(Duration.ofMillis(100)).build();
         assertEquals(Duration.ofMillis(100), LeaseWorkers.renewInterval(often));
-    }
-
-    @Test
-    void aRenewalGoesToAnotherCoordinatorAfterAQuarterOfTheValidity() {
-        assertEquals(Duration.ofMillis(200), SessionFactory.speculativeRenewalDelay(
-                CassandraSettings.builder().leaseTtl(Duration.ofSeconds(2)).build()));
     }
 
     /** A renewal or poll that throws something unexpected runs again at its next period, and is counted. */
@@ -37,7 +32,7 @@ class LeaseWorkersTest {
             if (polls.incrementAndGet() == 1) {
                 throw new IllegalStateException("a bug in a poll");
             }
-        }, io.kafkacassandra.session.monitoring.Outcomes.NONE);
+        }, new io.kafkacassandra.session.monitoring.ServiceMonitor("Test", "lease-workers").listenerCallbacks());
         try {
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
             while (renewals.get() < 3 || polls.get() < 3) {
@@ -49,11 +44,6 @@ class LeaseWorkersTest {
             workers.stopScheduling();
             workers.notifier().close();
         }
-    }
-
-    @Test
-    void aReadGoesToAnotherCoordinatorAfterHalfTheRequestTimeout() {
-        assertEquals(Duration.ofMillis(2500), SessionFactory.speculativeReadDelay(CassandraSettings.builder().build()));
     }
 
     @Test

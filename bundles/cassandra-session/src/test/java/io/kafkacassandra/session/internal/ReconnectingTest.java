@@ -1,8 +1,9 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.kafkacassandra.session.CassandraConnection;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 import org.junit.jupiter.api.Test;

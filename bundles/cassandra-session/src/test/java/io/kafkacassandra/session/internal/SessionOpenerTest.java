@@ -1,8 +1,9 @@
-package io.kafkacassandra.session;
+package io.kafkacassandra.session.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kafkacassandra.session.CassandraSettings;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;

@@ -104,6 +104,7 @@ class ServiceMonitorTest {
     }
 
     @Test
+    @SuppressWarnings("try") // first is closed inside the block on purpose: closing one leaves the other
     void twoMonitorsOfOneNameGetTwoMBeansAndCloseRemovesThem() throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         try (JmxRegistration first = JmxRegistration.register(new ServiceMonitor("GroupMembership", "brokers, \"eu\"=1"));

@@ -1,30 +1,25 @@
 package io.kafkacassandra.membership.osgi;
 
 import io.kafkacassandra.membership.ReconnectingGroupMembership;
-import io.kafkacassandra.session.CassandraConnection;
+import io.kafkacassandra.session.osgi.FollowingServiceComponent;
 import org.apache.kafka.plugin.interfaces.GroupMembershipClient;
 import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /**
- * One group membership client per factory configuration of {@value #PID} (for example
- * {@code etc/io.kafkacassandra.membership-brokers.cfg} with {@code group = brokers}), registered with its
- * {@code group} property.
+ * One group membership client ({@link ReconnectingGroupMembership}) per factory configuration of {@value #PID}
+ * (for example {@code etc/io.kafkacassandra.membership-brokers.cfg} with {@code group = brokers}), registered with
+ * its {@code group} property.
  */
 @Component(configurationPid = GroupMembershipComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {GroupMembershipClient.class, LeaseAwareGroupMembershipClient.class}, immediate = true)
+        service = {}, immediate = true)
 @Designate(ocd = GroupMembershipComponent.Config.class, factory = true)
-public final class GroupMembershipComponent extends ReconnectingGroupMembership {
+public final class GroupMembershipComponent extends FollowingServiceComponent {
     public static final String PID = "io.kafkacassandra.membership";
 
     @ObjectClassDefinition(name = "kafka-cassandra: group membership",
@@ -36,21 +31,7 @@ public final class GroupMembershipComponent extends ReconnectingGroupMembership 
 
     @Activate
     public GroupMembershipComponent(Config config) {
-        super(config.group());
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindConnection(CassandraConnection connection) {
-        connect(connection);
-    }
-
-    void unbindConnection(CassandraConnection connection) {
-        disconnect(connection);
-    }
-
-    @Deactivate
-    void deactivate() {
-        close();
+        super(new ReconnectingGroupMembership(config.group()), GroupMembershipClient.class,
+                LeaseAwareGroupMembershipClient.class);
     }
 }

@@ -1,4 +1,4 @@
-package io.kafkacassandra.storage;
+package io.kafkacassandra.storage.internal;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
@@ -12,27 +12,27 @@ import java.util.Map;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 
 /**
- * The prepared statements of the {@code kv} table (see {@code schema.cql}). The keyspace is a validated CQL
- * identifier; every value is a bind variable.
+ * The prepared statements of the {@code kv} table (see {@code schema.cql}), shared by the storage and the listener
+ * registry's polls. The keyspace is a validated CQL identifier; every value is a bind variable.
  */
 public final class KvTable {
-    final PreparedStatement selectRow;
-    final PreparedStatement selectChildren;
-    final PreparedStatement selectNamespace;
-    final PreparedStatement selectStatic;
-    final PreparedStatement selectMarkers;
+    public final PreparedStatement selectRow;
+    public final PreparedStatement selectChildren;
+    private final PreparedStatement selectNamespace;
+    public final PreparedStatement selectStatic;
+    public final PreparedStatement selectMarkers;
     /** Creation of a key whose row is absent: [0] in a namespace without floor, [1] above the floor bound. */
-    final PreparedStatement[] create = new PreparedStatement[2];
+    public final PreparedStatement[] create = new PreparedStatement[2];
     /** Removal of an old deletion marker, raising the floor: [0] where there is no floor yet, [1] from a floor. */
-    final PreparedStatement[] purge = new PreparedStatement[2];
-    final PreparedStatement setIfVersion;
-    final PreparedStatement setIfLiveVersion;
-    final PreparedStatement deleteIfLiveVersion;
+    public final PreparedStatement[] purge = new PreparedStatement[2];
+    public final PreparedStatement setIfVersion;
+    public final PreparedStatement setIfLiveVersion;
+    public final PreparedStatement deleteIfLiveVersion;
     /** Fenced forms of the writes: [form][whether the namespace has no fence of the service yet]. */
     private final Map<FencedForm, PreparedStatement[]> fenced = new EnumMap<>(FencedForm.class);
 
     /** The writes a fenced call can make, by their SET and IF clauses (the fence's parts are appended). */
-    enum FencedForm {
+    public enum FencedForm {
         CREATE("value = ?, version = ?, write_id = ?", "version = null AND floor = null"),
         CREATE_ABOVE_FLOOR("value = ?, version = ?, write_id = ?", "version = null AND floor = ?"),
         SET_IF_VERSION("value = ?, version = ?, write_id = ?", "version = ?"),
@@ -103,7 +103,7 @@ public final class KvTable {
      * Binds a fenced write: {@code setValues} and {@code conditionValues} are those of the form's own clauses.
      * Bind order follows the CQL text: SET, fence SET, WHERE, IF, fence IF.
      */
-    BoundStatement fenced(FencedForm form, boolean firstFence, String service, long epoch, String namespace,
+    public BoundStatement fenced(FencedForm form, boolean firstFence, String service, long epoch, String namespace,
                           String name, Object[] setValues, Object[] conditionValues) {
         PreparedStatement ps = fenced.get(form)[firstFence ? 1 : 0];
         List<Object> values = new ArrayList<>(List.of(setValues));

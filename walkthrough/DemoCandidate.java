@@ -1,5 +1,4 @@
-package io.kafkacassandra.bridge;
-
+import io.kafkacassandra.bridge.CassandraPluginLocator;
 import java.util.Optional;
 import org.apache.kafka.plugin.interfaces.FencedLeaderElectionClient;
 import org.apache.kafka.plugin.interfaces.LeaderElectionClient;
@@ -9,6 +8,9 @@ import org.apache.kafka.plugin.interfaces.LeaderElectionClient;
  * {@code run.sh --walkthrough}: {@code DemoCandidate <plugin.properties> <service> <candidate>}. It prints one
  * line per leader change it hears and runs until it is stopped (SIGTERM closes the locator, which releases a
  * held lease; SIGKILL does not).
+ *
+ * <p>A demo, not part of any artifact: run.sh launches this source file directly (Java's single-file source
+ * launcher) on the class path of a broker, {@code plugin-jar/target/plugin.jar} and its broker-libs.
  */
 public final class DemoCandidate {
     private DemoCandidate() {
