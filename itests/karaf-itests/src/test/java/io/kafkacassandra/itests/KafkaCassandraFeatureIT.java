@@ -158,19 +158,22 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
         Path file = Path.of(System.getProperty("karaf.etc"), "itest-cassandra.password");
         Files.writeString(file, secret + "\n");
         update("plugin.cassandra.username", "kafka", "plugin.cassandra.password.file", file.toString());
-        long deadline = System.currentTimeMillis() + WAIT_MS;
-        while (!secret.equals(Optional.ofNullable(currentConnection()).flatMap(c -> c.settings().password())
-                .orElse(null))) {
-            assertTrue("the secret never reached the session", System.currentTimeMillis() < deadline);
-            Thread.sleep(100);
+        try {
+            long deadline = System.currentTimeMillis() + WAIT_MS;
+            while (!secret.equals(Optional.ofNullable(currentConnection()).flatMap(c -> c.settings().password())
+                    .orElse(null))) {
+                assertTrue("the secret never reached the session", System.currentTimeMillis() < deadline);
+                Thread.sleep(100);
+            }
+            String config = execute("config:list '(service.pid=io.kafkacassandra.cassandra)'");
+            assertTrue(config, config.contains("plugin.cassandra.password.file = " + file));
+            assertFalse(config, config.contains(secret));
+            // Karaf hands a command the new session once it has registered the commands again: soon, not at once.
+            String status = awaitStatus("user kafka");
+            assertFalse(status, status.contains(secret));
+        } finally {
+            remove("plugin.cassandra.username", "plugin.cassandra.password.file"); // the next test starts clean
         }
-        String config = execute("config:list '(service.pid=io.kafkacassandra.cassandra)'");
-        assertTrue(config, config.contains("plugin.cassandra.password.file = " + file));
-        assertFalse(config, config.contains(secret));
-        String status = execute("kafka-cassandra:status");
-        assertTrue(status, status.contains("user kafka"));
-        assertFalse(status, status.contains(secret));
-        remove("plugin.cassandra.username", "plugin.cassandra.password.file");
         awaitConnectedTo("127.0.0.1");
     }
 
@@ -260,8 +263,7 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
     public void theShellCommandsShowAndDriveTheServices() throws Exception {
         Storage storage = service(Storage.class, null);
         retry(() -> storage.fetch("/itest/any").get(10, TimeUnit.SECONDS));
-        String status = execute("kafka-cassandra:status");
-        assertTrue(status, status.contains("Cassandra session: CONNECTED to 127.0.0.1:9042, data center datacenter1"));
+        String status = awaitStatus("Cassandra session: CONNECTED to 127.0.0.1:9042, data center datacenter1");
         assertTrue(status, status.contains("Election kafka_controller:"));
         assertTrue(status, status.contains("Group brokers:"));
 
