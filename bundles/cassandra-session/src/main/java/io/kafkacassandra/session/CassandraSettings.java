@@ -367,7 +367,8 @@ public final class CassandraSettings {
     /**
      * How long after a lease write is <em>sent</em> its holder may trust it: the TTL, less one second because
      * Cassandra stamps the TTL in whole seconds of the coordinator's clock (the lease may end up to one second
-     * earlier than TTL after the write), less the clock drift allowed between this process and Cassandra.
+     * earlier than TTL after the write), less the clock drift allowed between Cassandra nodes (the node that reads
+     * the lease may judge its expiry by a clock ahead of the coordinator's).
      */
     public Duration leaseValidity() {
         return leaseTtl.minusSeconds(1).minus(clockDrift);
@@ -449,10 +450,10 @@ public final class CassandraSettings {
             return this;
         }
 
-        /** Both or neither (null or blank): fromMap reads a blank value as unset. */
+        /** Both or neither; unset is a null or blank user, a null or empty password (a file may hold blanks). */
         public Builder credentials(String username, String password) {
             boolean hasUsername = username != null && !username.trim().isEmpty();
-            boolean hasPassword = password != null && !password.trim().isEmpty();
+            boolean hasPassword = password != null && !password.isEmpty(); // a password may be all blanks
             if (hasUsername != hasPassword) {
                 throw new SettingsException(hasUsername ? PASSWORD : USERNAME, CREDENTIALS_RULE);
             }

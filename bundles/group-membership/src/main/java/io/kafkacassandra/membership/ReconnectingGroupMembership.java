@@ -55,6 +55,9 @@ public final class ReconnectingGroupMembership implements LeaseAwareGroupMembers
     @Override
     public synchronized void connect(CassandraConnection connection) {
         CassandraGroupMembership next = membership.connect(connection).current();
+        if (next == null) {
+            return; // closed
+        }
         joined.forEach((id, data) -> {
             try {
                 next.join(id, data);

@@ -59,6 +59,9 @@ public final class ReconnectingLeaderElection implements FencedLeaderElectionCli
     @Override
     public synchronized void connect(CassandraConnection connection) {
         CassandraLeaderElection next = election.connect(connection).current();
+        if (next == null) {
+            return; // closed
+        }
         for (String candidate : candidates) {
             try {
                 next.nominate(candidate); // stays a candidate even if the store does not answer yet

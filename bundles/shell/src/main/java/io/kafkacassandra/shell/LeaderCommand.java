@@ -3,7 +3,6 @@ package io.kafkacassandra.shell;
 import io.kafkacassandra.election.CassandraLeaderElection;
 import io.kafkacassandra.session.CassandraConnection;
 import io.kafkacassandra.session.internal.Text;
-import java.util.List;
 import java.util.Optional;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
@@ -14,6 +13,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.kafka.plugin.interfaces.FencedLeaderElectionClient;
 import org.apache.kafka.plugin.interfaces.Leadership;
 import org.apache.kafka.plugin.interfaces.PluginLocator;
+import org.osgi.framework.BundleContext;
 
 @Command(scope = "kafka-cassandra", name = "leader",
         description = "Shows the leader and epoch of a service; can nominate a candidate or resign a leader."
@@ -25,12 +25,9 @@ public class LeaderCommand implements Action {
     @Reference(optional = true)
     PluginLocator locator;
 
-    /** The configured election clients, one per factory configuration, each with its own service name. */
+    /** The configured clients and the connection come and go: looked up when the command runs (see Services). */
     @Reference
-    List<FencedLeaderElectionClient> elections;
-
-    @Reference(optional = true)
-    CassandraConnection connection;
+    BundleContext context;
 
     @Argument(index = 0, name = "service", description = "The elected service", required = false)
     String service = "kafka_controller";
@@ -63,11 +60,12 @@ public class LeaderCommand implements Action {
 
     /** The leadership without creating a client. */
     private String look() {
-        for (FencedLeaderElectionClient configured : elections) {
+        for (FencedLeaderElectionClient configured : Services.current(context, FencedLeaderElectionClient.class)) {
             if (service.equals(configured.service())) {
                 return describe(configured);
             }
         }
+        CassandraConnection connection = Services.currentOne(context, CassandraConnection.class);
         if (connection == null) {
             return Services.WAITING;
         }

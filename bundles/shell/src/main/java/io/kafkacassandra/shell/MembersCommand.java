@@ -3,7 +3,6 @@ package io.kafkacassandra.shell;
 import io.kafkacassandra.membership.CassandraGroupMembership;
 import io.kafkacassandra.session.CassandraConnection;
 import io.kafkacassandra.session.internal.Text;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.karaf.shell.api.action.Action;
@@ -14,6 +13,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
 import org.apache.kafka.plugin.interfaces.PluginLocator;
+import org.osgi.framework.BundleContext;
 
 @Command(scope = "kafka-cassandra", name = "members",
         description = "Lists the members of a group with their data; can join or leave a member."
@@ -25,12 +25,9 @@ public class MembersCommand implements Action {
     @Reference(optional = true)
     PluginLocator locator;
 
-    /** The configured membership clients, one per factory configuration, each with its own group. */
+    /** The configured clients and the connection come and go: looked up when the command runs (see Services). */
     @Reference
-    List<LeaseAwareGroupMembershipClient> groups;
-
-    @Reference(optional = true)
-    CassandraConnection connection;
+    BundleContext context;
 
     @Argument(index = 0, name = "group", description = "The group", required = false)
     String group = "brokers";
@@ -65,11 +62,12 @@ public class MembersCommand implements Action {
 
     /** The members without creating a client. */
     private String look() {
-        for (LeaseAwareGroupMembershipClient configured : groups) {
+        for (LeaseAwareGroupMembershipClient configured : Services.current(context, LeaseAwareGroupMembershipClient.class)) {
             if (group.equals(configured.group())) {
                 return describe(configured);
             }
         }
+        CassandraConnection connection = Services.currentOne(context, CassandraConnection.class);
         if (connection == null) {
             return Services.WAITING;
         }

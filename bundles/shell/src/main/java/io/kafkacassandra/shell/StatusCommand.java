@@ -18,6 +18,7 @@ import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
 import org.apache.kafka.plugin.interfaces.FencedLeaderElectionClient;
 import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
+import org.osgi.framework.BundleContext;
 
 @Command(scope = "kafka-cassandra", name = "status",
         description = "The Cassandra session, the health of every service, every leader with its epoch, every group"
@@ -25,19 +26,14 @@ import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
                 + " '" + Services.WAITING + "'")
 @Service
 public class StatusCommand implements Action {
-    @Reference(optional = true)
-    CassandraConnection connection;
-
-    /** The configured election clients (one per factory configuration). */
     @Reference
-    List<FencedLeaderElectionClient> elections;
-
-    /** The configured membership clients (one per factory configuration). */
-    @Reference
-    List<LeaseAwareGroupMembershipClient> groups;
+    BundleContext context;
 
     @Override
     public Object execute() throws JMException {
+        CassandraConnection connection = Services.currentOne(context, CassandraConnection.class);
+        List<FencedLeaderElectionClient> elections = Services.current(context, FencedLeaderElectionClient.class);
+        List<LeaseAwareGroupMembershipClient> groups = Services.current(context, LeaseAwareGroupMembershipClient.class);
         if (connection == null) {
             System.out.println("Cassandra session: UNAVAILABLE ("
                     + SessionStatus.problem().orElse("no configuration io.kafkacassandra.cassandra") + ")");

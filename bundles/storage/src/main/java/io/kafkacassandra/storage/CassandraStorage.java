@@ -147,7 +147,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         KeyPath path = KeyPath.of(key);
         Text.value("data", data, maxValueBytes);
         checkOpen();
-        WriteCall call = new WriteCall("put " + key, cql);
+        WriteCall call = new WriteCall("put " + key, cql, false);
         // Not read: most puts create a new key, so try that first, above the floor last seen in the namespace
         // (an attempt with a floor that is no longer the namespace's is refused, and the read after it tells).
         Long floorHint = floorHints.get(path.namespace());
@@ -198,7 +198,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         KeyPath path = KeyPath.of(key);
         Text.value("data", data, maxValueBytes);
         checkOpen();
-        WriteCall call = new WriteCall("update " + key, cql);
+        WriteCall call = new WriteCall("update " + key, cql, false);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Current current = read(path, call);
             if (call.isOwn(current.version, current.writeId, current.exists)) {
@@ -234,7 +234,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         KeyPath path = KeyPath.of(key);
         Text.value("data", data, maxValueBytes);
         checkOpen();
-        WriteCall call = new WriteCall("compareAndSet " + key, cql);
+        WriteCall call = new WriteCall("compareAndSet " + key, cql, false);
         long target = expectedVersion + 1;
         boolean done = conditional(path, call, expectedVersion, () -> attempt(call, fence, path, target,
                 id -> table.setIfLiveVersion.bind(data, target, id, path.namespace(), path.name(), expectedVersion),
@@ -264,7 +264,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     private boolean doDelete(String key, FencedWrite fence) {
         KeyPath path = KeyPath.of(key);
         checkOpen();
-        WriteCall call = new WriteCall("delete " + key, cql);
+        WriteCall call = new WriteCall("delete " + key, cql, true);
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Current current = read(path, call);
             if (call.isOwn(current.version, current.writeId, current.exists)) {
@@ -299,7 +299,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     private boolean doCompareAndDelete(String key, long expectedVersion, FencedWrite fence) {
         KeyPath path = KeyPath.of(key);
         checkOpen();
-        WriteCall call = new WriteCall("compareAndDelete " + key, cql);
+        WriteCall call = new WriteCall("compareAndDelete " + key, cql, true);
         long target = expectedVersion + 1;
         return conditional(path, call, expectedVersion, () -> attempt(call, fence, path, target,
                 id -> table.deleteIfLiveVersion.bind(target, id, path.namespace(), path.name(), expectedVersion),

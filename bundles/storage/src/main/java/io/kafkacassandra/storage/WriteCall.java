@@ -19,7 +19,8 @@ import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
  * that version names it. Hence, for a state {@code (version, writeId)} seen by a linearizable read or returned by
  * a refused condition:
  * <ul>
- *   <li>no row: the key was never created, or its deletion marker was purged (see {@link #isOwn});</li>
+ *   <li>no row: the key was never created, or its deletion marker was purged, which raised the namespace's floor
+ *       to the marker's version (see {@link #isOwn});</li>
  *   <li>{@code writeId} is one of this call's ids: the call took effect;</li>
  *   <li>{@code version < target} of a pending attempt: it has not landed; the call's next attempt has the same
  *       condition, so at most one of them can;</li>
@@ -30,6 +31,7 @@ import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 final class WriteCall {
     private final String what;
     private final CqlRunner cql;
+    private final boolean deletes;
     private final List<Attempt> pending = new ArrayList<>();
     private final List<UUID> ids = new ArrayList<>();
     private RuntimeException unknownCause;
@@ -38,9 +40,11 @@ final class WriteCall {
     private record Attempt(long target, UUID id) {
     }
 
-    WriteCall(String what, CqlRunner cql) {
+    /** @param deletes whether the call's attempts delete the key (each leaves a marker at its target) */
+    WriteCall(String what, CqlRunner cql, boolean deletes) {
         this.what = what;
         this.cql = cql;
+        this.deletes = deletes;
     }
 
     String what() {
@@ -95,13 +99,16 @@ final class WriteCall {
     boolean isOwn(long version, UUID writeId, boolean exists) {
         if (!exists) {
             // No row: never created, or deleted and its marker purged, which raised the namespace's floor
-            // ({@code version}) to at least the marker's version, one above the last live version.
-            // An attempt that landed and was purged since left a floor above its target; one at the floor's
-            // version needed a lower floor (or a row) to land, so it never will.
-            if (pending.stream().anyMatch(a -> a.target < version)) {
-                throw unknown("the key has no row any more and its namespace's floor passed the attempt's version");
+            // ({@code version}) to at least the marker's version. A delete that landed left its marker at its own
+            // target; any other write that landed left a live row, whose later deletion marked a version above
+            // its target. From that floor on, the attempt may have landed and been purged: unknown. Below it, it
+            // has not; a delete never will (the live row it needs is gone), nor a write whose target is the floor
+            // (it needed a lower floor or a row); one whose target is just above the floor still may.
+            long landedFloor = deletes ? 0 : 1;
+            if (pending.stream().anyMatch(a -> version >= a.target + landedFloor)) {
+                throw unknown("the key has no row any more and its namespace's floor reached the attempt's version");
             }
-            pending.removeIf(a -> a.target == version);
+            pending.removeIf(a -> deletes || a.target == version);
             return false;
         }
         if (writeId != null && ids.contains(writeId)) {

@@ -20,6 +20,7 @@ public final class Reconnecting<T extends AutoCloseable> {
     private final Function<CassandraConnection, T> factory;
     private CassandraConnection connection; // guarded by this
     private volatile T current; // written under this, read without: every call of the service reads it
+    private boolean closed; // guarded by this
 
     /**
      * @param monitor the metrics and health of the service, kept across connections and published on JMX until
@@ -38,11 +39,15 @@ public final class Reconnecting<T extends AutoCloseable> {
     }
 
     /**
-     * Builds the service on a new connection and closes the one built on the previous connection.
+     * Builds the service on a new connection and closes the one built on the previous connection. After
+     * {@link #close()} it builds nothing: a container may deliver a bind that was under way when it closed.
      *
-     * @return the service on the new connection
+     * @return the service on the new connection, null once closed
      */
     public synchronized Swap<T> connect(CassandraConnection next) {
+        if (closed) {
+            return new Swap<>(null);
+        }
         closeQuietly(current);
         current = null;
         connection = null;
@@ -106,6 +111,7 @@ public final class Reconnecting<T extends AutoCloseable> {
     }
 
     public synchronized void close() {
+        closed = true;
         closeQuietly(current);
         current = null;
         connection = null;
@@ -113,7 +119,7 @@ public final class Reconnecting<T extends AutoCloseable> {
         jmx.close();
     }
 
-    /** The outcome of {@link #connect}. */
+    /** The outcome of {@link #connect}: the service built, null if closed. */
     public record Swap<T>(T current) {
     }
 

@@ -1,6 +1,7 @@
 package io.kafkacassandra.session.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.kafkacassandra.session.CassandraConnection;
@@ -54,6 +55,14 @@ class ReconnectingTest {
             return s.hello();
         }));
         reconnecting.close();
+    }
+
+    /** A bind that DS delivers after the component's deactivation must not bring a closed service back. */
+    @Test
+    void aConnectionHandedOverAfterCloseBuildsNothing() {
+        reconnecting.close();
+        assertNull(reconnecting.connect(CassandraConnection.of(null, null)).current());
+        assertThrows(StoreUnavailableException.class, () -> reconnecting.call(Service::hello));
     }
 
     @Test
