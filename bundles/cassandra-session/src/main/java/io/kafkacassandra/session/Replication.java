@@ -52,7 +52,9 @@ public record Replication(String strategy, Map<String, Integer> factors) {
                 throw notADatacenterFactor(key, part.trim());
             }
             checkDatacenter(key, dc, part.trim());
-            factors.put(dc, factor(key, kv[1].trim()));
+            if (factors.put(dc, factor(key, kv[1].trim())) != null) {
+                throw new SettingsException(key, "data center '" + dc + "' is named twice");
+            }
         }
         // Checked again by the constructor, under the key of the setting (cannot fail after the checks above).
         return new Replication(strategy, factors);

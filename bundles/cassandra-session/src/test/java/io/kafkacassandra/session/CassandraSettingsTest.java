@@ -65,6 +65,8 @@ class CassandraSettingsTest {
         assertEquals(CassandraSettings.REPLICATION,
                 refused(Map.of("plugin.cassandra.replication", "NetworkTopologyStrategy:dc1=3,dc'2=1")).key());
         assertEquals(CassandraSettings.REPLICATION, refused(Map.of("plugin.cassandra.replication", "SimpleStrategy:0")).key());
+        assertTrue(refused(Map.of("plugin.cassandra.replication", "NetworkTopologyStrategy:dc1=3,dc1=1"))
+                .getMessage().contains("'dc1' is named twice"));
     }
 
     @Test

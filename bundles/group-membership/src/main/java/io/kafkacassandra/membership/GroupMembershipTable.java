@@ -11,7 +11,6 @@ import io.kafkacassandra.session.internal.CqlRunner;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 
 /** The statements of {@code group_membership} (see {@code schema.cql}); every cell carries the lease TTL. */
 final class GroupMembershipTable {
@@ -34,8 +33,7 @@ final class GroupMembershipTable {
                     + " WHERE group_name = ? AND id = ? IF session = ?");
             leave = session.prepare("DELETE FROM " + table + " WHERE group_name = ? AND id = ? IF session = ?");
         } catch (RuntimeException e) {
-            throw new StoreUnavailableException("cannot prepare the statements of " + table
-                    + " (does the schema exist? see schema.cql): " + e.getMessage(), e);
+            throw CqlRunner.cannotPrepare(session, table, e);
         }
     }
 

@@ -9,7 +9,6 @@ import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.SessionFactory;
 import io.kafkacassandra.session.internal.CqlRunner;
 import java.util.UUID;
-import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 
 /**
  * The statements of {@code leader_election} (see {@code schema.cql}). {@code leader} and {@code lease} carry the
@@ -44,8 +43,7 @@ final class LeaderElectionTable {
                     + " IF lease = ?");
             release = session.prepare("DELETE leader, lease FROM " + table + " WHERE service = ? IF lease = ?");
         } catch (RuntimeException e) {
-            throw new StoreUnavailableException("cannot prepare the statements of " + table
-                    + " (does the schema exist? see schema.cql): " + e.getMessage(), e);
+            throw CqlRunner.cannotPrepare(session, table, e);
         }
     }
 

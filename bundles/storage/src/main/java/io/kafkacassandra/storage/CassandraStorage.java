@@ -357,7 +357,8 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
                 throw new FencedOutException(what, fence.leadership(), fence.newerEpoch());
             }
         }
-        throw new StoreUnavailableException(what + " did not settle after " + MAX_ATTEMPTS + " attempts");
+        String why = what + " did not settle after " + MAX_ATTEMPTS + " attempts";
+        throw unknown == null ? new StoreUnavailableException(why) : new OutcomeUnknownException(why, unknown);
     }
 
     /**

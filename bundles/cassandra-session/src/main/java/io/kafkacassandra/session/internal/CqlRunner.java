@@ -123,6 +123,16 @@ public final class CqlRunner {
                             || t instanceof java.net.ConnectException);
     }
 
+    /** Why the statements of {@code table} could not be prepared: a closed session, or most likely no schema. */
+    public static StoreUnavailableException cannotPrepare(CqlSession session, String table, RuntimeException e) {
+        if (session.isClosed()) {
+            return new StoreUnavailableException("cannot prepare the statements of " + table + ": the Cassandra"
+                    + " session was closed (replaced by a new configuration?); try again", e);
+        }
+        return new StoreUnavailableException("cannot prepare the statements of " + table
+                + " (does the schema exist? see schema.cql): " + e.getMessage(), e);
+    }
+
     public static StoreUnavailableException unavailable(String what, RuntimeException e) {
         if (e instanceof StoreUnavailableException s) {
             return s;

@@ -5,11 +5,11 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.internal.CqlRunner;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 
 /**
  * The prepared statements of the {@code kv} table (see {@code schema.cql}), shared by the storage and the listener
@@ -80,8 +80,7 @@ public final class KvTable {
                         session.prepare(fencedCql(kv, form, false)), session.prepare(fencedCql(kv, form, true))});
             }
         } catch (RuntimeException e) {
-            throw new StoreUnavailableException("cannot prepare the statements of " + kv
-                    + " (does the schema exist? see schema.cql): " + e.getMessage(), e);
+            throw CqlRunner.cannotPrepare(session, kv, e);
         }
     }
 
