@@ -1,7 +1,6 @@
 package io.kafkacassandra.shell;
 
 import io.kafkacassandra.election.CassandraLeaderElection;
-import io.kafkacassandra.session.CassandraConnection;
 import io.kafkacassandra.session.internal.Text;
 import java.util.Optional;
 import org.apache.karaf.shell.api.action.Action;
@@ -60,20 +59,10 @@ public class LeaderCommand implements Action {
 
     /** The leadership without creating a client. */
     private String look() {
-        for (FencedLeaderElectionClient configured : Services.current(context, FencedLeaderElectionClient.class)) {
-            if (service.equals(configured.service())) {
-                return describe(configured);
-            }
-        }
-        CassandraConnection connection = Services.currentOne(context, CassandraConnection.class);
-        if (connection == null) {
-            return Services.WAITING;
-        }
-        try {
-            return format(CassandraLeaderElection.readLeadership(connection.session(), connection.settings(), service));
-        } catch (RuntimeException e) {
-            return Services.unavailable(e);
-        }
+        return Services.current(context, FencedLeaderElectionClient.class).stream()
+                .filter(configured -> service.equals(configured.service())).findFirst().map(LeaderCommand::describe)
+                .orElseGet(() -> Services.readDirectly(context, c ->
+                        format(CassandraLeaderElection.readLeadership(c.session(), c.settings(), service))));
     }
 
     static String describe(FencedLeaderElectionClient client) {

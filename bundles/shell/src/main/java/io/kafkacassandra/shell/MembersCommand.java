@@ -1,7 +1,6 @@
 package io.kafkacassandra.shell;
 
 import io.kafkacassandra.membership.CassandraGroupMembership;
-import io.kafkacassandra.session.CassandraConnection;
 import io.kafkacassandra.session.internal.Text;
 import java.util.Map;
 import java.util.TreeMap;
@@ -62,20 +61,10 @@ public class MembersCommand implements Action {
 
     /** The members without creating a client. */
     private String look() {
-        for (LeaseAwareGroupMembershipClient configured : Services.current(context, LeaseAwareGroupMembershipClient.class)) {
-            if (group.equals(configured.group())) {
-                return describe(configured);
-            }
-        }
-        CassandraConnection connection = Services.currentOne(context, CassandraConnection.class);
-        if (connection == null) {
-            return Services.WAITING;
-        }
-        try {
-            return format(CassandraGroupMembership.readMembership(connection.session(), connection.settings(), group));
-        } catch (RuntimeException e) {
-            return Services.unavailable(e);
-        }
+        return Services.current(context, LeaseAwareGroupMembershipClient.class).stream()
+                .filter(configured -> group.equals(configured.group())).findFirst().map(MembersCommand::describe)
+                .orElseGet(() -> Services.readDirectly(context, c ->
+                        format(CassandraGroupMembership.readMembership(c.session(), c.settings(), group))));
     }
 
     static String describe(LeaseAwareGroupMembershipClient client) {

@@ -1,8 +1,10 @@
 package io.kafkacassandra.shell;
 
+import io.kafkacassandra.session.CassandraConnection;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.InvalidSyntaxException;
 
@@ -41,6 +43,19 @@ final class Services {
     /** The service of {@code type} registered now, or null. */
     static <T> T currentOne(BundleContext context, Class<T> type) {
         return current(context, type).stream().findFirst().orElse(null);
+    }
+
+    /** What {@code read} finds on the current session without a client: or waiting, or unavailable in a few words. */
+    static String readDirectly(BundleContext context, Function<CassandraConnection, String> read) {
+        CassandraConnection connection = currentOne(context, CassandraConnection.class);
+        if (connection == null) {
+            return WAITING;
+        }
+        try {
+            return read.apply(connection);
+        } catch (RuntimeException e) {
+            return unavailable(e);
+        }
     }
 
     /** A failed call in a few words: {@link #WAITING} rather than the session's reason again. */
