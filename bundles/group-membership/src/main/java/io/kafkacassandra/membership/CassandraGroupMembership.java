@@ -4,8 +4,8 @@ import com.datastax.oss.driver.api.core.CqlSession;
 import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.internal.Contexts;
 import io.kafkacassandra.session.internal.CqlRunner;
-import io.kafkacassandra.session.internal.LeaseClock;
-import io.kafkacassandra.session.internal.LeaseWorkers;
+import io.kafkacassandra.session.internal.HeldLease;
+import io.kafkacassandra.session.internal.LeaseKeeper;
 import io.kafkacassandra.session.internal.OutageLog;
 import io.kafkacassandra.session.internal.Resolution;
 import io.kafkacassandra.session.internal.Text;
@@ -19,7 +19,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
 import org.apache.kafka.plugin.interfaces.MemberIdConflictException;
 import org.apache.kafka.plugin.interfaces.OutcomeUnknownException;
@@ -51,7 +50,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
     private final CqlRunner cql;
     private final GroupMembershipTable table;
     private final CassandraSettings settings;
-    private final LeaseClock clock;
+    private final LeaseKeeper<Member> leases;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private final List<MembershipListener> membershipListeners = new CopyOnWriteArrayList<>();
 
@@ -59,10 +58,8 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final Set<String> joining = new HashSet<>();
     private Set<String> told;
-    private LeaseWorkers tasks; // null until the first call that needs background work
     private boolean closed;
     private final OutageLog pollOutage;
-    private final OutageLog renewOutage;
     private final ServiceMonitor monitor;
     /** Tests only: runs on the renewal thread before each renewal is sent. */
     volatile Runnable beforeRenewal = () -> { };
@@ -70,15 +67,12 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
     private static final class Member {
         final String id;
         final String data;
-        UUID session;
-        long deadline;
-        boolean live = true;
+        UUID session; // of its last row written; null if it never joined
+        HeldLease<Member> lease; // null while it is lost (or before it joined)
 
-        Member(String id, String data, UUID session, long deadline) {
+        Member(String id, String data) {
             this.id = id;
             this.data = data;
-            this.session = session;
-            this.deadline = deadline;
         }
     }
 
@@ -94,22 +88,17 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
         this.cql = new CqlRunner(session, monitor);
         this.table = new GroupMembershipTable(session, settings);
         this.settings = settings;
-        this.clock = new LeaseClock(settings);
+        this.leases = new LeaseKeeper<>("group", group, settings, monitor, LOG, lease -> {
+            beforeRenewal.run();
+            Member m = lease.subject();
+            return cql.write(table.renew(group, m.id, m.data, lease.id()), "renew member " + m.id);
+        }, this::markLost, this::poll, this::rejoinLost);
         this.pollOutage = new OutageLog(LOG, "the poll of group " + group, monitor.polls());
-        this.renewOutage = new OutageLog(LOG, "membership renewal in group " + group, monitor.renewals());
         monitor.connected(session);
-        monitor.leaseDeadline(this::millisToDeadline);
     }
 
     public ServiceMonitor monitor() {
         return monitor;
-    }
-
-    /** Milliseconds to the nearest local deadline of a live member held here, -1 if none. */
-    private synchronized long millisToDeadline() {
-        return members.values().stream().filter(m -> m.live)
-                .mapToLong(m -> TimeUnit.NANOSECONDS.toMillis(clock.nanosUntil(m.deadline)))
-                .min().orElse(-1);
     }
 
     @Override
@@ -143,7 +132,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
             RuntimeException unknown = null;
             for (int attempt = 0; attempt < 3; attempt++) {
                 UUID session = UUID.randomUUID();
-                long sentAt = clock.now();
+                long sentAt = leases.clock().now();
                 attempts.put(session, sentAt);
                 UUID holder;
                 try {
@@ -183,12 +172,13 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
     }
 
     private void joined(String id, String data, UUID session, long sentAt) {
-        Member member = new Member(id, data, session, clock.deadlineFor(sentAt));
+        Member member = new Member(id, data);
         synchronized (this) {
+            member.session = session;
+            member.lease = leases.hold(member, session, sentAt);
             members.put(id, member);
         }
         LOG.info("{} joined group {}", id, group);
-        scheduleExpiry(member);
     }
 
     /**
@@ -207,11 +197,10 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
                 return;
             }
             start();
-            member = new Member(id, data, null, clock.now());
-            member.live = false;
+            member = new Member(id, data);
             members.put(id, member);
             for (MembershipListener l : membershipListeners) {
-                tasks.notifier().submit("membership of " + id + " lost", () -> l.membershipLost(id));
+                leases.notifier().submit("membership of " + id + " lost", () -> l.membershipLost(id));
             }
         }
         LOG.warn("{} is not a member of {} yet; it joins as soon as it can", id, group);
@@ -232,6 +221,10 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
                 return;
             }
             session = member.session;
+            if (member.lease != null) {
+                leases.release(member.lease); // a renewal on its way no longer counts: leaving is not losing
+                member.lease = null;
+            }
         }
         if (session != null) { // null: taken on by joinInBackground and never joined
             remove(member.id, session);
@@ -288,7 +281,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
     @Override
     public synchronized boolean isMember(String id) {
         Member m = members.get(id);
-        return m != null && m.live && clock.isBefore(m.deadline);
+        return m != null && m.lease != null && m.lease.isValid();
     }
 
     @Override
@@ -300,7 +293,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
             start();
             if (told != null) {
                 Set<String> current = told;
-                tasks.notifier().submit("members of " + group, () -> listener.onGroupChange(current));
+                leases.notifier().submit("members of " + group, () -> listener.onGroupChange(current));
             }
         }
     }
@@ -323,7 +316,6 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
     @Override
     public void close() {
         List<Member> held;
-        LeaseWorkers t;
         synchronized (this) {
             if (closed) {
                 return;
@@ -331,89 +323,76 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
             closed = true;
             held = new ArrayList<>(members.values());
             members.clear();
-            t = tasks;
-        }
-        if (t == null) {
-            return;
-        }
-        t.stopScheduling();
-        for (Member m : held) {
-            if (m.session == null) {
-                continue;
-            }
-            try {
-                remove(m.id, m.session);
-            } catch (StoreUnavailableException | OutcomeUnknownException e) {
-                LOG.warn("{}", e.getMessage());
+            for (Member m : held) {
+                if (m.lease != null) {
+                    leases.release(m.lease);
+                    m.lease = null;
+                }
             }
         }
-        t.notifier().close();
+        leases.close(() -> {
+            for (Member m : held) {
+                if (m.session == null) {
+                    continue;
+                }
+                try {
+                    remove(m.id, m.session);
+                } catch (StoreUnavailableException | OutcomeUnknownException e) {
+                    LOG.warn("{}", e.getMessage());
+                }
+            }
+        });
     }
 
     private void start() {
-        if (tasks == null) {
-            tasks = new LeaseWorkers("group", group, settings, this::renewAll, this::poll,
-                    monitor.listenerCallbacks());
-        }
+        leases.start();
     }
 
-    /** On the worker: renew live members, join lost ones again. */
-    private void renewAll() {
-        List<Member> snapshot;
+    /** On the renewal thread, after the renewals: join lost members again. */
+    private void rejoinLost() {
+        List<Member> lost;
         synchronized (this) {
-            snapshot = new ArrayList<>(members.values());
+            lost = members.values().stream().filter(m -> m.lease == null).toList();
         }
-        for (Member m : snapshot) {
+        for (Member m : lost) {
             long start = System.nanoTime();
             try {
-                RuntimeException unanswered = renew(m);
+                RuntimeException unanswered = rejoin(m);
                 if (unanswered == null) {
-                    renewOutage.succeeded(start);
+                    leases.renewOutage().succeeded(start);
                 } else {
-                    renewOutage.failed(unanswered);
+                    leases.renewOutage().failed(unanswered);
                 }
             } catch (StoreUnavailableException | OutcomeUnknownException e) {
-                renewOutage.failed(e);
+                leases.renewOutage().failed(e);
             } catch (RuntimeException e) {
-                LOG.error("renewal of member {} of {} failed", m.id, group, e);
+                LOG.error("joining member {} of {} again failed", m.id, group, e);
             }
         }
     }
 
-    /** Renews (or joins again) one member; returns why, if Cassandra did not answer the renewal. */
-    private RuntimeException renew(Member m) {
+    /**
+     * Makes a lost member live again: its last row, if still its own, is renewed; otherwise it joins under a new
+     * session, unless another member holds the id meanwhile. Returns why, if Cassandra did not answer.
+     */
+    private RuntimeException rejoin(Member m) {
         UUID session;
-        boolean live;
         synchronized (this) {
+            if (members.get(m.id) != m || m.lease != null) {
+                return null; // it left, or is live again
+            }
             session = m.session;
-            live = m.live;
         }
-        long sentAt = clock.now();
+        long sentAt = leases.clock().now();
         if (session != null) { // null: taken on by joinInBackground, never joined
             beforeRenewal.run();
             CqlRunner.Attempt renewal = cql.write(table.renew(group, m.id, m.data, session), "renew member " + m.id);
             if (!renewal.answered()) {
-                return renewal.unknownCause(); // unknown: the deadline stays where it was
-            }
-            synchronized (this) {
-                if (members.get(m.id) != m) {
-                    return null; // it left while this renewal was on its way: neither lost nor to be joined again
-                }
+                return renewal.unknownCause();
             }
             if (renewal.result().wasApplied()) {
-                if (live) {
-                    synchronized (this) {
-                        if (m.live && clock.isBefore(m.deadline)) {
-                            m.deadline = clock.deadlineFor(sentAt);
-                        }
-                    }
-                } else {
-                    restore(m, session, sentAt); // lost only here: the row was still this session's
-                }
+                restore(m, session, sentAt); // lost only here: the row was still this session's
                 return null;
-            }
-            if (live) {
-                markLost(m, "its row is no longer in Cassandra");
             }
         }
         synchronized (this) {
@@ -421,9 +400,8 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
                 return null; // it left meanwhile: not to be joined again
             }
         }
-        // Join again under a new session, unless another member holds the id meanwhile.
         UUID fresh = UUID.randomUUID();
-        sentAt = clock.now();
+        sentAt = leases.clock().now();
         CqlRunner.Attempt rejoin = cql.write(table.join(group, m.id, m.data, fresh), "join " + m.id + " again");
         if (rejoin.answered() && rejoin.result().wasApplied()) {
             restore(m, fresh, sentAt);
@@ -437,11 +415,10 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
             left = members.get(m.id) != m;
             if (!left) {
                 m.session = session;
-                m.deadline = clock.deadlineFor(sentAt);
-                if (!clock.isBefore(m.deadline)) {
+                if (!leases.clock().isBefore(leases.clock().deadlineFor(sentAt))) {
                     return; // answered too late to trust: the next round tries again
                 }
-                m.live = true;
+                m.lease = leases.hold(m, session, sentAt);
             }
         }
         if (left) {
@@ -449,46 +426,23 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
             return;
         }
         LOG.info("{} is a member of {} again", m.id, group);
-        scheduleExpiry(m);
         for (MembershipListener l : membershipListeners) {
-            tasks.notifier().submit("membership of " + m.id + " restored", () -> l.membershipRestored(m.id));
+            leases.notifier().submit("membership of " + m.id + " restored", () -> l.membershipRestored(m.id));
         }
     }
 
-    private void scheduleExpiry(Member m) {
-        long delay;
+    /** Its lease was lost (refused or past the local deadline): it is a member here no longer, until it rejoins. */
+    private void markLost(HeldLease<Member> lease, String why) {
+        Member m = lease.subject();
         synchronized (this) {
-            delay = clock.nanosUntil(m.deadline);
-        }
-        tasks.atDeadline(delay, () -> checkExpiry(m));
-    }
-
-    /** On the timer, which never waits for I/O. */
-    private void checkExpiry(Member m) {
-        boolean expired;
-        synchronized (this) {
-            if (members.get(m.id) != m || !m.live) {
-                return;
+            if (m.lease != lease || members.get(m.id) != m) {
+                return; // it left: leaving is not losing
             }
-            expired = !clock.isBefore(m.deadline);
-        }
-        if (expired) {
-            markLost(m, "its lease was not renewed before the local deadline");
-        } else {
-            scheduleExpiry(m);
-        }
-    }
-
-    private void markLost(Member m, String why) {
-        synchronized (this) {
-            if (!m.live || members.get(m.id) != m) {
-                return; // already lost, or it left: leaving is not losing
-            }
-            m.live = false;
+            m.lease = null;
         }
         LOG.warn("{} lost its membership of {}: {}; it joins again when it can", m.id, group, why);
         for (MembershipListener l : membershipListeners) {
-            tasks.notifier().submit("membership of " + m.id + " lost", () -> l.membershipLost(m.id));
+            leases.notifier().submit("membership of " + m.id + " lost", () -> l.membershipLost(m.id));
         }
     }
 
@@ -512,7 +466,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
             }
             told = current;
             for (Listener l : listeners) {
-                tasks.notifier().submit("members of " + group, () -> l.onGroupChange(current));
+                leases.notifier().submit("members of " + group, () -> l.onGroupChange(current));
             }
         }
     }

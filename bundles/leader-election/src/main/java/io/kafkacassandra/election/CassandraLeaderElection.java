@@ -5,8 +5,8 @@ import io.kafkacassandra.election.LeaderElectionTable.State;
 import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.internal.Contexts;
 import io.kafkacassandra.session.internal.CqlRunner;
-import io.kafkacassandra.session.internal.LeaseClock;
-import io.kafkacassandra.session.internal.LeaseWorkers;
+import io.kafkacassandra.session.internal.HeldLease;
+import io.kafkacassandra.session.internal.LeaseKeeper;
 import io.kafkacassandra.session.internal.OutageLog;
 import io.kafkacassandra.session.internal.Resolution;
 import io.kafkacassandra.session.internal.Text;
@@ -68,7 +68,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
     private final CqlRunner cql;
     private final LeaderElectionTable table;
     private final CassandraSettings settings;
-    private final LeaseClock clock;
+    private final LeaseKeeper<Term> leases;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     // Guarded by this.
@@ -76,10 +76,9 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
     private Optional<Leadership> told; // the last event queued for listeners, null before the first
     private long toldRank = -1; // its place in epoch order, see rank()
     private long endedEpoch; // the highest epoch known here to have ended (lost, resigned or seen vacant)
-    private LeaseWorkers tasks; // null until the first call that needs background work
+    private boolean started; // the lease threads run from the first call that needs background work
     private boolean closed;
     private final OutageLog pollOutage;
-    private final OutageLog renewOutage;
     private final ServiceMonitor monitor;
     private final String cluster; // the cluster's name and the keyspace: epochs are per election table
     /** Tests only: sees (and may replace) every state read of the post, to replay stale or delayed reads. */
@@ -87,23 +86,15 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
 
     private static final class Candidate {
         final String id;
-        Lease lease;
+        HeldLease<Term> lease; // null unless it leads
 
         Candidate(String id) {
             this.id = id;
         }
     }
 
-    private static final class Lease {
-        final UUID id;
-        final long epoch;
-        volatile long deadline;
-
-        Lease(UUID id, long epoch, long deadline) {
-            this.id = id;
-            this.epoch = epoch;
-            this.deadline = deadline;
-        }
+    /** A leadership term: what a lease of the post is held for. */
+    private record Term(Candidate candidate, long epoch) {
     }
 
     public CassandraLeaderElection(CqlSession session, CassandraSettings settings, String service) {
@@ -118,12 +109,13 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         this.cql = new CqlRunner(session, monitor);
         this.table = new LeaderElectionTable(session, settings);
         this.settings = settings;
-        this.clock = new LeaseClock(settings);
+        this.leases = new LeaseKeeper<>("election", service, settings, monitor, LOG,
+                lease -> cql.write(table.renew(service, lease.subject().candidate().id, lease.id()),
+                        "renew lease of " + lease.subject().candidate().id),
+                this::lost, this::poll, () -> { });
         this.pollOutage = new OutageLog(LOG, "the election poll of " + service, monitor.polls());
-        this.renewOutage = new OutageLog(LOG, "lease renewal for " + service, monitor.renewals());
         this.cluster = session.getMetadata().getClusterName().orElse("?") + "/" + settings.keyspace();
         monitor.connected(session);
-        monitor.leaseDeadline(this::millisToDeadline);
     }
 
     public ServiceMonitor monitor() {
@@ -156,13 +148,6 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         told = previous.told();
         endedEpoch = Math.max(endedEpoch, previous.endedEpoch());
         return true;
-    }
-
-    /** Milliseconds to the nearest local deadline of a lease held here, -1 if none. */
-    private synchronized long millisToDeadline() {
-        return candidates.values().stream().filter(c -> c.lease != null)
-                .mapToLong(c -> TimeUnit.NANOSECONDS.toMillis(clock.nanosUntil(c.lease.deadline)))
-                .min().orElse(-1);
     }
 
     @Override
@@ -215,10 +200,10 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
     @Override
     public synchronized Optional<Leadership> heldLeadership(String candidate) {
         Candidate c = candidates.get(candidate);
-        if (c == null || c.lease == null || !clock.isBefore(c.lease.deadline)) {
+        if (c == null || c.lease == null || !c.lease.isValid()) {
             return Optional.empty();
         }
-        return Optional.of(new Leadership(service, candidate, c.lease.epoch));
+        return Optional.of(new Leadership(service, candidate, c.lease.subject().epoch()));
     }
 
     @Override
@@ -234,7 +219,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
             start();
             Candidate c = candidates.computeIfAbsent(candidate, Candidate::new);
             // Acquisitions run on the worker, one at a time with the renewals and polls.
-            result = tasks.worker().submit(() -> c.lease != null && clock.isBefore(c.lease.deadline) || tryAcquire(c));
+            result = leases.worker().submit(() -> isLeading(c) || tryAcquire(c));
         }
         try {
             return result.get(settings.requestTimeout().toMillis() * 4, TimeUnit.MILLISECONDS);
@@ -252,6 +237,10 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         }
     }
 
+    private synchronized boolean isLeading(Candidate c) {
+        return c.lease != null && c.lease.isValid();
+    }
+
     @Override
     public void resign(String leader) {
         monitor.run("resign", () -> doResign(leader));
@@ -259,19 +248,18 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
 
     private void doResign(String leader) {
         Text.id("leader", leader);
-        Lease lease;
+        HeldLease<Term> lease;
         synchronized (this) {
             Candidate c = candidates.get(leader);
             if (c == null || c.lease == null) {
                 return; // not a leader: ignored, as the KIP's contract says (close() ends a candidacy)
             }
             lease = c.lease;
-            c.lease = null;
             candidates.remove(leader);
-            ended(lease);
+            giveUp(c);
         }
-        LOG.info("{} resigns as leader of {} (epoch {})", leader, service, lease.epoch);
-        release(lease);
+        LOG.info("{} resigns as leader of {} (epoch {})", leader, service, lease.subject().epoch());
+        release(lease.id());
     }
 
     @Override
@@ -307,8 +295,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
 
     @Override
     public void close() {
-        List<Lease> held = new ArrayList<>();
-        LeaseWorkers t;
+        List<UUID> held = new ArrayList<>();
         synchronized (this) {
             if (closed) {
                 return;
@@ -316,27 +303,18 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
             closed = true;
             for (Candidate c : candidates.values()) {
                 if (c.lease != null) {
-                    held.add(c.lease);
-                    ended(c.lease);
-                    c.lease = null;
+                    held.add(c.lease.id());
+                    giveUp(c);
                 }
             }
             candidates.clear();
-            t = tasks;
         }
-        if (t == null) {
-            return;
-        }
-        t.stopScheduling();
-        held.forEach(this::release);
-        t.notifier().close();
+        leases.close(() -> held.forEach(this::release));
     }
 
     private void start() {
-        if (tasks == null) {
-            tasks = new LeaseWorkers("election", service, settings, this::renewAll, this::poll,
-                    monitor.listenerCallbacks());
-        }
+        leases.start();
+        started = true;
     }
 
     /** On the worker: read the post, tell listeners, and run for it if it is vacant. */
@@ -380,7 +358,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
             }
         }
         UUID leaseId = UUID.randomUUID();
-        long sentAt = clock.now();
+        long sentAt = leases.clock().now();
         String what = c.id + " running for leader of " + service;
         CqlRunner.Attempt attempt = cql.write(table.acquire(service, c.id, leaseId, state.epoch()), what);
         boolean taken = attempt.answered() ? attempt.result().wasApplied()
@@ -389,92 +367,56 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         if (!taken) {
             return false;
         }
-        Lease lease = new Lease(leaseId, state.epochOrZero() + 1, clock.deadlineFor(sentAt));
+        long epoch = state.epochOrZero() + 1;
         synchronized (this) {
-            if (closed || candidates.get(c.id) != c || !clock.isBefore(lease.deadline)) {
+            if (closed || candidates.get(c.id) != c
+                    || !leases.clock().isBefore(leases.clock().deadlineFor(sentAt))) {
                 c = null; // closed, withdrawn or too slow to trust: give it back at once
-                endedEpoch = Math.max(endedEpoch, lease.epoch);
+                endedEpoch = Math.max(endedEpoch, epoch);
             } else {
-                c.lease = lease;
-                publish(Optional.of(new Leadership(service, c.id, lease.epoch)), rank(lease.epoch, false));
+                c.lease = leases.hold(new Term(c, epoch), leaseId, sentAt);
+                publish(Optional.of(new Leadership(service, c.id, epoch)), rank(epoch, false));
             }
         }
         if (c == null) {
-            release(lease);
+            release(leaseId);
             return false;
         }
-        LOG.info("{} is leader of {} with epoch {}", c.id, service, lease.epoch);
-        scheduleExpiry(c, lease);
+        LOG.info("{} is leader of {} with epoch {}", c.id, service, epoch);
         return true;
-    }
-
-    /** On the worker: renew every lease this client holds. */
-    private void renewAll() {
-        Map<Candidate, Lease> leading = new LinkedHashMap<>();
-        synchronized (this) {
-            candidates.values().stream().filter(c -> c.lease != null).forEach(c -> leading.put(c, c.lease));
-        }
-        for (Map.Entry<Candidate, Lease> held : leading.entrySet()) {
-            Candidate c = held.getKey();
-            Lease lease = held.getValue();
-            long sentAt = clock.now();
-            try {
-                CqlRunner.Attempt attempt = cql.write(table.renew(service, c.id, lease.id), "renew lease of " + c.id);
-                if (!attempt.answered()) {
-                    renewOutage.failed(attempt.unknownCause()); // the deadline stays where it was
-                    continue;
-                }
-                renewOutage.succeeded(sentAt);
-                if (attempt.result().wasApplied()) {
-                    synchronized (this) {
-                        if (c.lease == lease && clock.isBefore(lease.deadline)) {
-                            lease.deadline = clock.deadlineFor(sentAt);
-                        }
-                    }
-                } else {
-                    lose(c, lease, "its lease is no longer in Cassandra");
-                }
-            } catch (StoreUnavailableException e) {
-                renewOutage.failed(e);
-            }
-        }
-    }
-
-    private void scheduleExpiry(Candidate c, Lease lease) {
-        tasks.atDeadline(clock.nanosUntil(lease.deadline), () -> checkExpiry(c, lease));
-    }
-
-    /** On the timer, which never waits for I/O: the local deadline is kept whatever the requests do. */
-    private void checkExpiry(Candidate c, Lease lease) {
-        if (clock.isBefore(lease.deadline)) {
-            scheduleExpiry(c, lease); // renewed since
-        } else {
-            lose(c, lease, "its lease was not renewed before the local deadline");
-        }
     }
 
     /**
      * Stops leading without releasing: actions the leader started before its deadline may still be in flight,
      * and the lease, left to expire, keeps the post from a successor for the rest of the TTL.
      */
-    private void lose(Candidate c, Lease lease, String why) {
+    private void lost(HeldLease<Term> lease, String why) {
+        Candidate c = lease.subject().candidate();
         synchronized (this) {
             if (c.lease != lease) {
                 return;
             }
             c.lease = null;
-            ended(lease);
+            ended(lease.subject().epoch());
         }
-        LOG.warn("{} is no longer leader of {} (epoch {}): {}", c.id, service, lease.epoch, why);
+        LOG.warn("{} is no longer leader of {} (epoch {}): {}", c.id, service, lease.subject().epoch(), why);
+    }
+
+    /** Under the lock: {@code c} stops leading (it resigns, closes, or a read shows its leadership ended). */
+    private void giveUp(Candidate c) {
+        HeldLease<Term> lease = c.lease;
+        c.lease = null;
+        leases.release(lease);
+        ended(lease.subject().epoch());
     }
 
     /** Deletes the lease if it is still this one, so that the next leader need not wait for the TTL. */
-    private void release(Lease lease) {
+    private void release(UUID leaseId) {
         String what = "release lease of " + service;
         try {
-            CqlRunner.Attempt attempt = cql.write(table.release(service, lease.id), what);
+            CqlRunner.Attempt attempt = cql.write(table.release(service, leaseId), what);
             if (!attempt.answered()) {
-                cql.resolve(what, attempt.unknownCause(), () -> lease.id.equals(table.read(cql, service).lease())
+                cql.resolve(what, attempt.unknownCause(), () -> leaseId.equals(table.read(cql, service).lease())
                         ? Resolution.NOT_APPLIED : Resolution.APPLIED);
             }
         } catch (StoreUnavailableException | OutcomeUnknownException e) {
@@ -492,8 +434,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
             return Optional.empty();
         }
         Candidate own = candidates.get(state.leader());
-        if (own != null && (own.lease == null || !own.lease.id.equals(state.lease())
-                || !clock.isBefore(own.lease.deadline))) {
+        if (own != null && (own.lease == null || !own.lease.id().equals(state.lease()) || !own.lease.isValid())) {
             return Optional.empty();
         }
         return Optional.of(new Leadership(service, state.leader(), state.epochOrZero()));
@@ -507,14 +448,13 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
     private synchronized void observe(State state) {
         long epoch = state.epochOrZero();
         for (Candidate c : candidates.values()) {
-            Lease lease = c.lease;
-            if (lease != null && (state.lease() == null ? epoch >= lease.epoch : epoch > lease.epoch)) {
+            long held = c.lease == null ? Long.MAX_VALUE : c.lease.subject().epoch();
+            if (state.lease() == null ? epoch >= held : epoch > held) {
                 // Cassandra says this leadership ended (a coordinator whose clock runs ahead): stop trusting it
                 // now rather than at the next refused renewal.
-                c.lease = null;
-                ended(lease);
+                giveUp(c);
                 LOG.warn("{} is no longer leader of {} (epoch {}): Cassandra shows the post {}", c.id, service,
-                        lease.epoch, state.lease() == null ? "vacant" : "taken with epoch " + epoch);
+                        held, state.lease() == null ? "vacant" : "taken with epoch " + epoch);
             }
         }
         if (state.lease() == null || state.leader() == null) {
@@ -530,10 +470,10 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         }
     }
 
-    /** Under the lock: leadership {@code lease} ended here (lost, resigned, closed); tell it. */
-    private void ended(Lease lease) {
-        endedEpoch = Math.max(endedEpoch, lease.epoch);
-        publish(Optional.empty(), rank(lease.epoch, true));
+    /** Under the lock: leadership {@code epoch} ended here (lost, resigned, closed); tell it. */
+    private void ended(long epoch) {
+        endedEpoch = Math.max(endedEpoch, epoch);
+        publish(Optional.empty(), rank(epoch, true));
     }
 
     /** Epoch order: leadership e (2e), then its end or a vacant post after it (2e + 1), then leadership e + 1. */
@@ -548,7 +488,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         }
         toldRank = rank;
         told = leadership;
-        if (tasks == null) {
+        if (!started) {
             return; // no listener yet: the first one is told this state
         }
         for (Listener l : listeners) {
@@ -559,10 +499,10 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
     private void tell(Listener listener, Optional<Leadership> leadership) {
         String what = "leadership of " + service + " is " + leadership;
         if (listener instanceof LeadershipListener ll) {
-            tasks.notifier().submit(what, () -> ll.onLeadershipChange(leadership));
+            leases.notifier().submit(what, () -> ll.onLeadershipChange(leadership));
         } else {
             Optional<String> leader = leadership.map(Leadership::leader);
-            tasks.notifier().submit(what, () -> listener.onLeaderChange(leader));
+            leases.notifier().submit(what, () -> listener.onLeaderChange(leader));
         }
     }
 
