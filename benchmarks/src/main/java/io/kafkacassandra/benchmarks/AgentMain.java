@@ -26,8 +26,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Every role prints READY when set up, and ends when its standard input closes.
  */
 public final class AgentMain {
-    private AgentMain() {
-    }
+    private AgentMain() {}
 
     public static void main(String[] args) throws Exception {
         try (Coordination c = Coordination.open(args[0])) {
@@ -36,8 +35,8 @@ public final class AgentMain {
                 case "candidate" -> candidate(c, args[2], args[3], in);
                 case "member" -> member(c, args[2], args[3], in);
                 case "listener" -> listener(c, args[2], in);
-                case "scale" -> scale(c, Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-                        Integer.parseInt(args[4]), in);
+                case "scale" ->
+                    scale(c, Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]), in);
                 default -> throw new IllegalArgumentException("unknown role " + args[1]);
             }
         }
@@ -108,8 +107,10 @@ public final class AgentMain {
         for (int j = 0; j < listeners; j++) {
             for (int k = j * keys / listeners; k < (j + 1) * keys / listeners; k++) {
                 String key = ScaleBenchmark.key(k, keysPerNamespace);
-                c.watch(key, v -> v.filter(x -> x.startsWith("u"))
-                        .ifPresent(x -> say("CHANGED " + key + " " + x + " " + System.nanoTime())));
+                c.watch(
+                        key,
+                        v -> v.filter(x -> x.startsWith("u"))
+                                .ifPresent(x -> say("CHANGED " + key + " " + x + " " + System.nanoTime())));
             }
         }
         say("READY");
@@ -118,7 +119,8 @@ public final class AgentMain {
                 System.gc();
                 long cpu = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                         .getProcessCpuTime();
-                long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+                long heap =
+                        ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
                 say("STATS " + cpu + " " + heap);
             }
         }

@@ -24,8 +24,11 @@ final class Agents implements AutoCloseable {
     ChildJvm start(String name, String... roleAndArgs) throws InterruptedException {
         List<String> args = new ArrayList<>(List.of(target.spec()));
         args.addAll(List.of(roleAndArgs));
-        ChildJvm agent = ChildJvm.start(name, List.of("-Xmx256m", "-XX:+UseSerialGC",
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"), AgentMain.class.getName(), args,
+        ChildJvm agent = ChildJvm.start(
+                name,
+                List.of("-Xmx256m", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
+                AgentMain.class.getName(),
+                args,
                 logs.resolve(name + ".log"));
         started.add(agent);
         agent.awaitLine("READY", READY);

@@ -29,8 +29,13 @@ public final class BenchmarkMain {
         final int scaleUpdates;
         final Duration scaleIdle;
 
-        Size(Duration storageCell, int electionTrials, int notificationTrials, int membershipTrials,
-             int scaleUpdates, Duration scaleIdle) {
+        Size(
+                Duration storageCell,
+                int electionTrials,
+                int notificationTrials,
+                int membershipTrials,
+                int scaleUpdates,
+                Duration scaleIdle) {
             this.storageCell = storageCell;
             this.electionTrials = electionTrials;
             this.notificationTrials = notificationTrials;
@@ -45,8 +50,7 @@ public final class BenchmarkMain {
         }
     }
 
-    private BenchmarkMain() {
-    }
+    private BenchmarkMain() {}
 
     public static void main(String[] args) throws Exception {
         Size size = Size.FULL;
@@ -57,7 +61,10 @@ public final class BenchmarkMain {
             String value = args[i + 1];
             switch (args[i]) {
                 case "--size" -> size = Size.valueOf(value.toUpperCase());
-                case "--topologies" -> topologies = Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
+                case "--topologies" ->
+                    topologies = Arrays.stream(value.split(","))
+                            .map(Integer::valueOf)
+                            .toList();
                 case "--out" -> out = Path.of(value);
                 case "--dir" -> dir = Path.of(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
@@ -67,7 +74,9 @@ public final class BenchmarkMain {
                 + String.join(",", topologies.stream().map(String::valueOf).toList());
         Results results = run(size, topologies, dir);
         Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, BenchmarkReport.render(results, topologies, size, results.took, command, findings()),
+        Files.writeString(
+                out,
+                BenchmarkReport.render(results, topologies, size, results.took, command, findings()),
                 StandardCharsets.UTF_8);
         System.out.println("[bench] wrote " + out);
         System.exit(results.failedTargets == 0 ? 0 : 1);
@@ -82,7 +91,8 @@ public final class BenchmarkMain {
                 Path home = dir.resolve((cassandra ? "cassandra-" : "zookeeper-") + n);
                 wipe(home);
                 Files.createDirectories(home);
-                System.out.println("[bench] starting " + (cassandra ? BenchmarkReport.ours(n) : BenchmarkReport.peer(n)));
+                System.out.println(
+                        "[bench] starting " + (cassandra ? BenchmarkReport.ours(n) : BenchmarkReport.peer(n)));
                 try (Target target = cassandra ? Target.cassandra(n, home) : Target.zookeeper(n, home)) {
                     StorageBenchmark.run(target, results, size.storageCell);
                     ElectionBenchmark.run(target, results, home, size.electionTrials);

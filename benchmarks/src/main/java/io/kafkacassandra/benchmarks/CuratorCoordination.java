@@ -32,8 +32,8 @@ final class CuratorCoordination implements Coordination {
     private final Map<String, CuratorCache> caches = new ConcurrentHashMap<>();
 
     CuratorCoordination(String connectString) throws InterruptedException {
-        client = CuratorFrameworkFactory.newClient(connectString, SESSION_TIMEOUT_MS, SESSION_TIMEOUT_MS,
-                new RetryForever(100));
+        client = CuratorFrameworkFactory.newClient(
+                connectString, SESSION_TIMEOUT_MS, SESSION_TIMEOUT_MS, new RetryForever(100));
         client.start();
         if (!client.blockUntilConnected(60, java.util.concurrent.TimeUnit.SECONDS)) {
             client.close();
@@ -64,8 +64,11 @@ final class CuratorCoordination implements Coordination {
     @Override
     public void watch(String key, Consumer<Optional<String>> listener) {
         CuratorCache cache = CuratorCache.build(client, key, CuratorCache.Options.SINGLE_NODE_CACHE);
-        cache.listenable().addListener((type, before, after) -> listener.accept(
-                after == null ? Optional.empty() : Optional.of(new String(after.getData(), StandardCharsets.UTF_8))));
+        cache.listenable()
+                .addListener((type, before, after) -> listener.accept(
+                        after == null
+                                ? Optional.empty()
+                                : Optional.of(new String(after.getData(), StandardCharsets.UTF_8))));
         cache.start();
         caches.put(key + "#" + System.identityHashCode(listener), cache);
     }
@@ -123,8 +126,10 @@ final class CuratorCoordination implements Coordination {
     public void observeGroup(String group, Consumer<Set<String>> listener) {
         String path = "/groups/" + group;
         CuratorCache cache = CuratorCache.build(client, path);
-        Runnable tell = () -> listener.accept(cache.stream().filter(c -> !c.getPath().equals(path))
-                .map(c -> c.getPath().substring(path.length() + 1)).collect(Collectors.toSet()));
+        Runnable tell = () -> listener.accept(cache.stream()
+                .filter(c -> !c.getPath().equals(path))
+                .map(c -> c.getPath().substring(path.length() + 1))
+                .collect(Collectors.toSet()));
         cache.listenable().addListener((type, before, after) -> tell.run());
         cache.start();
         caches.put(path + "#group#" + System.identityHashCode(listener), cache);

@@ -13,8 +13,7 @@ import java.util.List;
 final class ElectionBenchmark {
     private static final String SERVICE = "controller";
 
-    private ElectionBenchmark() {
-    }
+    private ElectionBenchmark() {}
 
     static void run(Target target, Results results, Path logs, int trials) throws Exception {
         try (Agents agents = new Agents(target, logs)) {
@@ -46,10 +45,10 @@ final class ElectionBenchmark {
             List<Long> handOver = new ArrayList<>();
             for (int trial = 0; trial < trials; trial++) {
                 ChildJvm leader = leader(candidates);
-                List<Integer> marks = candidates.stream().map(ChildJvm::lineCount).toList();
+                List<Integer> marks =
+                        candidates.stream().map(ChildJvm::lineCount).toList();
                 leader.send("RESIGN");
-                long resignedAt = Agents.await(leader, marks.get(candidates.indexOf(leader)), "RESIGNING",
-                        Agents.TOLD);
+                long resignedAt = Agents.await(leader, marks.get(candidates.indexOf(leader)), "RESIGNING", Agents.TOLD);
                 long told = 0;
                 for (int i = 0; i < candidates.size(); i++) {
                     told = Math.max(told, toldOfAnother(candidates.get(i), marks.get(i), leader));
@@ -63,8 +62,10 @@ final class ElectionBenchmark {
 
     /** When the candidate was told of a leader other than {@code old}, from line {@code from} on. */
     private static long toldOfAnother(ChildJvm c, int from, ChildJvm old) throws InterruptedException {
-        return Agents.nanos(c.awaitLine(from, l -> l.startsWith("LEADER candidate-")
-                && !l.startsWith("LEADER " + old.name() + " "), Agents.TOLD));
+        return Agents.nanos(c.awaitLine(
+                from,
+                l -> l.startsWith("LEADER candidate-") && !l.startsWith("LEADER " + old.name() + " "),
+                Agents.TOLD));
     }
 
     /** The candidate every candidate names as leader in its last LEADER line; waits until they agree. */

@@ -15,8 +15,7 @@ import java.util.function.Predicate;
 final class MembershipBenchmark {
     private static final String GROUP = "brokers";
 
-    private MembershipBenchmark() {
-    }
+    private MembershipBenchmark() {}
 
     static void run(Target target, Results results, Path logs, int trials) throws Exception {
         try (Agents agents = new Agents(target, logs)) {
@@ -51,8 +50,8 @@ final class MembershipBenchmark {
                 long killedAt = System.nanoTime();
                 subject.kill();
                 crash.add(toldOf(others, marks, v -> !v.contains(subject.name())) - killedAt);
-                members.set(members.indexOf(subject),
-                        agents.start("member-" + next, "member", GROUP, "member-" + next));
+                members.set(
+                        members.indexOf(subject), agents.start("member-" + next, "member", GROUP, "member-" + next));
                 next++;
             }
             results.addDistribution("membership", "leave", target.name(), leave);
@@ -66,8 +65,11 @@ final class MembershipBenchmark {
             throws InterruptedException {
         long told = 0;
         for (int i = 0; i < observers.size(); i++) {
-            told = Math.max(told, Agents.nanos(observers.get(i).awaitLine(marks.get(i),
-                    l -> l.startsWith("VIEW ") && test.test(view(l)), Agents.TOLD)));
+            told = Math.max(
+                    told,
+                    Agents.nanos(observers
+                            .get(i)
+                            .awaitLine(marks.get(i), l -> l.startsWith("VIEW ") && test.test(view(l)), Agents.TOLD)));
         }
         return told;
     }
@@ -77,7 +79,8 @@ final class MembershipBenchmark {
         long deadline = System.nanoTime() + Agents.TOLD.toNanos();
         for (ChildJvm m : members) {
             while (true) {
-                List<String> views = m.lines().stream().filter(l -> l.startsWith("VIEW ")).toList();
+                List<String> views =
+                        m.lines().stream().filter(l -> l.startsWith("VIEW ")).toList();
                 if (!views.isEmpty() && test.test(view(views.get(views.size() - 1)))) {
                     break;
                 }

@@ -13,12 +13,12 @@ import java.util.Random;
 final class NotificationBenchmark {
     private static final String KEY = "/notify/key";
 
-    private NotificationBenchmark() {
-    }
+    private NotificationBenchmark() {}
 
     static void run(Target target, Results results, Path logs, int trials) throws Exception {
         Random random = new Random(7);
-        try (Coordination c = Coordination.open(target.spec()); Agents agents = new Agents(target, logs)) {
+        try (Coordination c = Coordination.open(target.spec());
+                Agents agents = new Agents(target, logs)) {
             c.put(KEY, "v0");
             ChildJvm listener = agents.start("listener", "listener", KEY);
             listener.awaitLine(0, l -> l.startsWith("CHANGED v0 "), Agents.TOLD);

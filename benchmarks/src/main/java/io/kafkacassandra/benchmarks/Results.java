@@ -10,15 +10,18 @@ import java.util.Map;
 /** Every figure of a run: workload, then metric, then target name. */
 final class Results {
     /** How to read a metric's ratio: whether a lower or a higher figure is better. */
-    enum Better { LOWER, HIGHER }
-
-    record Metric(String name, Better better) {
+    enum Better {
+        LOWER,
+        HIGHER
     }
+
+    record Metric(String name, Better better) {}
 
     final Map<String, Map<Metric, Map<String, Double>>> figures = new LinkedHashMap<>();
     final List<String> targets = new ArrayList<>();
     /** What the tables cannot say, e.g. why calls failed; rendered below them. */
     final List<String> notes = new ArrayList<>();
+
     Duration took = Duration.ZERO;
     int failedTargets;
 
@@ -27,7 +30,8 @@ final class Results {
             targets.add(target);
         }
         figures.computeIfAbsent(workload, w -> new LinkedHashMap<>())
-                .computeIfAbsent(new Metric(metric, better), m -> new LinkedHashMap<>()).put(target, value);
+                .computeIfAbsent(new Metric(metric, better), m -> new LinkedHashMap<>())
+                .put(target, value);
         System.out.printf("[bench] %-12s %-40s %-32s %10.2f%n", workload, metric, target, value);
     }
 

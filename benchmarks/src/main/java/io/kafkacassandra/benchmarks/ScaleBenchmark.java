@@ -20,8 +20,7 @@ final class ScaleBenchmark {
     static final int KEYS_PER_NAMESPACE = 100;
     static final int LISTENERS = 1_000;
 
-    private ScaleBenchmark() {
-    }
+    private ScaleBenchmark() {}
 
     static String key(int index, int keysPerNamespace) {
         return "/scale/n" + index / keysPerNamespace + "/k" + index % keysPerNamespace;
@@ -30,7 +29,8 @@ final class ScaleBenchmark {
     static void run(Target target, Results results, Path logs, int updates, Duration idle) throws Exception {
         int keys = NAMESPACES * KEYS_PER_NAMESPACE;
         String name = target.name();
-        try (Coordination c = Coordination.open(target.spec()); Agents agents = new Agents(target, logs)) {
+        try (Coordination c = Coordination.open(target.spec());
+                Agents agents = new Agents(target, logs)) {
             ExecutorService pool = Executors.newFixedThreadPool(32);
             List<Future<?>> creating = new ArrayList<>();
             for (int k = 0; k < keys; k++) {
@@ -44,8 +44,12 @@ final class ScaleBenchmark {
                 f.get();
             }
             pool.shutdown();
-            ChildJvm watcher = agents.start("scale-watcher", "scale", Integer.toString(NAMESPACES),
-                    Integer.toString(KEYS_PER_NAMESPACE), Integer.toString(LISTENERS));
+            ChildJvm watcher = agents.start(
+                    "scale-watcher",
+                    "scale",
+                    Integer.toString(NAMESPACES),
+                    Integer.toString(KEYS_PER_NAMESPACE),
+                    Integer.toString(LISTENERS));
             Thread.sleep(3_000); // initial notifications delivered
 
             long[] before = stats(watcher);
@@ -55,9 +59,17 @@ final class ScaleBenchmark {
             long requestsAfter = target.serverRequests();
             long[] after = stats(watcher);
             double seconds = (System.nanoTime() - idleStart) / 1e9;
-            results.add("scale", "server requests/s while idle", Results.Better.LOWER, name,
+            results.add(
+                    "scale",
+                    "server requests/s while idle",
+                    Results.Better.LOWER,
+                    name,
                     (requestsAfter - requestsBefore) / seconds);
-            results.add("scale", "watcher CPU while idle (% of one core)", Results.Better.LOWER, name,
+            results.add(
+                    "scale",
+                    "watcher CPU while idle (% of one core)",
+                    Results.Better.LOWER,
+                    name,
                     (after[0] - before[0]) / 1e9 / seconds * 100);
 
             Random random = new Random(11);
@@ -68,11 +80,14 @@ final class ScaleBenchmark {
                 int mark = watcher.lineCount();
                 long writtenAt = System.nanoTime();
                 c.update(key, "u" + i);
-                latencies.add(Agents.await(watcher, mark, "CHANGED " + key + " u" + i + " ", Agents.TOLD)
-                        - writtenAt);
+                latencies.add(Agents.await(watcher, mark, "CHANGED " + key + " u" + i + " ", Agents.TOLD) - writtenAt);
             }
             results.addDistribution("scale", "notification", name, latencies);
-            results.add("scale", "watcher heap after full GC (MB)", Results.Better.LOWER, name,
+            results.add(
+                    "scale",
+                    "watcher heap after full GC (MB)",
+                    Results.Better.LOWER,
+                    name,
                     stats(watcher)[1] / 1048576.0);
         }
     }
@@ -81,7 +96,8 @@ final class ScaleBenchmark {
     private static long[] stats(ChildJvm watcher) throws InterruptedException {
         int mark = watcher.lineCount();
         watcher.send("STATS");
-        String[] f = watcher.awaitLine(mark, l -> l.startsWith("STATS "), Agents.TOLD).split(" ");
+        String[] f = watcher.awaitLine(mark, l -> l.startsWith("STATS "), Agents.TOLD)
+                .split(" ");
         return new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])};
     }
 }

@@ -14,8 +14,7 @@ import org.HdrHistogram.Recorder;
 final class StorageBenchmark {
     private static final int[] CONCURRENCY = {1, 8, 32};
 
-    private StorageBenchmark() {
-    }
+    private StorageBenchmark() {}
 
     interface Call {
         void run(int thread, long i) throws Exception;
@@ -47,8 +46,8 @@ final class StorageBenchmark {
         String at = " @" + threads;
         results.add(w, op + at + " p50 (ms)", Results.Better.LOWER, target.name(), h.getValueAtPercentile(50) / 1e6);
         results.add(w, op + at + " p99 (ms)", Results.Better.LOWER, target.name(), h.getValueAtPercentile(99) / 1e6);
-        results.add(w, op + at + " throughput (ops/s)", Results.Better.HIGHER, target.name(),
-                ops / (cell.toNanos() / 1e9));
+        results.add(
+                w, op + at + " throughput (ops/s)", Results.Better.HIGHER, target.name(), ops / (cell.toNanos() / 1e9));
         if (failures.get() > 0) {
             results.add(w, op + at + " failed calls", Results.Better.LOWER, target.name(), failures.get());
             results.note(target.name() + ", " + op + at + ": " + failures.get() + " calls failed (not counted in the"
@@ -62,26 +61,35 @@ final class StorageBenchmark {
     }
 
     /** Runs {@code threads} callers for {@code length}; returns the calls that succeeded. */
-    private static long run(int threads, Duration length, Call call, Recorder recorder, long offset,
-                            AtomicLong failures, AtomicReference<Exception> firstFailure) throws InterruptedException {
+    private static long run(
+            int threads,
+            Duration length,
+            Call call,
+            Recorder recorder,
+            long offset,
+            AtomicLong failures,
+            AtomicReference<Exception> firstFailure)
+            throws InterruptedException {
         long end = System.nanoTime() + length.toNanos();
         AtomicLong done = new AtomicLong();
         List<Thread> callers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
-            Thread caller = new Thread(() -> {
-                for (long i = offset; System.nanoTime() < end; i++) {
-                    long start = System.nanoTime();
-                    try {
-                        call.run(thread, i);
-                        recorder.recordValue(System.nanoTime() - start);
-                        done.incrementAndGet();
-                    } catch (Exception e) {
-                        failures.incrementAndGet();
-                        firstFailure.compareAndSet(null, e);
-                    }
-                }
-            }, "caller-" + t);
+            Thread caller = new Thread(
+                    () -> {
+                        for (long i = offset; System.nanoTime() < end; i++) {
+                            long start = System.nanoTime();
+                            try {
+                                call.run(thread, i);
+                                recorder.recordValue(System.nanoTime() - start);
+                                done.incrementAndGet();
+                            } catch (Exception e) {
+                                failures.incrementAndGet();
+                                firstFailure.compareAndSet(null, e);
+                            }
+                        }
+                    },
+                    "caller-" + t);
             caller.start();
             callers.add(caller);
         }

@@ -39,9 +39,11 @@ final class ZooKeeperEnsemble implements AutoCloseable {
                 Files.writeString(dir.resolve("data").resolve("myid"), Integer.toString(i));
                 Path cfg = dir.resolve("zoo.cfg");
                 Files.writeString(cfg, ensemble.config(i, dir.resolve("data")));
-                ensemble.servers.add(ChildJvm.start("zookeeper-" + i, List.of("-Xmx256m", "-XX:+UseG1GC",
-                                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
-                        "org.apache.zookeeper.server.quorum.QuorumPeerMain", List.of(cfg.toString()),
+                ensemble.servers.add(ChildJvm.start(
+                        "zookeeper-" + i,
+                        List.of("-Xmx256m", "-XX:+UseG1GC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
+                        "org.apache.zookeeper.server.quorum.QuorumPeerMain",
+                        List.of(cfg.toString()),
                         dir.resolve("server.log")));
             }
             ensemble.awaitServing(Duration.ofSeconds(120));
@@ -69,7 +71,8 @@ final class ZooKeeperEnsemble implements AutoCloseable {
     }
 
     String connectString() {
-        return IntStream.rangeClosed(1, size).mapToObj(i -> "127.0.0." + i + ":" + CLIENT_PORT)
+        return IntStream.rangeClosed(1, size)
+                .mapToObj(i -> "127.0.0." + i + ":" + CLIENT_PORT)
                 .collect(Collectors.joining(","));
     }
 

@@ -23,14 +23,17 @@ class BenchmarkSmokeTest {
                 if (m.getKey().name().endsWith("failed calls")) {
                     continue;
                 }
-                assertEquals(Set.of(BenchmarkReport.ours(1), BenchmarkReport.peer(1)), m.getValue().keySet(),
+                assertEquals(
+                        Set.of(BenchmarkReport.ours(1), BenchmarkReport.peer(1)),
+                        m.getValue().keySet(),
                         w.getKey() + " / " + m.getKey().name());
-                m.getValue().forEach((target, v) -> assertTrue(Double.isFinite(v) && v >= 0,
-                        w.getKey() + " / " + m.getKey().name() + " / " + target + " = " + v));
+                m.getValue()
+                        .forEach((target, v) -> assertTrue(
+                                Double.isFinite(v) && v >= 0,
+                                w.getKey() + " / " + m.getKey().name() + " / " + target + " = " + v));
             }
         }
-        String report = BenchmarkReport.render(results, List.of(1), BenchmarkMain.Size.SMOKE, results.took,
-                "test", "");
+        String report = BenchmarkReport.render(results, List.of(1), BenchmarkMain.Size.SMOKE, results.took, "test", "");
         assertTrue(report.contains("| put @32 p99 (ms) ↓ |"), report);
     }
 }

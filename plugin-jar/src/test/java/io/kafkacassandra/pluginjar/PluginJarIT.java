@@ -48,16 +48,24 @@ class PluginJarIT {
         assertTrue(Files.isRegularFile(pluginJar), "built by the package phase: " + pluginJar);
         InetSocketAddress cassandra = CASSANDRA.cluster().contactPoints().get(0);
         Path pluginProperties = dir.resolve("plugin.properties");
-        Files.writeString(pluginProperties, String.join("\n",
-                "plugin.cassandra.contact.points=" + cassandra.getHostString() + ":" + cassandra.getPort(),
-                "plugin.cassandra.keyspace=plugin_jar_it",
-                "plugin.cassandra.lr.pull.period.ms=200", ""));
+        Files.writeString(
+                pluginProperties,
+                String.join(
+                        "\n",
+                        "plugin.cassandra.contact.points=" + cassandra.getHostString() + ":" + cassandra.getPort(),
+                        "plugin.cassandra.keyspace=plugin_jar_it",
+                        "plugin.cassandra.lr.pull.period.ms=200",
+                        ""));
         Path serverProperties = dir.resolve("server.properties");
-        Files.writeString(serverProperties, String.join("\n",
-                "broker.id=0",
-                "plugin.additional.jars=" + pluginJar,
-                "plugin.locator.classname=io.kafkacassandra.bridge.CassandraPluginLocator",
-                "plugin.configuration.file=" + pluginProperties, ""));
+        Files.writeString(
+                serverProperties,
+                String.join(
+                        "\n",
+                        "broker.id=0",
+                        "plugin.additional.jars=" + pluginJar,
+                        "plugin.locator.classname=io.kafkacassandra.bridge.CassandraPluginLocator",
+                        "plugin.configuration.file=" + pluginProperties,
+                        ""));
 
         Properties server = new Properties();
         try (InputStream in = Files.newInputStream(serverProperties)) {
@@ -69,14 +77,17 @@ class PluginJarIT {
         List<Object> locators = new ArrayList<>();
         try {
             for (int i = 0; i < 3; i++) {
-                URL[] additional = Stream.of(server.getProperty("plugin.additional.jars").split(","))
-                        .map(PluginJarIT::url).toArray(URL[]::new);
+                URL[] additional = Stream.of(
+                                server.getProperty("plugin.additional.jars").split(","))
+                        .map(PluginJarIT::url)
+                        .toArray(URL[]::new);
                 ClassLoader plugin = new URLClassLoader("plugin-" + i, additional, broker);
                 Object locator = Class.forName(server.getProperty("plugin.locator.classname"), true, plugin)
-                        .getDeclaredConstructor().newInstance();
+                        .getDeclaredConstructor()
+                        .newInstance();
                 assertTrue(locatorType.isInstance(locator), "implements the broker's own PluginLocator");
-                assertThrows(IllegalStateException.class, () -> call(locator, "getStorage"),
-                        "no service before startup");
+                assertThrows(
+                        IllegalStateException.class, () -> call(locator, "getStorage"), "no service before startup");
                 call(locator, "startup", server.getProperty("plugin.configuration.file"));
                 locators.add(locator);
                 if (i == 0) {
@@ -100,14 +111,15 @@ class PluginJarIT {
             for (int i = 0; i < 3; i++) {
                 call(call(locators.get(i), "getGroupMembership", "brokers"), "join", Integer.toString(i), "host" + i);
             }
-            assertEquals(Set.of("0", "1", "2"), call(call(locators.get(2), "getGroupMembership", "brokers"),
-                    "membershipList"));
+            assertEquals(
+                    Set.of("0", "1", "2"),
+                    call(call(locators.get(2), "getGroupMembership", "brokers"), "membershipList"));
 
             // Topic configuration in storage, and its change notification in another broker.
             BlockingQueue<Object> events = new LinkedBlockingQueue<>();
             Class<?> listenerType = broker.loadClass(INTERFACES + "ValueChangeListener");
-            Object listener = Proxy.newProxyInstance(broker, new Class<?>[] {listenerType}, (proxy, method, args) ->
-                    switch (method.getName()) {
+            Object listener = Proxy.newProxyInstance(
+                    broker, new Class<?>[] {listenerType}, (proxy, method, args) -> switch (method.getName()) {
                         case "valueChanged" -> {
                             events.add(args[0]);
                             yield null;
@@ -116,7 +128,10 @@ class PluginJarIT {
                         case "hashCode" -> System.identityHashCode(proxy);
                         default -> "broker listener";
                     });
-            call(call(locators.get(1), "getListenerRegistry"), "addValueChangeListener", "/config/topics/orders",
+            call(
+                    call(locators.get(1), "getListenerRegistry"),
+                    "addValueChangeListener",
+                    "/config/topics/orders",
                     listener);
             assertEquals(Optional.empty(), events.poll(10, TimeUnit.SECONDS));
             call(call(locators.get(0), "getStorage"), "put", "/config/topics/orders", "retention.ms=86400000");
@@ -130,19 +145,28 @@ class PluginJarIT {
     }
 
     /** The driver and its netty come from plugin.jar, relocated; the broker's own netty stays the broker's. */
-    private static void checkIsolation(ClassLoader broker, ClassLoader plugin, Class<?> locatorType)
-            throws Exception {
+    private static void checkIsolation(ClassLoader broker, ClassLoader plugin, Class<?> locatorType) throws Exception {
         Class<?> brokerNetty = plugin.loadClass("io.netty.util.Version");
         assertEquals(broker, brokerNetty.getClassLoader());
-        assertTrue(brokerNetty.getProtectionDomain().getCodeSource().getLocation().toString()
+        assertTrue(brokerNetty
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toString()
                 .contains(System.getProperty("broker.netty.version", "4.1.100.Final")));
         Class<?> pluginNetty = plugin.loadClass("io.kafkacassandra.shaded.io.netty.util.Version");
         assertEquals(plugin, pluginNetty.getClassLoader());
-        assertEquals(plugin, plugin.loadClass("com.datastax.oss.driver.api.core.CqlSession").getClassLoader());
-        assertEquals(broker, plugin.loadClass(INTERFACES + "Storage").getClassLoader(),
+        assertEquals(
+                plugin,
+                plugin.loadClass("com.datastax.oss.driver.api.core.CqlSession").getClassLoader());
+        assertEquals(
+                broker,
+                plugin.loadClass(INTERFACES + "Storage").getClassLoader(),
                 "plugin.jar does not carry the interfaces: the broker's are used");
         Iterator<?> declared = ServiceLoader.load(locatorType, plugin).iterator();
-        assertEquals("io.kafkacassandra.bridge.CassandraPluginLocator", declared.next().getClass().getName());
+        assertEquals(
+                "io.kafkacassandra.bridge.CassandraPluginLocator",
+                declared.next().getClass().getName());
     }
 
     private static URL[] brokerClassPath() throws Exception {
@@ -190,8 +214,11 @@ class PluginJarIT {
     }
 
     private static List<String> threads(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(n -> n.startsWith(prefix)).sorted().toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith(prefix))
+                .sorted()
+                .toList();
     }
-
 }

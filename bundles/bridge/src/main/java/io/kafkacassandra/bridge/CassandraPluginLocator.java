@@ -44,16 +44,19 @@ public class CassandraPluginLocator implements PluginLocator {
     private final Map<String, CassandraGroupMembership> groups = new ConcurrentHashMap<>();
     /** The services' monitors on JMX (io.kafkacassandra:type=...), unregistered by close. */
     private final List<JmxRegistration> published = new CopyOnWriteArrayList<>();
+
     private volatile Services services;
     private volatile boolean closed;
 
-    private record Services(CassandraSettings settings, CqlSession session, CassandraStorage storage,
-                            CassandraListenerRegistry listeners, DriverMetricsJmx driverMetrics) {
-    }
+    private record Services(
+            CassandraSettings settings,
+            CqlSession session,
+            CassandraStorage storage,
+            CassandraListenerRegistry listeners,
+            DriverMetricsJmx driverMetrics) {}
 
     /** For {@code Class.forName(...).getDeclaredConstructor().newInstance()}, as the patched broker does. */
-    public CassandraPluginLocator() {
-    }
+    public CassandraPluginLocator() {}
 
     @Override
     public synchronized void startup(String configFile) {
@@ -70,8 +73,12 @@ public class CassandraPluginLocator implements PluginLocator {
         LOG.info("kafka-cassandra starts with {}", settings);
         CqlSession session = SessionFactory.open(settings, CqlSession.class.getClassLoader());
         try {
-            services = new Services(settings, session, new CassandraStorage(session, settings),
-                    new CassandraListenerRegistry(session, settings), DriverMetricsJmx.publish(session));
+            services = new Services(
+                    settings,
+                    session,
+                    new CassandraStorage(session, settings),
+                    new CassandraListenerRegistry(session, settings),
+                    DriverMetricsJmx.publish(session));
             published.add(JmxRegistration.register(services.storage.monitor()));
             published.add(JmxRegistration.register(services.listeners.monitor()));
         } catch (RuntimeException e) {
@@ -101,8 +108,8 @@ public class CassandraPluginLocator implements PluginLocator {
     @Override
     public LeaderElectionClient getLeaderElection(String service) {
         Services s = started();
-        return elections.computeIfAbsent(service, name -> publish(new CassandraLeaderElection(s.session, s.settings,
-                name)));
+        return elections.computeIfAbsent(
+                service, name -> publish(new CassandraLeaderElection(s.session, s.settings, name)));
     }
 
     private CassandraGroupMembership publish(CassandraGroupMembership membership) {

@@ -10,13 +10,13 @@ import io.kafkacassandra.membership.CassandraGroupMembership;
 import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.testing.TestKeyspaces;
 import java.time.Duration;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
 import org.apache.kafka.plugin.interfaces.Leadership;
+import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,17 +33,20 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class LeasesSurviveAFrozenReplicaTest {
     @RegisterExtension
-    static final CassandraExtension CASSANDRA = CassandraExtension.isolated(b -> b.nodes(3).heapMb(384));
+    static final CassandraExtension CASSANDRA =
+            CassandraExtension.isolated(b -> b.nodes(3).heapMb(384));
 
     @Test
     void aLeaderAndAMemberKeepTheirLeasesWhileEachReplicaInTurnIsFrozen() throws Exception {
         // A 3 s TTL (1.8 s validity): a renewal held by a frozen coordinator until the 5 s request timeout still
         // loses the lease at every freeze, while a resuming node's burst on two cores no longer does.
         CassandraSettings settings = TestKeyspaces.settings(CASSANDRA.cluster())
-                .leaseTtl(Duration.ofSeconds(3)).pollPeriod(Duration.ofMillis(250)).build();
+                .leaseTtl(Duration.ofSeconds(3))
+                .pollPeriod(Duration.ofMillis(250))
+                .build();
         try (CqlSession session = TestKeyspaces.open(settings);
-             CassandraLeaderElection election = new CassandraLeaderElection(session, settings, "controller");
-             CassandraGroupMembership group = new CassandraGroupMembership(session, settings, "brokers")) {
+                CassandraLeaderElection election = new CassandraLeaderElection(session, settings, "controller");
+                CassandraGroupMembership group = new CassandraGroupMembership(session, settings, "brokers")) {
             List<String> lost = new CopyOnWriteArrayList<>();
             group.addMembershipListener(new LeaseAwareGroupMembershipClient.MembershipListener() {
                 @Override
@@ -52,8 +55,7 @@ class LeasesSurviveAFrozenReplicaTest {
                 }
 
                 @Override
-                public void membershipRestored(String id) {
-                }
+                public void membershipRestored(String id) {}
             });
             AtomicInteger leadershipsLost = new AtomicInteger();
             AtomicReference<Optional<String>> told = new AtomicReference<>(Optional.empty());
@@ -76,8 +78,8 @@ class LeasesSurviveAFrozenReplicaTest {
                 Thread.sleep(4_000); // one fault at a time: the node is back before the next freezes
             }
             Leadership last = election.heldLeadership("leader").orElseThrow();
-            System.out.println("over three freezes: " + leadershipsLost.get() + " leaderships lost (epoch "
-                    + firstEpoch + " -> " + last.epoch() + "), memberships lost: " + lost);
+            System.out.println("over three freezes: " + leadershipsLost.get() + " leaderships lost (epoch " + firstEpoch
+                    + " -> " + last.epoch() + "), memberships lost: " + lost);
             assertTrue(leadershipsLost.get() <= 1, leadershipsLost.get() + " leaderships lost over three freezes");
             assertTrue(lost.size() <= 1, "memberships lost over three freezes: " + lost);
             assertTrue(group.isMember("member"));

@@ -27,8 +27,8 @@ import javax.management.JMX;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.apache.kafka.plugin.interfaces.LeaderElectionClient;
-import org.apache.kafka.plugin.interfaces.Storage;
 import org.apache.kafka.plugin.interfaces.OutcomeUnknownException;
+import org.apache.kafka.plugin.interfaces.Storage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,7 +48,9 @@ class MonitoringTest {
     void everyServiceShowsItsWorkAndItsHealthOnJmx(@TempDir Path tmp) throws Exception {
         CassandraCluster cluster = CASSANDRA.cluster();
         Properties p = new Properties();
-        p.setProperty(CassandraSettings.CONTACT_POINTS, cluster.node(0).address() + ":" + cluster.node(0).contactPoint().getPort());
+        p.setProperty(
+                CassandraSettings.CONTACT_POINTS,
+                cluster.node(0).address() + ":" + cluster.node(0).contactPoint().getPort());
         p.setProperty(CassandraSettings.LOCAL_DATACENTER, cluster.localDatacenter());
         p.setProperty(CassandraSettings.KEYSPACE, "monitoring");
         p.setProperty(CassandraSettings.REQUEST_TIMEOUT_MS, "1000");
@@ -80,18 +82,24 @@ class MonitoringTest {
             assertEquals("CONNECTED", storageBean.getStatus(), storageBean.getStatusReason());
             assertEquals(1L, storageBean.getCalls().get("put"));
             assertEquals(1L, storageBean.getCalls().get("fetch"));
-            assertEquals(Set.of("fetch", "put"), storageBean.getCallLatencyP99Millis().keySet());
+            assertEquals(
+                    Set.of("fetch", "put"),
+                    storageBean.getCallLatencyP99Millis().keySet());
             await("the leader renews its lease", () -> electionBean.getLeaseRenewals() >= 3);
             long toDeadline = electionBean.getMillisToLeaseDeadline();
-            assertTrue(toDeadline > 0 && toDeadline <= 800, "a leader's lease deadline is at most the validity ahead: "
-                    + toDeadline);
+            assertTrue(
+                    toDeadline > 0 && toDeadline <= 800,
+                    "a leader's lease deadline is at most the validity ahead: " + toDeadline);
             await("the member renews its lease", () -> groupBean.getLeaseRenewals() >= 3);
             await("the listener registry polls", () -> listenersBean.getPolls() >= 3);
             assertTrue(listenersBean.getListenerCallbacks() >= 1);
             assertTrue(listenersBean.getMillisSinceLastPoll() < 2_000);
-            List<ObjectName> driver = List.copyOf(server.queryNames(new ObjectName("io.kafkacassandra.driver:*"), null));
-            ObjectName connectedNodes = driver.stream().filter(n -> n.toString().contains("connected-nodes"))
-                    .findFirst().orElseThrow(() -> new AssertionError("no driver metric connected-nodes in " + driver));
+            List<ObjectName> driver =
+                    List.copyOf(server.queryNames(new ObjectName("io.kafkacassandra.driver:*"), null));
+            ObjectName connectedNodes = driver.stream()
+                    .filter(n -> n.toString().contains("connected-nodes"))
+                    .findFirst()
+                    .orElseThrow(() -> new AssertionError("no driver metric connected-nodes in " + driver));
             assertEquals(1, ((Number) server.getAttribute(connectedNodes, "Value")).intValue());
 
             cluster.node(0).pause();
@@ -103,7 +111,9 @@ class MonitoringTest {
                 assertEquals(1L, storageBean.getFailedCalls().get("put"));
                 assertTrue(storageBean.getUnknownOutcomeWrites() >= 1, "a write to a frozen node times out: unknown");
                 await("the leader's renewals fail", () -> electionBean.getLeaseRenewalFailures() >= 1);
-                await("the leader gives up its lease at the deadline", () -> electionBean.getMillisToLeaseDeadline() == -1);
+                await(
+                        "the leader gives up its lease at the deadline",
+                        () -> electionBean.getMillisToLeaseDeadline() == -1);
                 await("the election reports it", () -> "UNAVAILABLE".equals(electionBean.getStatus()));
             } finally {
                 cluster.node(0).resume();
@@ -118,20 +128,23 @@ class MonitoringTest {
             });
             assertEquals("DEGRADED", storageBean.getStatus(), "it failed less than a minute ago");
             String reason = storageBean.getStatusReason();
-            assertTrue(reason.startsWith("works again; put failed") || reason.startsWith("Cassandra node(s) not up"), reason);
+            assertTrue(
+                    reason.startsWith("works again; put failed") || reason.startsWith("Cassandra node(s) not up"),
+                    reason);
             await("the candidate leads again", () -> electionBean.getMillisToLeaseDeadline() > 0);
             assertNotEquals("UNAVAILABLE", electionBean.getStatus());
         } finally {
             locator.close();
         }
         assertFalse(server.isRegistered(storageName), "close unregisters the MBeans");
-        assertTrue(server.queryNames(new ObjectName("io.kafkacassandra.driver:*"), null).isEmpty());
+        assertTrue(server.queryNames(new ObjectName("io.kafkacassandra.driver:*"), null)
+                .isEmpty());
     }
 
     /** The one MBean of this type and name (another client of the same name in this JVM would add an instance key). */
     private ObjectName name(String type, String name) throws Exception {
-        Set<ObjectName> found = server.queryNames(new ObjectName("io.kafkacassandra:type=" + type + ",name="
-                + ObjectName.quote(name) + ",*"), null);
+        Set<ObjectName> found = server.queryNames(
+                new ObjectName("io.kafkacassandra:type=" + type + ",name=" + ObjectName.quote(name) + ",*"), null);
         assertEquals(1, found.size(), "MBeans " + found);
         return found.iterator().next();
     }

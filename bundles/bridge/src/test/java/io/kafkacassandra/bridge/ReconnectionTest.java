@@ -32,19 +32,26 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ReconnectionTest {
     @RegisterExtension
     static final CassandraExtension FIRST = CassandraExtension.shared(1);
+
     @RegisterExtension
     static final CassandraExtension SECOND = CassandraExtension.isolated(b -> b.nodes(1));
 
     @Test
     void servicesFollowTheSessionToAnotherCassandra() throws Exception {
-        CassandraSettings a = TestKeyspaces.settings(FIRST.cluster()).pollPeriod(java.time.Duration.ofMillis(200)).build();
-        CassandraSettings b = TestKeyspaces.settings(SECOND.cluster()).pollPeriod(java.time.Duration.ofMillis(200)).build();
-        try (CqlSession sessionA = TestKeyspaces.open(a); CqlSession sessionB = TestKeyspaces.open(b);
-             ReconnectingStorage storage = new ReconnectingStorage();
-             ReconnectingListenerRegistry registry = new ReconnectingListenerRegistry();
-             ReconnectingLeaderElection election = new ReconnectingLeaderElection("kafka_controller");
-             ReconnectingGroupMembership brokers = new ReconnectingGroupMembership("brokers")) {
-            assertThrows(StoreUnavailableException.class, () -> storage.put("/x", "y"), "no session yet: fails at once");
+        CassandraSettings a = TestKeyspaces.settings(FIRST.cluster())
+                .pollPeriod(java.time.Duration.ofMillis(200))
+                .build();
+        CassandraSettings b = TestKeyspaces.settings(SECOND.cluster())
+                .pollPeriod(java.time.Duration.ofMillis(200))
+                .build();
+        try (CqlSession sessionA = TestKeyspaces.open(a);
+                CqlSession sessionB = TestKeyspaces.open(b);
+                ReconnectingStorage storage = new ReconnectingStorage();
+                ReconnectingListenerRegistry registry = new ReconnectingListenerRegistry();
+                ReconnectingLeaderElection election = new ReconnectingLeaderElection("kafka_controller");
+                ReconnectingGroupMembership brokers = new ReconnectingGroupMembership("brokers")) {
+            assertThrows(
+                    StoreUnavailableException.class, () -> storage.put("/x", "y"), "no session yet: fails at once");
             BlockingQueue<Optional<String>> values = new LinkedBlockingQueue<>();
             registry.addValueChangeListener("/config/topics/orders", values::add);
             BlockingQueue<Optional<String>> leaders = new LinkedBlockingQueue<>();
@@ -72,21 +79,31 @@ class ReconnectionTest {
             await(leaders, Optional.empty()); // the leader stepped down on A first,
             await(leaders, Optional.of("broker-1")); // then leads on B
             assertTrue(election.heldLeadership("broker-1").isPresent());
-            assertEquals(Optional.empty(), new io.kafkacassandra.election.CassandraLeaderElection(sessionA, a,
-                    "kafka_controller").currentLeadership(), "no lease left on A: never two leaders");
+            assertEquals(
+                    Optional.empty(),
+                    new io.kafkacassandra.election.CassandraLeaderElection(sessionA, a, "kafka_controller")
+                            .currentLeadership(),
+                    "no lease left on A: never two leaders");
 
             assertEquals(Optional.empty(), next(values), "the listener now sees B, where the key does not exist");
             storage.put("/config/topics/orders", "on B");
             assertEquals(Optional.of("on B"), next(values), "and keeps firing");
-            assertEquals(Optional.of("on A"), new CassandraStorage(sessionA, a).fetch("/config/topics/orders")
-                    .get(5, TimeUnit.SECONDS), "A is untouched by writes after the change");
+            assertEquals(
+                    Optional.of("on A"),
+                    new CassandraStorage(sessionA, a)
+                            .fetch("/config/topics/orders")
+                            .get(5, TimeUnit.SECONDS),
+                    "A is untouched by writes after the change");
             assertEquals(Set.of("1"), brokers.membershipList());
-            assertEquals(Set.of(), new io.kafkacassandra.membership.CassandraGroupMembership(sessionA, a, "brokers")
-                    .membershipList(), "the member left A");
+            assertEquals(
+                    Set.of(),
+                    new io.kafkacassandra.membership.CassandraGroupMembership(sessionA, a, "brokers").membershipList(),
+                    "the member left A");
             assertEquals(1, registry.registrations());
         }
         long left = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().startsWith("kafka-cassandra-")).count();
+                .filter(t -> t.isAlive() && t.getName().startsWith("kafka-cassandra-"))
+                .count();
         assertEquals(0, left, "threads left after close");
     }
 

@@ -95,8 +95,12 @@ public final class CassandraSettings {
     private final int maxValueBytes;
 
     /** Client TLS: the server must present a certificate trusted by the truststore (or the JVM's default). */
-    public record Tls(Path truststore, String truststorePassword, Path keystore, String keystorePassword,
-                      boolean hostnameValidation) {
+    public record Tls(
+            Path truststore,
+            String truststorePassword,
+            Path keystore,
+            String keystorePassword,
+            boolean hostnameValidation) {
         @Override
         public String toString() {
             return "Tls[truststore=" + truststore + ", keystore=" + keystore + ", hostnameValidation="
@@ -119,10 +123,14 @@ public final class CassandraSettings {
         this.pollPeriod = b.pollPeriod;
         this.clockDrift = b.clockDrift;
         if ((leaseValidity().isNegative() || leaseValidity().isZero()) || renewPeriod.compareTo(leaseValidity()) >= 0) {
-            throw new SettingsException(RENEW_PERIOD_MS, "a lease is trusted for " + leaseValidity().toMillis()
-                    + " ms after each renewal is sent (TTL " + leaseTtl.getSeconds() + " s, less 1 s for Cassandra's"
-                    + " whole-second TTLs, less the clock drift of " + clockDrift.toMillis() + " ms), so the renew"
-                    + " period must be shorter than that, was " + renewPeriod.toMillis() + " ms");
+            throw new SettingsException(
+                    RENEW_PERIOD_MS,
+                    "a lease is trusted for " + leaseValidity().toMillis()
+                            + " ms after each renewal is sent (TTL " + leaseTtl.getSeconds()
+                            + " s, less 1 s for Cassandra's"
+                            + " whole-second TTLs, less the clock drift of " + clockDrift.toMillis()
+                            + " ms), so the renew"
+                            + " period must be shorter than that, was " + renewPeriod.toMillis() + " ms");
         }
         this.createSchema = b.createSchema;
         this.replicationConfigured = b.replication != null;
@@ -149,8 +157,8 @@ public final class CassandraSettings {
         Builder b = builder();
         int port = (int) number(map, SettingKey.PORT);
         // The default contact point names no port either: it takes the configured one.
-        b.contactPoints(parseContactPoints(orDefault(text(map, CONTACT_POINTS),
-                SettingKey.CONTACT_POINTS.defaultValue()), port));
+        b.contactPoints(parseContactPoints(
+                orDefault(text(map, CONTACT_POINTS), SettingKey.CONTACT_POINTS.defaultValue()), port));
         String datacenter = text(map, LOCAL_DATACENTER);
         if (datacenter != null) {
             b.localDatacenter(datacenter);
@@ -161,8 +169,11 @@ public final class CassandraSettings {
         }
         b.credentials(text(map, USERNAME), secret(map, PASSWORD));
         if (bool(map, SettingKey.SSL_ENABLED)) {
-            b.tls(new Tls(path(map, SSL_TRUSTSTORE_PATH), secret(map, SSL_TRUSTSTORE_PASSWORD),
-                    path(map, SSL_KEYSTORE_PATH), secret(map, SSL_KEYSTORE_PASSWORD),
+            b.tls(new Tls(
+                    path(map, SSL_TRUSTSTORE_PATH),
+                    secret(map, SSL_TRUSTSTORE_PASSWORD),
+                    path(map, SSL_KEYSTORE_PATH),
+                    secret(map, SSL_KEYSTORE_PASSWORD),
                     bool(map, SettingKey.SSL_HOSTNAME_VALIDATION)));
         }
         b.requestTimeout(duration(map, SettingKey.REQUEST_TIMEOUT_MS));
@@ -234,15 +245,17 @@ public final class CassandraSettings {
         }
         try {
             String content = Files.readString(file, StandardCharsets.UTF_8);
-            String secret = content.endsWith("\r\n") ? content.substring(0, content.length() - 2)
+            String secret = content.endsWith("\r\n")
+                    ? content.substring(0, content.length() - 2)
                     : content.endsWith("\n") ? content.substring(0, content.length() - 1) : content;
             if (secret.isEmpty()) {
                 throw new SettingsException(key + FILE_SUFFIX, file + " is empty");
             }
             return secret;
         } catch (IOException | UncheckedIOException e) {
-            throw new SettingsException(key + FILE_SUFFIX, "cannot read " + file + " (" + e.getClass().getSimpleName()
-                    + ")");
+            throw new SettingsException(
+                    key + FILE_SUFFIX,
+                    "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -289,7 +302,8 @@ public final class CassandraSettings {
 
     private static String require(String key, String value, Pattern pattern, String rule) {
         if (value == null || !pattern.matcher(value).matches()) {
-            throw new SettingsException(key, "must be " + rule + ", was " + (value == null ? "missing" : "'" + value + "'"));
+            throw new SettingsException(
+                    key, "must be " + rule + ", was " + (value == null ? "missing" : "'" + value + "'"));
         }
         return value;
     }
@@ -314,7 +328,11 @@ public final class CassandraSettings {
 
     /** The contact points as an operator writes them: host:port, comma separated. */
     public String contactPointsText() {
-        return String.join(",", contactPoints.stream().map(a -> a.getHostString() + ":" + a.getPort()).toList());
+        return String.join(
+                ",",
+                contactPoints.stream()
+                        .map(a -> a.getHostString() + ":" + a.getPort())
+                        .toList());
     }
 
     public String localDatacenter() {
@@ -398,7 +416,8 @@ public final class CassandraSettings {
     @Override
     public String toString() {
         return "CassandraSettings[contactPoints=" + contactPointsText() + ", localDatacenter=" + localDatacenter
-                + ", keyspace=" + keyspace + ", username=" + username + ", password=" + (password == null ? "none" : "****")
+                + ", keyspace=" + keyspace + ", username=" + username + ", password="
+                + (password == null ? "none" : "****")
                 + ", tls=" + tls + ", requestTimeout=" + requestTimeout + ", leaseTtl=" + leaseTtl
                 + ", renewPeriod=" + renewPeriod + ", pollPeriod=" + pollPeriod + ", clockDrift=" + clockDrift
                 + ", createSchema=" + createSchema + ", replication=" + replication + "]";
@@ -409,8 +428,8 @@ public final class CassandraSettings {
      * same {@link SettingsException}; {@link #build()} then checks the values against each other.
      */
     public static final class Builder {
-        private List<InetSocketAddress> contactPoints = parseContactPoints(SettingKey.CONTACT_POINTS.defaultValue(),
-                (int) SettingKey.PORT.defaultNumber());
+        private List<InetSocketAddress> contactPoints =
+                parseContactPoints(SettingKey.CONTACT_POINTS.defaultValue(), (int) SettingKey.PORT.defaultNumber());
         private String localDatacenter = SettingKey.LOCAL_DATACENTER.defaultValue();
         private String keyspace = SettingKey.KEYSPACE.defaultValue();
         private String username;

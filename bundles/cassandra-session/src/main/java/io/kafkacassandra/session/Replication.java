@@ -35,8 +35,10 @@ public record Replication(String strategy, Map<String, Integer> factors) {
         String value = text.trim();
         int colon = value.indexOf(':');
         if (colon < 0) {
-            throw new SettingsException(key, "expected SimpleStrategy:<factor> or NetworkTopologyStrategy:<dc>=<factor>,..."
-                    + " but was '" + text + "'");
+            throw new SettingsException(
+                    key,
+                    "expected SimpleStrategy:<factor> or NetworkTopologyStrategy:<dc>=<factor>,..." + " but was '"
+                            + text + "'");
         }
         String strategy = value.substring(0, colon).trim();
         String rest = value.substring(colon + 1).trim();
@@ -64,8 +66,10 @@ public record Replication(String strategy, Map<String, Integer> factors) {
     private static Map<String, Integer> checked(String key, String strategy, Map<String, Integer> factors) {
         checkStrategy(key, strategy);
         if (factors == null || factors.isEmpty()) {
-            throw new SettingsException(key, "expected SimpleStrategy:<factor> or"
-                    + " NetworkTopologyStrategy:<dc>=<factor>,... but no factor was given for " + strategy);
+            throw new SettingsException(
+                    key,
+                    "expected SimpleStrategy:<factor> or"
+                            + " NetworkTopologyStrategy:<dc>=<factor>,... but no factor was given for " + strategy);
         }
         Map<String, Integer> copy = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> e : factors.entrySet()) {
@@ -73,8 +77,8 @@ public record Replication(String strategy, Map<String, Integer> factors) {
             Integer factor = e.getValue();
             if (strategy.equals(SIMPLE)) {
                 if (!SIMPLE_FACTOR.equals(name) || factors.size() != 1) {
-                    throw new SettingsException(key, "SimpleStrategy takes one factor, '" + SIMPLE_FACTOR
-                            + "', but was " + factors);
+                    throw new SettingsException(
+                            key, "SimpleStrategy takes one factor, '" + SIMPLE_FACTOR + "', but was " + factors);
                 }
             } else {
                 checkDatacenter(key, name, name + "=" + factor);
@@ -89,8 +93,8 @@ public record Replication(String strategy, Map<String, Integer> factors) {
 
     private static void checkStrategy(String key, String strategy) {
         if (!SIMPLE.equals(strategy) && !NETWORK_TOPOLOGY.equals(strategy)) {
-            throw new SettingsException(key, "unknown replication strategy '" + strategy
-                    + "' (SimpleStrategy or NetworkTopologyStrategy)");
+            throw new SettingsException(
+                    key, "unknown replication strategy '" + strategy + "' (SimpleStrategy or NetworkTopologyStrategy)");
         }
     }
 
@@ -103,8 +107,10 @@ public record Replication(String strategy, Map<String, Integer> factors) {
     }
 
     private static SettingsException notADatacenterFactor(String key, String part) {
-        return new SettingsException(key, "'" + part + "' is not <datacenter>=<factor>"
-                + " (data center names use letters, digits, '_', '.', '-', and are not 'class')");
+        return new SettingsException(
+                key,
+                "'" + part + "' is not <datacenter>=<factor>"
+                        + " (data center names use letters, digits, '_', '.', '-', and are not 'class')");
     }
 
     private static int factor(String key, String text) {
@@ -129,8 +135,11 @@ public record Replication(String strategy, Map<String, Integer> factors) {
      * literals (a quote doubled), so that nothing here depends on the pattern to stay inside its quotes.
      */
     public String toCql() {
-        return "{'class': " + literal(strategy) + ", " + factors.entrySet().stream()
-                .map(e -> literal(e.getKey()) + ": " + e.getValue().intValue()).collect(Collectors.joining(", ")) + "}";
+        return "{'class': " + literal(strategy) + ", "
+                + factors.entrySet().stream()
+                        .map(e -> literal(e.getKey()) + ": " + e.getValue().intValue())
+                        .collect(Collectors.joining(", "))
+                + "}";
     }
 
     private static String literal(String text) {
@@ -139,7 +148,11 @@ public record Replication(String strategy, Map<String, Integer> factors) {
 
     @Override
     public String toString() {
-        return strategy + ":" + factors.entrySet().stream().map(e -> strategy.equals(SIMPLE)
-                ? String.valueOf(e.getValue()) : e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+        return strategy + ":"
+                + factors.entrySet().stream()
+                        .map(e -> strategy.equals(SIMPLE)
+                                ? String.valueOf(e.getValue())
+                                : e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining(","));
     }
 }

@@ -42,15 +42,27 @@ public final class SessionFactory {
      */
     public static final String READ_PROFILE = "read";
 
-    static final List<String> SESSION_METRICS = List.of("connected-nodes", "cql-requests", "cql-client-timeouts",
-            "bytes-sent", "bytes-received", "throttling.errors");
-    static final List<String> NODE_METRICS = List.of("pool.open-connections", "pool.in-flight",
-            "errors.request.unsent", "errors.request.aborted", "errors.request.write-timeouts",
-            "errors.request.read-timeouts", "errors.request.unavailables", "errors.request.others",
-            "errors.connection.init", "errors.connection.auth", "speculative-executions");
+    static final List<String> SESSION_METRICS = List.of(
+            "connected-nodes",
+            "cql-requests",
+            "cql-client-timeouts",
+            "bytes-sent",
+            "bytes-received",
+            "throttling.errors");
+    static final List<String> NODE_METRICS = List.of(
+            "pool.open-connections",
+            "pool.in-flight",
+            "errors.request.unsent",
+            "errors.request.aborted",
+            "errors.request.write-timeouts",
+            "errors.request.read-timeouts",
+            "errors.request.unavailables",
+            "errors.request.others",
+            "errors.connection.init",
+            "errors.connection.auth",
+            "speculative-executions");
 
-    private SessionFactory() {
-    }
+    private SessionFactory() {}
 
     /**
      * The delay before a read is also sent to another coordinator: half the request timeout. Sooner, second
@@ -93,15 +105,15 @@ public final class SessionFactory {
                 .withDuration(DefaultDriverOption.RECONNECTION_BASE_DELAY, Duration.ofMillis(200))
                 .withDuration(DefaultDriverOption.RECONNECTION_MAX_DELAY, Duration.ofSeconds(5))
                 .startProfile(RENEWAL_PROFILE)
-                .withString(DefaultDriverOption.SPECULATIVE_EXECUTION_POLICY_CLASS,
-                        "ConstantSpeculativeExecutionPolicy")
+                .withString(
+                        DefaultDriverOption.SPECULATIVE_EXECUTION_POLICY_CLASS, "ConstantSpeculativeExecutionPolicy")
                 .withInt(DefaultDriverOption.SPECULATIVE_EXECUTION_MAX, 3)
                 .withDuration(DefaultDriverOption.SPECULATIVE_EXECUTION_DELAY, speculativeRenewalDelay(settings))
                 .withDuration(DefaultDriverOption.REQUEST_TIMEOUT, settings.leaseValidity())
                 .endProfile()
                 .startProfile(READ_PROFILE)
-                .withString(DefaultDriverOption.SPECULATIVE_EXECUTION_POLICY_CLASS,
-                        "ConstantSpeculativeExecutionPolicy")
+                .withString(
+                        DefaultDriverOption.SPECULATIVE_EXECUTION_POLICY_CLASS, "ConstantSpeculativeExecutionPolicy")
                 // Two executions at most: a SERIAL read is a Paxos round, and more would contend under load.
                 .withInt(DefaultDriverOption.SPECULATIVE_EXECUTION_MAX, 2)
                 .withDuration(DefaultDriverOption.SPECULATIVE_EXECUTION_DELAY, speculativeReadDelay(settings))
@@ -113,10 +125,12 @@ public final class SessionFactory {
                 .addContactPoints(settings.contactPoints())
                 .withLocalDatacenter(settings.localDatacenter());
         if (settings.username().isPresent()) {
-            builder.withAuthCredentials(settings.username().get(), settings.password().orElseThrow());
+            builder.withAuthCredentials(
+                    settings.username().get(), settings.password().orElseThrow());
         }
-        settings.tls().ifPresent(tls -> builder.withSslEngineFactory(
-                new ProgrammaticSslEngineFactory(sslContext(tls), null, tls.hostnameValidation())));
+        settings.tls()
+                .ifPresent(tls -> builder.withSslEngineFactory(
+                        new ProgrammaticSslEngineFactory(sslContext(tls), null, tls.hostnameValidation())));
         try {
             CqlSession session = builder.build();
             try {
@@ -150,11 +164,14 @@ public final class SessionFactory {
             KeyManagerFactory keys = null;
             if (tls.keystore() != null) {
                 keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                char[] password = tls.keystorePassword() == null ? new char[0] : tls.keystorePassword().toCharArray();
+                char[] password = tls.keystorePassword() == null
+                        ? new char[0]
+                        : tls.keystorePassword().toCharArray();
                 keys.init(load(tls.keystore(), tls.keystorePassword(), CassandraSettings.SSL_KEYSTORE_PATH), password);
             }
             SSLContext context = SSLContext.getInstance("TLS");
-            context.init(keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
+            context.init(
+                    keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
             return context;
         } catch (SettingsException e) {
             throw e;
@@ -171,10 +188,11 @@ public final class SessionFactory {
         try (InputStream in = Files.newInputStream(path)) {
             store.load(in, password == null ? null : password.toCharArray());
         } catch (Exception e) {
-            throw new SettingsException(key, "cannot load " + path + " (wrong password or not a key store): "
-                    + e.getClass().getSimpleName());
+            throw new SettingsException(
+                    key,
+                    "cannot load " + path + " (wrong password or not a key store): "
+                            + e.getClass().getSimpleName());
         }
         return store;
     }
-
 }

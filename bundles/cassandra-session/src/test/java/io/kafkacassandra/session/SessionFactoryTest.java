@@ -9,12 +9,17 @@ import org.junit.jupiter.api.Test;
 class SessionFactoryTest {
     @Test
     void aRenewalGoesToAnotherCoordinatorAfterAQuarterOfTheValidity() {
-        assertEquals(Duration.ofMillis(200), SessionFactory.speculativeRenewalDelay(
-                CassandraSettings.builder().leaseTtl(Duration.ofSeconds(2)).build()));
+        assertEquals(
+                Duration.ofMillis(200),
+                SessionFactory.speculativeRenewalDelay(CassandraSettings.builder()
+                        .leaseTtl(Duration.ofSeconds(2))
+                        .build()));
     }
 
     @Test
     void aReadGoesToAnotherCoordinatorAfterHalfTheRequestTimeout() {
-        assertEquals(Duration.ofMillis(2500), SessionFactory.speculativeReadDelay(CassandraSettings.builder().build()));
+        assertEquals(
+                Duration.ofMillis(2500),
+                SessionFactory.speculativeReadDelay(CassandraSettings.builder().build()));
     }
 }

@@ -36,11 +36,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SettingKeyTest {
     /** Surefire runs in the module's directory; the files below are found from there. */
     private static final Path MODULE = Path.of(System.getProperty("basedir", ""));
+
     private static final String METATYPE_SOURCE =
             "src/main/java/io/kafkacassandra/session/osgi/CassandraSessionConfig.java";
     /** {@code key=value} or {@code # key = value}: a commented line documents a key too. */
     private static final Pattern ASSIGNMENT =
             Pattern.compile("(#?)\\s*(plugin\\.cassandra\\.[A-Za-z0-9._]*[A-Za-z0-9])\\s*=\\s*(.*)");
+
     private static final Pattern MENTION = Pattern.compile("plugin\\.cassandra\\.[A-Za-z0-9._]*[A-Za-z0-9]");
     /** The builder's setter of each duration key. */
     private static final Map<SettingKey, BiConsumer<CassandraSettings.Builder, Duration>> DURATIONS = Map.of(
@@ -86,27 +88,38 @@ class SettingKeyTest {
                 assertEquals(SettingKey.Type.PATH, file.type(), "the file's path is no secret: config:list shows it");
             }
         }
-        assertEquals(EnumSet.of(SettingKey.PASSWORD, SettingKey.SSL_TRUSTSTORE_PASSWORD,
-                SettingKey.SSL_KEYSTORE_PASSWORD), secrets);
+        assertEquals(
+                EnumSet.of(SettingKey.PASSWORD, SettingKey.SSL_TRUSTSTORE_PASSWORD, SettingKey.SSL_KEYSTORE_PASSWORD),
+                secrets);
     }
 
     @Test
     void theBuilderAndFromMapStartFromTheTablesDefaults() {
         List<Object> expected = List.of(
                 text(SettingKey.CONTACT_POINTS) + ":" + text(SettingKey.PORT),
-                text(SettingKey.LOCAL_DATACENTER), text(SettingKey.KEYSPACE),
-                Optional.ofNullable(text(SettingKey.USERNAME)), Optional.ofNullable(text(SettingKey.PASSWORD)),
+                text(SettingKey.LOCAL_DATACENTER),
+                text(SettingKey.KEYSPACE),
+                Optional.ofNullable(text(SettingKey.USERNAME)),
+                Optional.ofNullable(text(SettingKey.PASSWORD)),
                 Boolean.parseBoolean(text(SettingKey.SSL_ENABLED)),
-                duration(SettingKey.REQUEST_TIMEOUT_MS), duration(SettingKey.CONNECT_TIMEOUT_MS),
-                duration(SettingKey.LEASE_TTL_SECONDS), duration(SettingKey.RENEW_PERIOD_MS),
-                duration(SettingKey.POLL_PERIOD_MS), duration(SettingKey.CLOCK_DRIFT_MS),
-                Boolean.parseBoolean(text(SettingKey.SCHEMA_CREATE)), text(SettingKey.REPLICATION) != null,
+                duration(SettingKey.REQUEST_TIMEOUT_MS),
+                duration(SettingKey.CONNECT_TIMEOUT_MS),
+                duration(SettingKey.LEASE_TTL_SECONDS),
+                duration(SettingKey.RENEW_PERIOD_MS),
+                duration(SettingKey.POLL_PERIOD_MS),
+                duration(SettingKey.CLOCK_DRIFT_MS),
+                Boolean.parseBoolean(text(SettingKey.SCHEMA_CREATE)),
+                text(SettingKey.REPLICATION) != null,
                 Integer.parseInt(text(SettingKey.MAX_VALUE_BYTES)));
         assertEquals(expected, values(CassandraSettings.builder().build()));
         assertEquals(expected, values(CassandraSettings.fromMap(Map.of())));
         assertEquals(CassandraSettings.DEFAULT_LEASE_TTL, duration(SettingKey.LEASE_TTL_SECONDS));
-        assertEquals(Boolean.parseBoolean(text(SettingKey.SSL_HOSTNAME_VALIDATION)), CassandraSettings.fromMap(
-                Map.of(CassandraSettings.SSL_ENABLED, "true")).tls().orElseThrow().hostnameValidation());
+        assertEquals(
+                Boolean.parseBoolean(text(SettingKey.SSL_HOSTNAME_VALIDATION)),
+                CassandraSettings.fromMap(Map.of(CassandraSettings.SSL_ENABLED, "true"))
+                        .tls()
+                        .orElseThrow()
+                        .hostnameValidation());
     }
 
     private static String text(SettingKey key) {
@@ -123,9 +136,22 @@ class SettingKeyTest {
     }
 
     private static List<Object> values(CassandraSettings s) {
-        return List.of(s.contactPointsText(), s.localDatacenter(), s.keyspace(), s.username(), s.password(),
-                s.tls().isPresent(), s.requestTimeout(), s.connectTimeout(), s.leaseTtl(), s.renewPeriod(),
-                s.pollPeriod(), s.clockDrift(), s.createSchema(), s.replicationConfigured(), s.maxValueBytes());
+        return List.of(
+                s.contactPointsText(),
+                s.localDatacenter(),
+                s.keyspace(),
+                s.username(),
+                s.password(),
+                s.tls().isPresent(),
+                s.requestTimeout(),
+                s.connectTimeout(),
+                s.leaseTtl(),
+                s.renewPeriod(),
+                s.pollPeriod(),
+                s.clockDrift(),
+                s.createSchema(),
+                s.replicationConfigured(),
+                s.maxValueBytes());
     }
 
     /**
@@ -153,13 +179,19 @@ class SettingKeyTest {
             Class<?> type = method.getReturnType();
             switch (key.type()) {
                 case BOOLEAN -> assertEquals(boolean.class, type, key.key());
-                case NUMBER, MILLISECONDS, SECONDS -> assertTrue(type == long.class
-                        || type == int.class && key.max() <= Integer.MAX_VALUE, key.key() + " is " + type);
+                case NUMBER, MILLISECONDS, SECONDS ->
+                    assertTrue(
+                            type == long.class || type == int.class && key.max() <= Integer.MAX_VALUE,
+                            key.key() + " is " + type);
                 default -> assertEquals(String.class, type, key.key());
             }
             assertEquals(key.defaultValue(), unsetIfBlank(method.getDefaultValue()), key.key() + " default");
-            assertEquals(key.secret(), Pattern.compile("type\\s*=\\s*AttributeType\\.PASSWORD").matcher(definition)
-                    .find(), key.key() + ": a secret is, and only a secret is, of type PASSWORD");
+            assertEquals(
+                    key.secret(),
+                    Pattern.compile("type\\s*=\\s*AttributeType\\.PASSWORD")
+                            .matcher(definition)
+                            .find(),
+                    key.key() + ": a secret is, and only a secret is, of type PASSWORD");
             assertEquals(key.ranged() ? Long.toString(key.min()) : null, argument(definition, "min"), key.key());
             assertEquals(key.ranged() ? Long.toString(key.max()) : null, argument(definition, "max"), key.key());
         }
@@ -188,8 +220,10 @@ class SettingKeyTest {
     /** Method name to the arguments of its {@code @AttributeDefinition}, from the source. */
     private static Map<String, String> attributeDefinitions() throws IOException {
         String source = Files.readString(MODULE.resolve(METATYPE_SOURCE));
-        Matcher m = Pattern.compile("@AttributeDefinition\\((.*?)\\)\\s*(?:int|long|boolean|String)\\s+(\\w+)\\(\\)",
-                Pattern.DOTALL).matcher(source);
+        Matcher m = Pattern.compile(
+                        "@AttributeDefinition\\((.*?)\\)\\s*(?:int|long|boolean|String)\\s+(\\w+)\\(\\)",
+                        Pattern.DOTALL)
+                .matcher(source);
         Map<String, String> definitions = new HashMap<>();
         while (m.find()) {
             definitions.put(m.group(2), m.group(1));
@@ -246,8 +280,10 @@ class SettingKeyTest {
         Set<SettingKey> covered = EnumSet.copyOf(DURATIONS.keySet());
         covered.add(SettingKey.MAX_VALUE_BYTES);
         covered.add(SettingKey.PORT); // the builder takes ports in contact points: see the next test
-        assertEquals(Arrays.stream(SettingKey.values()).filter(SettingKey::ranged).collect(Collectors.toSet()),
-                covered, "every key with a range is tested");
+        assertEquals(
+                Arrays.stream(SettingKey.values()).filter(SettingKey::ranged).collect(Collectors.toSet()),
+                covered,
+                "every key with a range is tested");
         covered.remove(SettingKey.PORT);
         for (SettingKey key : covered) {
             for (long refused : new long[] {key.min() - 1, key.max() + 1}) {
@@ -263,11 +299,20 @@ class SettingKeyTest {
             }
             if (DURATIONS.containsKey(key)) {
                 // plugin.properties cannot write a fraction of the unit: the builder refuses one too.
-                Duration fraction = unit(key).multipliedBy(key.max() - 1).plus(unit(key).dividedBy(2));
-                assertEquals(key.key(), assertThrows(SettingsException.class,
-                        () -> DURATIONS.get(key).accept(CassandraSettings.builder(), fraction)).key());
-                assertEquals(key.key(), assertThrows(SettingsException.class,
-                        () -> DURATIONS.get(key).accept(CassandraSettings.builder(), null)).key());
+                Duration fraction =
+                        unit(key).multipliedBy(key.max() - 1).plus(unit(key).dividedBy(2));
+                assertEquals(
+                        key.key(),
+                        assertThrows(
+                                        SettingsException.class,
+                                        () -> DURATIONS.get(key).accept(CassandraSettings.builder(), fraction))
+                                .key());
+                assertEquals(
+                        key.key(),
+                        assertThrows(
+                                        SettingsException.class,
+                                        () -> DURATIONS.get(key).accept(CassandraSettings.builder(), null))
+                                .key());
             }
         }
     }
@@ -282,33 +327,47 @@ class SettingKeyTest {
 
     @Test
     void theOtherSettersRefuseWhatFromMapRefusesWithTheSameMessage() {
-        sameRefusal(b -> b.contactPoints(List.of(InetSocketAddress.createUnresolved("cass1", 0))),
+        sameRefusal(
+                b -> b.contactPoints(List.of(InetSocketAddress.createUnresolved("cass1", 0))),
                 Map.of(CassandraSettings.CONTACT_POINTS, "cass1:0"));
-        sameRefusal(b -> b.contactPoints(List.of(InetSocketAddress.createUnresolved("::1", 0))),
+        sameRefusal(
+                b -> b.contactPoints(List.of(InetSocketAddress.createUnresolved("::1", 0))),
                 Map.of(CassandraSettings.CONTACT_POINTS, "[::1]:0"));
-        sameRefusal(b -> b.contactPoints(List.of(InetSocketAddress.createUnresolved("a b", 9042))),
+        sameRefusal(
+                b -> b.contactPoints(List.of(InetSocketAddress.createUnresolved("a b", 9042))),
                 Map.of(CassandraSettings.CONTACT_POINTS, "a b:9042"));
-        assertEquals(CassandraSettings.CONTACT_POINTS, assertThrows(SettingsException.class,
-                () -> CassandraSettings.builder().contactPoints(List.of())).key());
+        assertEquals(
+                CassandraSettings.CONTACT_POINTS,
+                assertThrows(
+                                SettingsException.class,
+                                () -> CassandraSettings.builder().contactPoints(List.of()))
+                        .key());
         sameRefusal(b -> b.localDatacenter("dc'1"), Map.of(CassandraSettings.LOCAL_DATACENTER, "dc'1"));
         sameRefusal(b -> b.keyspace("ks; DROP KEYSPACE x"), Map.of(CassandraSettings.KEYSPACE, "ks; DROP KEYSPACE x"));
         sameRefusal(b -> b.credentials("kafka", null), Map.of(CassandraSettings.USERNAME, "kafka"));
         sameRefusal(b -> b.credentials(null, "pw"), Map.of(CassandraSettings.PASSWORD, "pw"));
-        sameRefusal(b -> b.credentials(" ", "pw"), Map.of(CassandraSettings.USERNAME, " ", CassandraSettings.PASSWORD,
-                "pw"));
-        sameRefusal(b -> b.replication(new Replication("NetworkTopologyStrategy", Map.of("dc'1", 3))),
+        sameRefusal(
+                b -> b.credentials(" ", "pw"),
+                Map.of(CassandraSettings.USERNAME, " ", CassandraSettings.PASSWORD, "pw"));
+        sameRefusal(
+                b -> b.replication(new Replication("NetworkTopologyStrategy", Map.of("dc'1", 3))),
                 Map.of(CassandraSettings.REPLICATION, "NetworkTopologyStrategy:dc'1=3"));
         // Values that work stay accepted.
         CassandraSettings s = CassandraSettings.builder()
-                .contactPoints(List.of(InetSocketAddress.createUnresolved("::1", 9043),
+                .contactPoints(List.of(
+                        InetSocketAddress.createUnresolved("::1", 9043),
                         InetSocketAddress.createUnresolved("cass-1.example", 9042)))
-                .localDatacenter("dc-1").keyspace("ks_1").credentials("kafka", "pw").build();
+                .localDatacenter("dc-1")
+                .keyspace("ks_1")
+                .credentials("kafka", "pw")
+                .build();
         assertEquals("::1:9043,cass-1.example:9042", s.contactPointsText());
     }
 
     private static void sameRefusal(Consumer<CassandraSettings.Builder> setter, Map<String, String> configuration) {
         SettingsException read = assertThrows(SettingsException.class, () -> CassandraSettings.fromMap(configuration));
-        SettingsException built = assertThrows(SettingsException.class,
+        SettingsException built = assertThrows(
+                SettingsException.class,
                 () -> setter.accept(CassandraSettings.builder()),
                 "the builder accepts what fromMap refuses: " + read.getMessage());
         assertEquals(read.getMessage(), built.getMessage());
@@ -316,8 +375,8 @@ class SettingKeyTest {
 
     @Test
     void noSecretIsShownBySettingsOrTheirErrors(@TempDir Path dir) throws IOException {
-        Map<String, String> inline = new HashMap<>(Map.of(CassandraSettings.USERNAME, "kafka",
-                CassandraSettings.SSL_ENABLED, "true"));
+        Map<String, String> inline =
+                new HashMap<>(Map.of(CassandraSettings.USERNAME, "kafka", CassandraSettings.SSL_ENABLED, "true"));
         Map<String, String> inFiles = new HashMap<>(inline);
         for (SettingKey key : SettingKey.values()) {
             if (key.secret()) {
@@ -329,14 +388,15 @@ class SettingKeyTest {
         for (Map<String, String> configuration : List.of(inline, inFiles)) {
             CassandraSettings s = CassandraSettings.fromMap(configuration);
             CassandraSettings.Tls tls = s.tls().orElseThrow();
-            for (String secret : List.of(s.password().orElseThrow(), tls.truststorePassword(),
-                    tls.keystorePassword())) {
+            for (String secret :
+                    List.of(s.password().orElseThrow(), tls.truststorePassword(), tls.keystorePassword())) {
                 assertTrue(secret.contains("-secret-"), "the secret was read: " + secret);
                 assertFalse(s.toString().contains(secret), s.toString());
             }
         }
-        SettingsException alone = assertThrows(SettingsException.class, () -> CassandraSettings.fromMap(
-                Map.of(CassandraSettings.PASSWORD, "inline-secret-x")));
+        SettingsException alone = assertThrows(
+                SettingsException.class,
+                () -> CassandraSettings.fromMap(Map.of(CassandraSettings.PASSWORD, "inline-secret-x")));
         assertFalse(alone.getMessage().contains("inline-secret"), alone.getMessage());
     }
 }

@@ -62,7 +62,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
     private final OutageLog pollOutage;
     private final ServiceMonitor monitor;
     /** Tests only: runs on the renewal thread before each renewal is sent. */
-    volatile Runnable beforeRenewal = () -> { };
+    volatile Runnable beforeRenewal = () -> {};
 
     private static final class Member {
         final String id;
@@ -81,18 +81,27 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
     }
 
     /** A membership whose calls, renewals, polls and health are recorded in {@code monitor}, which may outlive it. */
-    public CassandraGroupMembership(CqlSession session, CassandraSettings settings, String group,
-                                    ServiceMonitor monitor) {
+    public CassandraGroupMembership(
+            CqlSession session, CassandraSettings settings, String group, ServiceMonitor monitor) {
         this.group = Text.id("group", group);
         this.monitor = monitor;
         this.cql = new CqlRunner(session, monitor);
         this.table = new GroupMembershipTable(session, settings);
         this.settings = settings;
-        this.leases = new LeaseKeeper<>("group", group, settings, monitor, LOG, lease -> {
-            beforeRenewal.run();
-            Member m = lease.subject();
-            return cql.write(table.renew(group, m.id, m.data, lease.id()), "renew member " + m.id);
-        }, this::markLost, this::poll, this::rejoinLost);
+        this.leases = new LeaseKeeper<>(
+                "group",
+                group,
+                settings,
+                monitor,
+                LOG,
+                lease -> {
+                    beforeRenewal.run();
+                    Member m = lease.subject();
+                    return cql.write(table.renew(group, m.id, m.data, lease.id()), "renew member " + m.id);
+                },
+                this::markLost,
+                this::poll,
+                this::rejoinLost);
         this.pollOutage = new OutageLog(LOG, "the poll of group " + group, monitor.polls());
         monitor.connected(session);
     }
@@ -162,8 +171,10 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
                 }
                 // Unknown and not there (yet): try again under the same condition; at most one attempt lands.
             }
-            throw new OutcomeUnknownException(what + ": no attempt got an answer (" + unknown + "); if one lands"
-                    + " later, nobody renews it and it disappears within the TTL", unknown);
+            throw new OutcomeUnknownException(
+                    what + ": no attempt got an answer (" + unknown + "); if one lands"
+                            + " later, nobody renews it and it disappears within the TTL",
+                    unknown);
         } finally {
             synchronized (this) {
                 joining.remove(id);
@@ -240,13 +251,18 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
             if (delete.answered()) {
                 return; // deleted, or the row was no longer this session's
             }
-            if (cql.resolve(what, delete.unknownCause(), () -> session.equals(table.session(cql, group, id))
-                    ? Resolution.NOT_APPLIED : Resolution.APPLIED) == Resolution.APPLIED) {
+            if (cql.resolve(
+                            what,
+                            delete.unknownCause(),
+                            () -> session.equals(table.session(cql, group, id))
+                                    ? Resolution.NOT_APPLIED
+                                    : Resolution.APPLIED)
+                    == Resolution.APPLIED) {
                 return;
             }
         }
-        throw new StoreUnavailableException(what + " did not take effect; the member disappears within the TTL"
-                + " of " + settings.leaseTtl().getSeconds() + " s since it is no longer renewed");
+        throw new StoreUnavailableException(what + " did not take effect; the member disappears within the TTL" + " of "
+                + settings.leaseTtl().getSeconds() + " s since it is no longer renewed");
     }
 
     @Override

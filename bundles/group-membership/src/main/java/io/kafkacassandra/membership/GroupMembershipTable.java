@@ -40,8 +40,8 @@ final class GroupMembershipTable {
     /** The live members and their data, by a linearizable read. */
     Map<String, String> members(CqlRunner cql, String group) {
         Map<String, String> members = new HashMap<>();
-        for (Row row : cql.read(selectGroup.bind(group).setConsistencyLevel(ConsistencyLevel.SERIAL),
-                "read the members of " + group)) {
+        for (Row row : cql.read(
+                selectGroup.bind(group).setConsistencyLevel(ConsistencyLevel.SERIAL), "read the members of " + group)) {
             members.put(row.getString("id"), row.getString("data"));
         }
         return Map.copyOf(members);
@@ -49,8 +49,10 @@ final class GroupMembershipTable {
 
     /** The lease session of a member, or null if it is not in the group. */
     UUID session(CqlRunner cql, String group, String id) {
-        Row row = cql.read(selectSession.bind(group, id).setConsistencyLevel(ConsistencyLevel.SERIAL),
-                "read member " + id + " of " + group).one();
+        Row row = cql.read(
+                        selectSession.bind(group, id).setConsistencyLevel(ConsistencyLevel.SERIAL),
+                        "read member " + id + " of " + group)
+                .one();
         return row == null ? null : row.getUuid("session");
     }
 
@@ -60,7 +62,8 @@ final class GroupMembershipTable {
 
     BoundStatement renew(String group, String id, String data, UUID session) {
         return renew.bind(ttlSeconds, data, session, group, id, session)
-                .setIdempotent(true).setExecutionProfileName(SessionFactory.RENEWAL_PROFILE);
+                .setIdempotent(true)
+                .setExecutionProfileName(SessionFactory.RENEWAL_PROFILE);
     }
 
     BoundStatement leave(String group, String id, UUID session) {

@@ -62,7 +62,10 @@ public final class ReconnectingGroupMembership implements LeaseAwareGroupMembers
             try {
                 next.join(id, data);
             } catch (RuntimeException e) {
-                LOG.warn("{} could not join group {} again on the new session ({}); it keeps trying", id, group,
+                LOG.warn(
+                        "{} could not join group {} again on the new session ({}); it keeps trying",
+                        id,
+                        group,
                         e.getMessage());
                 next.joinInBackground(id, data); // membershipLost now, membershipRestored once it has joined
             }

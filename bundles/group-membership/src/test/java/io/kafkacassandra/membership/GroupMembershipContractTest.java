@@ -55,7 +55,8 @@ class GroupMembershipContractTest {
 
     @Test
     void membersJoinWithDataAndEveryoneReadsThem() {
-        try (CassandraGroupMembership a = client("brokers"); CassandraGroupMembership observer = client("brokers")) {
+        try (CassandraGroupMembership a = client("brokers");
+                CassandraGroupMembership observer = client("brokers")) {
             assertEquals("brokers", a.group());
             assertEquals(Set.of(), observer.membershipList());
             a.join("1", "{\"host\":\"h1\",\"port\":9092}");
@@ -69,7 +70,8 @@ class GroupMembershipContractTest {
 
     @Test
     void aSecondJoinOfALiveIdIsAConflictAndChangesNothing() {
-        try (CassandraGroupMembership a = client("conflict"); CassandraGroupMembership b = client("conflict")) {
+        try (CassandraGroupMembership a = client("conflict");
+                CassandraGroupMembership b = client("conflict")) {
             a.join("x", "from a");
             MemberIdConflictException e = assertThrows(MemberIdConflictException.class, () -> b.join("x", "from b"));
             assertEquals("x", e.id());
@@ -83,7 +85,8 @@ class GroupMembershipContractTest {
 
     @Test
     void leaveIsImmediateAndFreesTheId() {
-        try (CassandraGroupMembership a = client("leaving"); CassandraGroupMembership b = client("leaving")) {
+        try (CassandraGroupMembership a = client("leaving");
+                CassandraGroupMembership b = client("leaving")) {
             a.join("m", "a");
             a.leave("m");
             assertEquals(Set.of(), b.membershipList(), "gone at once, not after the TTL");
@@ -95,7 +98,8 @@ class GroupMembershipContractTest {
 
     @Test
     void membershipOutlivesManyTtlsWhileRenewed() throws Exception {
-        try (CassandraGroupMembership a = client("renewed"); CassandraGroupMembership observer = client("renewed")) {
+        try (CassandraGroupMembership a = client("renewed");
+                CassandraGroupMembership observer = client("renewed")) {
             a.join("steady", "d");
             long end = System.nanoTime() + settings.leaseTtl().multipliedBy(3).toNanos();
             while (System.nanoTime() < end) {
@@ -108,8 +112,9 @@ class GroupMembershipContractTest {
 
     @Test
     void listenersHearJoinsAndLeaves() throws Exception {
-        try (CassandraGroupMembership a = client("watched"); CassandraGroupMembership b = client("watched");
-             CassandraGroupMembership observer = client("watched")) {
+        try (CassandraGroupMembership a = client("watched");
+                CassandraGroupMembership b = client("watched");
+                CassandraGroupMembership observer = client("watched")) {
             a.join("a", "");
             MembershipEvents events = new MembershipEvents();
             observer.addListener(events);
@@ -136,13 +141,16 @@ class GroupMembershipContractTest {
             long crashedAt = System.nanoTime();
             doomed.close(); // the member can no longer reach Cassandra and never calls leave
             MembershipEvents.Event lost = own.await("lost c", 5_000);
-            assertTrue((lost.nanos() - crashedAt) / 1_000_000 <= settings.leaseValidity().toMillis() + 300,
+            assertTrue(
+                    (lost.nanos() - crashedAt) / 1_000_000
+                            <= settings.leaseValidity().toMillis() + 300,
                     "the member's process is told by its local deadline");
             assertFalse(crashing.isMember("c"));
             MembershipEvents.Event gone = seen.await(Set.of(), 10_000);
             long goneMs = (gone.nanos() - crashedAt) / 1_000_000;
             System.out.println("crashed member gone for observers after " + goneMs + " ms");
-            assertTrue(goneMs <= settings.leaseTtl().plus(POLL).toMillis() + 1_000,
+            assertTrue(
+                    goneMs <= settings.leaseTtl().plus(POLL).toMillis() + 1_000,
                     "gone after " + goneMs + " ms: more than TTL + one poll period (+1 s slack)");
         } finally {
             crashing.close();
@@ -159,9 +167,13 @@ class GroupMembershipContractTest {
             assertEquals(Set.of(), observer.membershipList());
             assertThrows(IllegalStateException.class, () -> a.join("b", ""));
         }
-        assertEquals(0, Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().startsWith("kafka-cassandra-group")
-                        && t.getName().contains("-closing-")).count());
+        assertEquals(
+                0,
+                Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.isAlive()
+                                && t.getName().startsWith("kafka-cassandra-group")
+                                && t.getName().contains("-closing-"))
+                        .count());
     }
 
     @Test

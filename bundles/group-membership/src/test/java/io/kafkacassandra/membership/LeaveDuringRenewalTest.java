@@ -26,10 +26,11 @@ class LeaveDuringRenewalTest {
 
     @Test
     void aRenewalRefusedBecauseTheMemberLeftNeitherLosesNorRestoresIt() throws Exception {
-        CassandraSettings settings = TestKeyspaces.settings(CASSANDRA.cluster()).pollPeriod(Duration.ofMillis(100))
+        CassandraSettings settings = TestKeyspaces.settings(CASSANDRA.cluster())
+                .pollPeriod(Duration.ofMillis(100))
                 .build();
         try (CqlSession session = TestKeyspaces.open(settings);
-             CassandraGroupMembership member = new CassandraGroupMembership(session, settings, "leaving")) {
+                CassandraGroupMembership member = new CassandraGroupMembership(session, settings, "leaving")) {
             MembershipEvents events = new MembershipEvents();
             member.addMembershipListener(events);
             member.join("7", "host7");

@@ -10,10 +10,9 @@ import org.apache.kafka.plugin.interfaces.GroupMembershipClient;
 import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
 
 /** Records group changes and lease events, with the monotonic time they arrived. */
-final class MembershipEvents implements GroupMembershipClient.Listener,
-        LeaseAwareGroupMembershipClient.MembershipListener {
-    record Event(Object what, long nanos) {
-    }
+final class MembershipEvents
+        implements GroupMembershipClient.Listener, LeaseAwareGroupMembershipClient.MembershipListener {
+    record Event(Object what, long nanos) {}
 
     final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
 

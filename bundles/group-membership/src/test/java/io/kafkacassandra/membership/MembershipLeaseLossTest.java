@@ -21,9 +21,11 @@ class MembershipLeaseLossTest {
     @Test
     void aMemberIsToldWhenItsLeaseLapsesAndRejoinsByItself() throws Exception {
         CassandraSettings settings = TestKeyspaces.settings(CASSANDRA.cluster())
-                .pollPeriod(Duration.ofMillis(200)).requestTimeout(Duration.ofSeconds(2)).build();
+                .pollPeriod(Duration.ofMillis(200))
+                .requestTimeout(Duration.ofSeconds(2))
+                .build();
         try (CqlSession session = TestKeyspaces.open(settings);
-             CassandraGroupMembership member = new CassandraGroupMembership(session, settings, "brokers")) {
+                CassandraGroupMembership member = new CassandraGroupMembership(session, settings, "brokers")) {
             MembershipEvents events = new MembershipEvents();
             member.addMembershipListener(events);
             member.join("7", "host7");
@@ -31,7 +33,8 @@ class MembershipLeaseLossTest {
             CASSANDRA.cluster().node(0).pause();
             try {
                 MembershipEvents.Event lost = events.await("lost 7", 5_000);
-                assertTrue((lost.nanos() - frozenAt) / 1_000_000 <= settings.leaseValidity().toMillis() + 200);
+                assertTrue((lost.nanos() - frozenAt) / 1_000_000
+                        <= settings.leaseValidity().toMillis() + 200);
                 assertFalse(member.isMember("7"));
                 // Frozen past the TTL, so the row is gone when Cassandra comes back.
                 Thread.sleep(settings.leaseTtl().toMillis());

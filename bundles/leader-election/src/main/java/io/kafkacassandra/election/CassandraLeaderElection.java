@@ -94,25 +94,32 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
     }
 
     /** A leadership term: what a lease of the post is held for. */
-    private record Term(Candidate candidate, long epoch) {
-    }
+    private record Term(Candidate candidate, long epoch) {}
 
     public CassandraLeaderElection(CqlSession session, CassandraSettings settings, String service) {
         this(session, settings, service, new ServiceMonitor("LeaderElection", service));
     }
 
     /** An election whose calls, renewals, polls and health are recorded in {@code monitor}, which may outlive it. */
-    public CassandraLeaderElection(CqlSession session, CassandraSettings settings, String service,
-                                   ServiceMonitor monitor) {
+    public CassandraLeaderElection(
+            CqlSession session, CassandraSettings settings, String service, ServiceMonitor monitor) {
         this.service = Text.id("service", service);
         this.monitor = monitor;
         this.cql = new CqlRunner(session, monitor);
         this.table = new LeaderElectionTable(session, settings);
         this.settings = settings;
-        this.leases = new LeaseKeeper<>("election", service, settings, monitor, LOG,
-                lease -> cql.write(table.renew(service, lease.subject().candidate().id, lease.id()),
+        this.leases = new LeaseKeeper<>(
+                "election",
+                service,
+                settings,
+                monitor,
+                LOG,
+                lease -> cql.write(
+                        table.renew(service, lease.subject().candidate().id, lease.id()),
                         "renew lease of " + lease.subject().candidate().id),
-                this::lost, this::poll, () -> { });
+                this::lost,
+                this::poll,
+                () -> {});
         this.pollOutage = new OutageLog(LOG, "the election poll of " + service, monitor.polls());
         this.cluster = session.getMetadata().getClusterName().orElse("?") + "/" + settings.keyspace();
         monitor.connected(session);
@@ -126,8 +133,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
      * Where this client's listeners are in epoch order: what they were last told, its rank, and the highest epoch
      * known to have ended. A client that replaces this one on the same cluster starts from it.
      */
-    record EpochOrder(String cluster, Optional<Leadership> told, long toldRank, long endedEpoch) {
-    }
+    record EpochOrder(String cluster, Optional<Leadership> told, long toldRank, long endedEpoch) {}
 
     synchronized EpochOrder epochOrder() {
         return new EpochOrder(cluster, told == null ? Optional.empty() : told, toldRank, endedEpoch);
@@ -193,7 +199,8 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
     }
 
     private static Optional<Leadership> leadership(String service, State state) {
-        return state.lease() == null ? Optional.empty()
+        return state.lease() == null
+                ? Optional.empty()
                 : Optional.of(new Leadership(service, state.leader(), state.epochOrZero()));
     }
 
@@ -229,8 +236,8 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
             }
             throw new StoreUnavailableException("nominate " + candidate + " failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
-            throw new StoreUnavailableException("nominate " + candidate + " got no answer in time;"
-                    + " it stays a candidate", e);
+            throw new StoreUnavailableException(
+                    "nominate " + candidate + " got no answer in time;" + " it stays a candidate", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StoreUnavailableException("interrupted while nominating " + candidate, e);
@@ -258,7 +265,11 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
             candidates.remove(leader);
             giveUp(c);
         }
-        LOG.info("{} resigns as leader of {} (epoch {})", leader, service, lease.subject().epoch());
+        LOG.info(
+                "{} resigns as leader of {} (epoch {})",
+                leader,
+                service,
+                lease.subject().epoch());
         release(lease.id());
     }
 
@@ -361,15 +372,22 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         long sentAt = leases.clock().now();
         String what = c.id + " running for leader of " + service;
         CqlRunner.Attempt attempt = cql.write(table.acquire(service, c.id, leaseId, state.epoch()), what);
-        boolean taken = attempt.answered() ? attempt.result().wasApplied()
-                : cql.resolve(what, attempt.unknownCause(), () -> leaseId.equals(table.read(cql, service).lease())
-                        ? Resolution.APPLIED : Resolution.NOT_APPLIED) == Resolution.APPLIED;
+        boolean taken = attempt.answered()
+                ? attempt.result().wasApplied()
+                : cql.resolve(
+                                what,
+                                attempt.unknownCause(),
+                                () -> leaseId.equals(table.read(cql, service).lease())
+                                        ? Resolution.APPLIED
+                                        : Resolution.NOT_APPLIED)
+                        == Resolution.APPLIED;
         if (!taken) {
             return false;
         }
         long epoch = state.epochOrZero() + 1;
         synchronized (this) {
-            if (closed || candidates.get(c.id) != c
+            if (closed
+                    || candidates.get(c.id) != c
                     || !leases.clock().isBefore(leases.clock().deadlineFor(sentAt))) {
                 c = null; // closed, withdrawn or too slow to trust: give it back at once
                 endedEpoch = Math.max(endedEpoch, epoch);
@@ -399,7 +417,12 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
             c.lease = null;
             ended(lease.subject().epoch());
         }
-        LOG.warn("{} is no longer leader of {} (epoch {}): {}", c.id, service, lease.subject().epoch(), why);
+        LOG.warn(
+                "{} is no longer leader of {} (epoch {}): {}",
+                c.id,
+                service,
+                lease.subject().epoch(),
+                why);
     }
 
     /** Under the lock: {@code c} stops leading (it resigns, closes, or a read shows its leadership ended). */
@@ -416,12 +439,19 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         try {
             CqlRunner.Attempt attempt = cql.write(table.release(service, leaseId), what);
             if (!attempt.answered()) {
-                cql.resolve(what, attempt.unknownCause(), () -> leaseId.equals(table.read(cql, service).lease())
-                        ? Resolution.NOT_APPLIED : Resolution.APPLIED);
+                cql.resolve(
+                        what,
+                        attempt.unknownCause(),
+                        () -> leaseId.equals(table.read(cql, service).lease())
+                                ? Resolution.NOT_APPLIED
+                                : Resolution.APPLIED);
             }
         } catch (StoreUnavailableException | OutcomeUnknownException e) {
-            LOG.warn("could not release the lease of {} (it expires within {} s anyway): {}", service,
-                    settings.leaseTtl().getSeconds(), e.getMessage());
+            LOG.warn(
+                    "could not release the lease of {} (it expires within {} s anyway): {}",
+                    service,
+                    settings.leaseTtl().getSeconds(),
+                    e.getMessage());
         }
     }
 
@@ -453,8 +483,12 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
                 // Cassandra says this leadership ended (a coordinator whose clock runs ahead): stop trusting it
                 // now rather than at the next refused renewal.
                 giveUp(c);
-                LOG.warn("{} is no longer leader of {} (epoch {}): Cassandra shows the post {}", c.id, service,
-                        held, state.lease() == null ? "vacant" : "taken with epoch " + epoch);
+                LOG.warn(
+                        "{} is no longer leader of {} (epoch {}): Cassandra shows the post {}",
+                        c.id,
+                        service,
+                        held,
+                        state.lease() == null ? "vacant" : "taken with epoch " + epoch);
             }
         }
         if (state.lease() == null || state.leader() == null) {

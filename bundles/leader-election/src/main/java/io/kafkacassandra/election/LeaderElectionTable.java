@@ -39,8 +39,8 @@ final class LeaderElectionTable {
                     + " IF lease = null AND epoch = ?;"
                     + " UPDATE " + table + " SET epoch = ? WHERE service = ?;"
                     + " APPLY BATCH");
-            renew = session.prepare("UPDATE " + table + " USING TTL ? SET leader = ?, lease = ? WHERE service = ?"
-                    + " IF lease = ?");
+            renew = session.prepare(
+                    "UPDATE " + table + " USING TTL ? SET leader = ?, lease = ? WHERE service = ?" + " IF lease = ?");
             release = session.prepare("DELETE leader, lease FROM " + table + " WHERE service = ? IF lease = ?");
         } catch (RuntimeException e) {
             throw CqlRunner.cannotPrepare(session, table, e);
@@ -48,13 +48,15 @@ final class LeaderElectionTable {
     }
 
     State read(CqlRunner cql, String service) {
-        Row row = cql.read(select.bind(service).setConsistencyLevel(ConsistencyLevel.SERIAL),
-                "read the leader of " + service).one();
+        Row row = cql.read(
+                        select.bind(service).setConsistencyLevel(ConsistencyLevel.SERIAL),
+                        "read the leader of " + service)
+                .one();
         if (row == null) {
             return new State(null, null, null);
         }
-        return new State(row.getString("leader"), row.getUuid("lease"),
-                row.isNull("epoch") ? null : row.getLong("epoch"));
+        return new State(
+                row.getString("leader"), row.getUuid("lease"), row.isNull("epoch") ? null : row.getLong("epoch"));
     }
 
     /** Takes the vacant post with epoch {@code current + 1}, if nobody took it since {@code current} was read. */
@@ -65,7 +67,8 @@ final class LeaderElectionTable {
 
     BoundStatement renew(String service, String candidate, UUID lease) {
         return renew.bind(ttlSeconds, candidate, lease, service, lease)
-                .setIdempotent(true).setExecutionProfileName(SessionFactory.RENEWAL_PROFILE);
+                .setIdempotent(true)
+                .setExecutionProfileName(SessionFactory.RENEWAL_PROFILE);
     }
 
     BoundStatement release(String service, UUID lease) {

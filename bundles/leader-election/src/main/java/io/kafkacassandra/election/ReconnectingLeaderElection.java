@@ -66,7 +66,11 @@ public final class ReconnectingLeaderElection implements FencedLeaderElectionCli
             try {
                 next.nominate(candidate); // stays a candidate even if the store does not answer yet
             } catch (RuntimeException e) {
-                LOG.warn("{} runs for leader of {} again once Cassandra answers: {}", candidate, service, e.getMessage());
+                LOG.warn(
+                        "{} runs for leader of {} again once Cassandra answers: {}",
+                        candidate,
+                        service,
+                        e.getMessage());
             }
         }
     }

@@ -18,14 +18,21 @@ public final class CandidateMain {
     public static void main(String[] args) throws Exception {
         CassandraSettings settings = CassandraSettings.builder()
                 .contactPoints(List.of(new InetSocketAddress(args[0], Integer.parseInt(args[1]))))
-                .keyspace(args[2]).leaseTtl(Duration.ofSeconds(2)).pollPeriod(Duration.ofMillis(Long.parseLong(args[3]))).createSchema(false).build();
+                .keyspace(args[2])
+                .leaseTtl(Duration.ofSeconds(2))
+                .pollPeriod(Duration.ofMillis(Long.parseLong(args[3])))
+                .createSchema(false)
+                .build();
         String service = args[4];
         String candidate = args[5];
         try (var session = SessionFactory.open(settings);
-             CassandraLeaderElection election = new CassandraLeaderElection(session, settings, service)) {
+                CassandraLeaderElection election = new CassandraLeaderElection(session, settings, service)) {
             election.addListener(leader -> {
                 if (leader.equals(java.util.Optional.of(candidate))) {
-                    System.out.println("LEADER " + election.heldLeadership(candidate).map(l -> l.epoch()).orElse(-1L));
+                    System.out.println("LEADER "
+                            + election.heldLeadership(candidate)
+                                    .map(l -> l.epoch())
+                                    .orElse(-1L));
                 } else {
                     System.out.println("LOST " + leader.orElse("-"));
                 }

@@ -10,8 +10,7 @@ import org.apache.kafka.plugin.interfaces.LeaderElectionClient;
 
 /** Records what a leader listener is told, with the monotonic time it was told. */
 final class Events implements LeaderElectionClient.Listener {
-    record Event(Optional<String> leader, long nanos) {
-    }
+    record Event(Optional<String> leader, long nanos) {}
 
     final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
 

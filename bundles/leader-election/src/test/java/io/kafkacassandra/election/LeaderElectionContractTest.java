@@ -49,7 +49,8 @@ class LeaderElectionContractTest {
 
     @Test
     void aLoneCandidateWinsAndEveryoneSeesIt() {
-        try (CassandraLeaderElection a = client("alone"); CassandraLeaderElection observer = client("alone")) {
+        try (CassandraLeaderElection a = client("alone");
+                CassandraLeaderElection observer = client("alone")) {
             assertEquals("alone", a.service());
             assertEquals(Optional.empty(), observer.getLeader());
             assertTrue(a.nominate("broker-1"));
@@ -57,7 +58,9 @@ class LeaderElectionContractTest {
             assertEquals(Optional.of("broker-1"), observer.getLeader());
             assertEquals(Optional.of("broker-1"), a.getLeader());
             Leadership held = a.heldLeadership("broker-1").orElseThrow();
-            assertEquals(new Leadership("alone", "broker-1", held.epoch()), observer.currentLeadership().orElseThrow());
+            assertEquals(
+                    new Leadership("alone", "broker-1", held.epoch()),
+                    observer.currentLeadership().orElseThrow());
             assertTrue(held.epoch() >= 1);
             assertEquals(Optional.empty(), observer.heldLeadership("broker-1"), "held only where the lease is");
         }
@@ -65,7 +68,8 @@ class LeaderElectionContractTest {
 
     @Test
     void theLeaderKeepsItsLeaseAcrossManyTtls() throws Exception {
-        try (CassandraLeaderElection a = client("renewed"); CassandraLeaderElection b = client("renewed")) {
+        try (CassandraLeaderElection a = client("renewed");
+                CassandraLeaderElection b = client("renewed")) {
             assertTrue(a.nominate("a"));
             long epoch = a.heldLeadership("a").orElseThrow().epoch();
             assertFalse(b.nominate("b"));
@@ -81,7 +85,8 @@ class LeaderElectionContractTest {
 
     @Test
     void resignHandsOverToAWaitingCandidateWithAHigherEpoch() throws Exception {
-        try (CassandraLeaderElection a = client("handover"); CassandraLeaderElection b = client("handover")) {
+        try (CassandraLeaderElection a = client("handover");
+                CassandraLeaderElection b = client("handover")) {
             Events heardByB = new Events();
             b.addListener(heardByB);
             assertTrue(a.nominate("a"));
@@ -177,8 +182,9 @@ class LeaderElectionContractTest {
         throw new AssertionError("no leader within " + timeoutMs + " ms");
     }
 
-    private static void awaitLeaderOtherThan(List<CassandraLeaderElection> clients, int count, Leadership old,
-                                             long timeoutMs) throws InterruptedException {
+    private static void awaitLeaderOtherThan(
+            List<CassandraLeaderElection> clients, int count, Leadership old, long timeoutMs)
+            throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000;
         while (System.nanoTime() < deadline) {
             Leadership now = awaitSomeLeader(clients, count, timeoutMs);
@@ -204,13 +210,18 @@ class LeaderElectionContractTest {
             a.close();
             Events.Event took = heardByB.await(Optional.of("b"), 5_000);
             long millis = (took.nanos() - closedAt) / 1_000_000;
-            assertTrue(millis < settings.leaseTtl().toMillis(),
+            assertTrue(
+                    millis < settings.leaseTtl().toMillis(),
                     "released, not expired: b took over " + millis + " ms after close");
             assertThrows(IllegalStateException.class, () -> a.nominate("a"));
         }
-        assertEquals(0, Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().contains("election") && t.getName().endsWith("closing-1"))
-                .count());
+        assertEquals(
+                0,
+                Thread.getAllStackTraces().keySet().stream()
+                        .filter(t -> t.isAlive()
+                                && t.getName().contains("election")
+                                && t.getName().endsWith("closing-1"))
+                        .count());
     }
 
     @Test

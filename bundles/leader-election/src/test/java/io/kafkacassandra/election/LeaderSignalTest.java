@@ -36,7 +36,9 @@ class LeaderSignalTest {
 
     @BeforeAll
     static void open() {
-        settings = TestKeyspaces.settings(CASSANDRA.cluster()).pollPeriod(Duration.ofMillis(100)).build();
+        settings = TestKeyspaces.settings(CASSANDRA.cluster())
+                .pollPeriod(Duration.ofMillis(100))
+                .build();
     }
 
     @AfterAll
@@ -110,7 +112,8 @@ class LeaderSignalTest {
      */
     @Test
     void aStaleReadAfterAVacancyDoesNotBringTheOldLeaderBack() throws Exception {
-        try (CassandraLeaderElection leader = client("flap"); CassandraLeaderElection observer = client("flap")) {
+        try (CassandraLeaderElection leader = client("flap");
+                CassandraLeaderElection observer = client("flap")) {
             AtomicReference<State> leased = new AtomicReference<>();
             observer.readHook = state -> {
                 if (state.lease() != null) {
@@ -131,8 +134,10 @@ class LeaderSignalTest {
             observer.readHook = state -> stale; // every coordinator the observer asks still has the old lease
             Thread.sleep(500);
 
-            assertEquals(List.of(Optional.of(held), Optional.empty()), recorder.events.subList(told - 2,
-                    recorder.events.size()), "told " + recorder.events);
+            assertEquals(
+                    List.of(Optional.of(held), Optional.empty()),
+                    recorder.events.subList(told - 2, recorder.events.size()),
+                    "told " + recorder.events);
             assertEquals(Optional.empty(), observer.getLeader());
         }
     }
@@ -171,8 +176,9 @@ class LeaderSignalTest {
     /** Successive leaderships arrive with their epochs, in epoch order, to a listener of another client. */
     @Test
     void aLeadershipListenerHearsEachLeadershipWithItsEpochInOrder() throws Exception {
-        try (CassandraLeaderElection a = client("order"); CassandraLeaderElection b = client("order");
-             CassandraLeaderElection observer = client("order")) {
+        try (CassandraLeaderElection a = client("order");
+                CassandraLeaderElection b = client("order");
+                CassandraLeaderElection observer = client("order")) {
             Recorder recorder = new Recorder();
             observer.addListener(recorder);
             recorder.awaitLast(Optional.empty());

@@ -24,9 +24,11 @@ class LeaseLossTest {
     @Test
     void theLeaderStepsDownAtItsLocalDeadlineWhenCassandraFreezes() throws Exception {
         CassandraSettings settings = TestKeyspaces.settings(CASSANDRA.cluster())
-                .pollPeriod(Duration.ofMillis(200)).requestTimeout(Duration.ofSeconds(2)).build();
+                .pollPeriod(Duration.ofMillis(200))
+                .requestTimeout(Duration.ofSeconds(2))
+                .build();
         try (CqlSession session = TestKeyspaces.open(settings);
-             CassandraLeaderElection election = new CassandraLeaderElection(session, settings, "frozen")) {
+                CassandraLeaderElection election = new CassandraLeaderElection(session, settings, "frozen")) {
             Events events = new Events();
             election.addListener(events);
             assertTrue(election.nominate("leader"));
@@ -40,7 +42,8 @@ class LeaseLossTest {
                 long lostAfterMs = (lost.nanos() - frozenAt) / 1_000_000;
                 System.out.println("leadership given up " + lostAfterMs + " ms after Cassandra froze"
                         + " (lease validity " + settings.leaseValidity().toMillis() + " ms)");
-                assertTrue(lostAfterMs <= settings.leaseValidity().toMillis() + 200,
+                assertTrue(
+                        lostAfterMs <= settings.leaseValidity().toMillis() + 200,
                         "stepped down " + lostAfterMs + " ms after the last renewal could have been sent");
                 assertEquals(Optional.empty(), election.heldLeadership("leader"));
             } finally {
@@ -63,10 +66,13 @@ class LeaseLossTest {
     @Test
     void aLeaderPastItsDeadlineDoesNotReleaseItsLease() throws Exception {
         CassandraSettings settings = TestKeyspaces.settings(CASSANDRA.cluster())
-                .leaseTtl(Duration.ofSeconds(5)).clockDrift(Duration.ofSeconds(2))
-                .pollPeriod(Duration.ofMillis(200)).requestTimeout(Duration.ofSeconds(1)).build();
+                .leaseTtl(Duration.ofSeconds(5))
+                .clockDrift(Duration.ofSeconds(2))
+                .pollPeriod(Duration.ofMillis(200))
+                .requestTimeout(Duration.ofSeconds(1))
+                .build();
         try (CqlSession session = TestKeyspaces.open(settings);
-             CassandraLeaderElection election = new CassandraLeaderElection(session, settings, "margin")) {
+                CassandraLeaderElection election = new CassandraLeaderElection(session, settings, "margin")) {
             Events events = new Events();
             election.addListener(events);
             assertTrue(election.nominate("leader"));
@@ -80,7 +86,9 @@ class LeaseLossTest {
                 CASSANDRA.cluster().node(0).resume();
             }
             Thread.sleep(500); // a release queued while Cassandra was frozen would have landed by now
-            assertEquals(Optional.of(first), election.currentLeadership(),
+            assertEquals(
+                    Optional.of(first),
+                    election.currentLeadership(),
                     "the lease of the deposed leader must stay in Cassandra until it expires");
             assertEquals(Optional.empty(), election.heldLeadership("leader"));
 

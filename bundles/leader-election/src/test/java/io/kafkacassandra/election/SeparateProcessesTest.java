@@ -28,11 +28,12 @@ class SeparateProcessesTest {
 
     @Test
     void aKilledLeaderIsReplacedWithinTheTtlAndOnePollPeriod() throws Exception {
-        CassandraSettings settings = TestKeyspaces.settings(CASSANDRA.cluster()).pollPeriod(POLL).build();
+        CassandraSettings settings =
+                TestKeyspaces.settings(CASSANDRA.cluster()).pollPeriod(POLL).build();
         List<ChildJvm> processes = new ArrayList<>();
         Path logs = Files.createDirectories(Path.of("target", "candidates"));
         try (CqlSession session = TestKeyspaces.open(settings);
-             CassandraLeaderElection observer = new CassandraLeaderElection(session, settings, "controller")) {
+                CassandraLeaderElection observer = new CassandraLeaderElection(session, settings, "controller")) {
             for (int i = 0; i < 3; i++) {
                 processes.add(start(settings, "broker-" + i, logs));
             }
@@ -52,8 +53,9 @@ class SeparateProcessesTest {
             assertNotEquals(first.leader(), second.leader());
             assertTrue(second.epoch() > first.epoch(), second + " after " + first);
             long bound = settings.leaseTtl().plus(POLL).toMillis() + 1_000; // + one SERIAL read and scheduling slack
-            assertTrue(failoverMs <= bound, "failover took " + failoverMs + " ms, more than TTL + poll period ("
-                    + bound + " ms with slack)");
+            assertTrue(
+                    failoverMs <= bound,
+                    "failover took " + failoverMs + " ms, more than TTL + poll period (" + bound + " ms with slack)");
             int newIndex = Integer.parseInt(second.leader().substring("broker-".length()));
             processes.get(newIndex).awaitLine("LEADER " + second.epoch(), Duration.ofSeconds(10));
         } finally {
@@ -61,8 +63,8 @@ class SeparateProcessesTest {
         }
     }
 
-    private static Leadership awaitLeadership(CassandraLeaderElection observer, Optional<Leadership> not,
-                                              long timeoutMs) throws InterruptedException {
+    private static Leadership awaitLeadership(
+            CassandraLeaderElection observer, Optional<Leadership> not, long timeoutMs) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMs * 1_000_000;
         while (System.nanoTime() < deadline) {
             Optional<Leadership> now = observer.currentLeadership();
@@ -76,9 +78,17 @@ class SeparateProcessesTest {
 
     private static ChildJvm start(CassandraSettings settings, String candidate, Path logs) {
         InetSocketAddress point = settings.contactPoints().get(0);
-        return ChildJvm.start(candidate, List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
-                CandidateMain.class.getName(), List.of(point.getHostString(), Integer.toString(point.getPort()),
-                        settings.keyspace(), Long.toString(POLL.toMillis()), "controller", candidate),
+        return ChildJvm.start(
+                candidate,
+                List.of("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
+                CandidateMain.class.getName(),
+                List.of(
+                        point.getHostString(),
+                        Integer.toString(point.getPort()),
+                        settings.keyspace(),
+                        Long.toString(POLL.toMillis()),
+                        "controller",
+                        candidate),
                 logs.resolve(candidate + ".log"));
     }
 }

@@ -45,10 +45,9 @@ public final class CassandraListenerRegistry implements ListenerRegistry, AutoCl
     private boolean closed;
     private final ServiceMonitor monitor;
     /** Tests only: runs between finding a namespace's poller and attaching a new listener to it. */
-    volatile Runnable beforeAttach = () -> { };
+    volatile Runnable beforeAttach = () -> {};
 
-    private record ScheduledPoller(NamespacePoller poller, ScheduledFuture<?> task) {
-    }
+    private record ScheduledPoller(NamespacePoller poller, ScheduledFuture<?> task) {}
 
     public CassandraListenerRegistry(CqlSession session, CassandraSettings settings) {
         this(session, settings, new ServiceMonitor("ListenerRegistry", "default"));
@@ -138,7 +137,10 @@ public final class CassandraListenerRegistry implements ListenerRegistry, AutoCl
         NamespacePoller poller = new NamespacePoller(namespace, cql, table, notifier, monitor.polls());
         // First poll at once, so that a new listener hears the current state without waiting a period.
         ScheduledFuture<?> task = scheduler.scheduleWithFixedDelay(
-                new SurvivingTask("poll of namespace " + namespace, poller::poll), 0, pollMillis, TimeUnit.MILLISECONDS);
+                new SurvivingTask("poll of namespace " + namespace, poller::poll),
+                0,
+                pollMillis,
+                TimeUnit.MILLISECONDS);
         pollers.put(namespace, new ScheduledPoller(poller, task));
         return poller;
     }

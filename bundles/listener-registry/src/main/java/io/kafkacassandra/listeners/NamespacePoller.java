@@ -36,13 +36,13 @@ final class NamespacePoller {
 
     /** Latest known state per name: version and value (null for a deleted key). Only touched under the lock. */
     private final Map<String, Known> known = new HashMap<>();
+
     private final List<ValueRegistration> valueRegistrations = new ArrayList<>();
     private final List<KeySetRegistration> keySetRegistrations = new ArrayList<>();
     private final OutageLog outage;
     private boolean polledOnce;
 
-    private record Known(long version, String value) {
-    }
+    private record Known(long version, String value) {}
 
     /** A value listener with the version it was last told; -1 before its first event. */
     private static final class ValueRegistration {
@@ -100,7 +100,8 @@ final class NamespacePoller {
         List<Row> rows;
         long start = System.nanoTime();
         try {
-            rows = cql.read(table.namespaceRows(namespace), "poll of namespace " + namespace).all();
+            rows = cql.read(table.namespaceRows(namespace), "poll of namespace " + namespace)
+                    .all();
         } catch (RuntimeException e) { // unavailable, or anything unexpected: counted, logged, tried next period
             outage.failed(e);
             return;
@@ -164,8 +165,8 @@ final class NamespacePoller {
             if (r.deliveredVersion < version || r.deliveredVersion < 0) {
                 r.deliveredVersion = version;
                 Optional<String> value = Optional.ofNullable(k == null ? null : k.value);
-                notifier.submit("value of " + key(r.name) + " at version " + version,
-                        () -> r.listener.valueChanged(value));
+                notifier.submit(
+                        "value of " + key(r.name) + " at version " + version, () -> r.listener.valueChanged(value));
             }
         }
         if (!keySetRegistrations.isEmpty()) {

@@ -30,8 +30,8 @@ public final class ReconnectingListenerRegistry implements ListenerRegistry, Con
     }
 
     private synchronized CassandraListenerRegistry build(CassandraConnection connection) {
-        CassandraListenerRegistry r = new CassandraListenerRegistry(connection.session(), connection.settings(),
-                registry.monitor());
+        CassandraListenerRegistry r =
+                new CassandraListenerRegistry(connection.session(), connection.settings(), registry.monitor());
         values.forEach(e -> r.addValueChangeListener(e.getKey(), e.getValue()));
         keySets.forEach(e -> r.addKeySetChangeListener(e.getKey(), e.getValue()));
         return r;

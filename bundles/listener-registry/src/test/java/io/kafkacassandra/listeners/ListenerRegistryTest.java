@@ -226,7 +226,8 @@ class ListenerRegistryTest {
 
     static long threadsNamed(String prefix) {
         return Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.isAlive() && t.getName().startsWith(prefix)).count();
+                .filter(t -> t.isAlive() && t.getName().startsWith(prefix))
+                .count();
     }
 
     /**
@@ -264,7 +265,7 @@ class ListenerRegistryTest {
         remover.start();
         registry.addValueChangeListener("/race/attach", second);
         remover.join(5_000);
-        registry.beforeAttach = () -> { };
+        registry.beforeAttach = () -> {};
 
         assertEquals(Optional.of("1"), second.next());
         assertEquals(1, registry.activePollers());
@@ -304,8 +305,11 @@ class ListenerRegistryTest {
         for (int first = 0; first < count; first += 100) {
             StringBuilder batch = new StringBuilder("BEGIN UNLOGGED BATCH ");
             for (int i = first; i < Math.min(count, first + 100); i++) {
-                batch.append("INSERT INTO ").append(settings.keyspace()).append(".kv (namespace, name, value, version)"
-                        + " VALUES ('/paged', 'k").append(i).append("', 'v', 1); ");
+                batch.append("INSERT INTO ")
+                        .append(settings.keyspace())
+                        .append(".kv (namespace, name, value, version)" + " VALUES ('/paged', 'k")
+                        .append(i)
+                        .append("', 'v', 1); ");
             }
             session.execute(batch.append("APPLY BATCH").toString());
         }

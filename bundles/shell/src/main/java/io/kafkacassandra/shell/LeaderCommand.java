@@ -3,18 +3,20 @@ package io.kafkacassandra.shell;
 import io.kafkacassandra.election.CassandraLeaderElection;
 import io.kafkacassandra.session.internal.Text;
 import java.util.Optional;
+import org.apache.kafka.plugin.interfaces.FencedLeaderElectionClient;
+import org.apache.kafka.plugin.interfaces.Leadership;
+import org.apache.kafka.plugin.interfaces.PluginLocator;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.apache.kafka.plugin.interfaces.FencedLeaderElectionClient;
-import org.apache.kafka.plugin.interfaces.Leadership;
-import org.apache.kafka.plugin.interfaces.PluginLocator;
 import org.osgi.framework.BundleContext;
 
-@Command(scope = "kafka-cassandra", name = "leader",
+@Command(
+        scope = "kafka-cassandra",
+        name = "leader",
         description = "Shows the leader and epoch of a service; can nominate a candidate or resign a leader."
                 + " Only looking creates no client: it asks the configured election client of the service, or reads"
                 + " the election table for a name nobody configured. --nominate and --resign use the configured"
@@ -60,9 +62,12 @@ public class LeaderCommand implements Action {
     /** The leadership without creating a client. */
     private String look() {
         return Services.current(context, FencedLeaderElectionClient.class).stream()
-                .filter(configured -> service.equals(configured.service())).findFirst().map(LeaderCommand::describe)
-                .orElseGet(() -> Services.readDirectly(context, c ->
-                        format(CassandraLeaderElection.readLeadership(c.session(), c.settings(), service))));
+                .filter(configured -> service.equals(configured.service()))
+                .findFirst()
+                .map(LeaderCommand::describe)
+                .orElseGet(() -> Services.readDirectly(
+                        context,
+                        c -> format(CassandraLeaderElection.readLeadership(c.session(), c.settings(), service))));
     }
 
     static String describe(FencedLeaderElectionClient client) {
@@ -74,6 +79,8 @@ public class LeaderCommand implements Action {
     }
 
     private static String format(Optional<Leadership> leadership) {
-        return leadership.map(l -> "leader " + l.leader() + ", epoch " + l.epoch()).orElse("no leader");
+        return leadership
+                .map(l -> "leader " + l.leader() + ", epoch " + l.epoch())
+                .orElse("no leader");
     }
 }

@@ -4,17 +4,19 @@ import io.kafkacassandra.membership.CassandraGroupMembership;
 import io.kafkacassandra.session.internal.Text;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
+import org.apache.kafka.plugin.interfaces.PluginLocator;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
-import org.apache.kafka.plugin.interfaces.PluginLocator;
 import org.osgi.framework.BundleContext;
 
-@Command(scope = "kafka-cassandra", name = "members",
+@Command(
+        scope = "kafka-cassandra",
+        name = "members",
         description = "Lists the members of a group with their data; can join or leave a member."
                 + " Only listing creates no client: it asks the configured membership client of the group, or reads"
                 + " the membership table for a group nobody configured. --join and --leave use the configured"
@@ -62,9 +64,12 @@ public class MembersCommand implements Action {
     /** The members without creating a client. */
     private String look() {
         return Services.current(context, LeaseAwareGroupMembershipClient.class).stream()
-                .filter(configured -> group.equals(configured.group())).findFirst().map(MembersCommand::describe)
-                .orElseGet(() -> Services.readDirectly(context, c ->
-                        format(CassandraGroupMembership.readMembership(c.session(), c.settings(), group))));
+                .filter(configured -> group.equals(configured.group()))
+                .findFirst()
+                .map(MembersCommand::describe)
+                .orElseGet(() -> Services.readDirectly(
+                        context,
+                        c -> format(CassandraGroupMembership.readMembership(c.session(), c.settings(), group))));
     }
 
     static String describe(LeaseAwareGroupMembershipClient client) {

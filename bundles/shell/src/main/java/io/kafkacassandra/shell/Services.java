@@ -19,13 +19,13 @@ final class Services {
     /** A service's state, in a word, while it waits for the Cassandra session (whose reason status tells once). */
     static final String WAITING = "waiting for the session";
 
-    private Services() {
-    }
+    private Services() {}
 
     static <T> T require(T service, Class<T> type) {
         if (service == null) {
-            throw new IllegalStateException("no " + type.getSimpleName() + " service: is the feature kafka-cassandra"
-                    + " installed and its configuration (io.kafkacassandra.cassandra) valid? See kafka-cassandra:status");
+            throw new IllegalStateException(
+                    "no " + type.getSimpleName() + " service: is the feature kafka-cassandra"
+                            + " installed and its configuration (io.kafkacassandra.cassandra) valid? See kafka-cassandra:status");
         }
         return service;
     }
@@ -33,8 +33,10 @@ final class Services {
     /** The services of {@code type} registered now. */
     static <T> List<T> current(BundleContext context, Class<T> type) {
         try {
-            return context.getServiceReferences(type, null).stream().map(context::getService)
-                    .filter(Objects::nonNull).toList();
+            return context.getServiceReferences(type, null).stream()
+                    .map(context::getService)
+                    .filter(Objects::nonNull)
+                    .toList();
         } catch (InvalidSyntaxException e) {
             throw new IllegalStateException(e); // no filter: cannot happen
         }
@@ -61,7 +63,8 @@ final class Services {
     /** A failed call in a few words: {@link #WAITING} rather than the session's reason again. */
     static String unavailable(RuntimeException e) {
         String message = e.getMessage();
-        return message != null && message.contains(ServiceMonitor.AWAITING_SESSION) ? WAITING
+        return message != null && message.contains(ServiceMonitor.AWAITING_SESSION)
+                ? WAITING
                 : "unavailable (" + message + ")";
     }
 }

@@ -12,15 +12,17 @@ import java.util.TreeSet;
 import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import org.apache.kafka.plugin.interfaces.FencedLeaderElectionClient;
+import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.apache.kafka.plugin.interfaces.FencedLeaderElectionClient;
-import org.apache.kafka.plugin.interfaces.LeaseAwareGroupMembershipClient;
 import org.osgi.framework.BundleContext;
 
-@Command(scope = "kafka-cassandra", name = "status",
+@Command(
+        scope = "kafka-cassandra",
+        name = "status",
         description = "The Cassandra session, the health of every service, every leader with its epoch, every group"
                 + " with its members. While there is no session, its reason is told once and every service is"
                 + " '" + Services.WAITING + "'")
@@ -42,19 +44,28 @@ public class StatusCommand implements Action {
             System.out.println("Cassandra session: CONNECTED to " + s.contactPointsText() + ", data center "
                     + s.localDatacenter() + ", keyspace " + s.keyspace()
                     + s.username().map(u -> ", user " + u).orElse("") + (s.tls().isPresent() ? ", TLS" : ""));
-            connection.session().getMetadata().getNodes().values().forEach(node ->
-                    System.out.println("  node " + node.getBroadcastRpcAddress()
-                            .map(a -> a.getHostString() + ":" + a.getPort()).orElse(node.getEndPoint().toString())
+            connection
+                    .session()
+                    .getMetadata()
+                    .getNodes()
+                    .values()
+                    .forEach(node -> System.out.println("  node "
+                            + node.getBroadcastRpcAddress()
+                                    .map(a -> a.getHostString() + ":" + a.getPort())
+                                    .orElse(node.getEndPoint().toString())
                             + " " + node.getState()
                             + " (Cassandra " + node.getCassandraVersion() + ")"));
             System.out.println("  lease TTL " + s.leaseTtl().getSeconds() + " s, renew every "
-                    + s.renewPeriod().toMillis() + " ms, poll every " + s.pollPeriod().toMillis() + " ms");
+                    + s.renewPeriod().toMillis() + " ms, poll every "
+                    + s.pollPeriod().toMillis() + " ms");
         }
         printHealth();
-        elections.stream().sorted(Comparator.comparing(FencedLeaderElectionClient::service)).forEach(e ->
-                System.out.println("Election " + e.service() + ": " + LeaderCommand.describe(e)));
-        groups.stream().sorted(Comparator.comparing(LeaseAwareGroupMembershipClient::group)).forEach(g ->
-                System.out.println("Group " + g.group() + ": " + MembersCommand.describe(g)));
+        elections.stream()
+                .sorted(Comparator.comparing(FencedLeaderElectionClient::service))
+                .forEach(e -> System.out.println("Election " + e.service() + ": " + LeaderCommand.describe(e)));
+        groups.stream()
+                .sorted(Comparator.comparing(LeaseAwareGroupMembershipClient::group))
+                .forEach(g -> System.out.println("Group " + g.group() + ": " + MembersCommand.describe(g)));
         return null;
     }
 

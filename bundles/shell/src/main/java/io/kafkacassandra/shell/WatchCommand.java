@@ -2,17 +2,19 @@ package io.kafkacassandra.shell;
 
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
+import org.apache.kafka.plugin.interfaces.KeySetChangeListener;
+import org.apache.kafka.plugin.interfaces.ListenerRegistry;
+import org.apache.kafka.plugin.interfaces.ValueChangeListener;
 import org.apache.karaf.shell.api.action.Action;
 import org.apache.karaf.shell.api.action.Argument;
 import org.apache.karaf.shell.api.action.Command;
 import org.apache.karaf.shell.api.action.Option;
 import org.apache.karaf.shell.api.action.lifecycle.Reference;
 import org.apache.karaf.shell.api.action.lifecycle.Service;
-import org.apache.kafka.plugin.interfaces.KeySetChangeListener;
-import org.apache.kafka.plugin.interfaces.ListenerRegistry;
-import org.apache.kafka.plugin.interfaces.ValueChangeListener;
 
-@Command(scope = "kafka-cassandra", name = "watch",
+@Command(
+        scope = "kafka-cassandra",
+        name = "watch",
         description = "Prints the changes of a key (or of a namespace's key set) as listeners see them")
 @Service
 public class WatchCommand implements Action {
@@ -55,5 +57,4 @@ public class WatchCommand implements Action {
     private static void print(String line) {
         System.out.println(LocalTime.now().truncatedTo(ChronoUnit.MILLIS) + "  " + line);
     }
-
 }

@@ -23,14 +23,14 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import org.apache.kafka.plugin.interfaces.KeyExistsException;
-import org.apache.kafka.plugin.interfaces.NoSuchKeyException;
-import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
-import org.apache.kafka.plugin.interfaces.Versioned;
 import org.apache.kafka.plugin.interfaces.FencedOutException;
 import org.apache.kafka.plugin.interfaces.FencedStorage;
+import org.apache.kafka.plugin.interfaces.KeyExistsException;
 import org.apache.kafka.plugin.interfaces.Leadership;
+import org.apache.kafka.plugin.interfaces.NoSuchKeyException;
 import org.apache.kafka.plugin.interfaces.OutcomeUnknownException;
+import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
+import org.apache.kafka.plugin.interfaces.Versioned;
 
 /**
  * KIP-30 {@link org.apache.kafka.plugin.interfaces.Storage} on Cassandra.
@@ -59,13 +59,13 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     private final ServiceMonitor monitor;
     private final MarkerPurger purger;
     /** The last floor seen per namespace, so that a put tries the right creation first: a hint only. */
-    private final Map<String, Long> floorHints = Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-                    return size() > 10_000;
-                }
-            });
+    private final Map<String, Long> floorHints = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
+            return size() > 10_000;
+        }
+    });
+
     private volatile boolean closed;
 
     public CassandraStorage(CqlSession session, CassandraSettings settings) {
@@ -78,8 +78,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     }
 
     /** Tests: deletion markers are purged once older than {@code markerRetention}. */
-    CassandraStorage(CqlSession session, CassandraSettings settings, ServiceMonitor monitor,
-                     Duration markerRetention) {
+    CassandraStorage(CqlSession session, CassandraSettings settings, ServiceMonitor monitor, Duration markerRetention) {
         this.monitor = monitor;
         this.cql = new CqlRunner(session, monitor);
         this.table = new KvTable(session, settings);
@@ -111,11 +110,16 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     private CompletableFuture<Optional<String>> doFetch(String key) {
         KeyPath path = KeyPath.of(key);
         checkOpen();
-        return cql.session().executeAsync(serialRead(path)).toCompletableFuture()
+        return cql.session()
+                .executeAsync(serialRead(path))
+                .toCompletableFuture()
                 .handle((rs, error) -> {
                     if (error != null) {
-                        throw CqlRunner.unavailable("fetch " + key, error instanceof RuntimeException r
-                                ? r : new StoreUnavailableException(error.toString(), error));
+                        throw CqlRunner.unavailable(
+                                "fetch " + key,
+                                error instanceof RuntimeException r
+                                        ? r
+                                        : new StoreUnavailableException(error.toString(), error));
                     }
                     Row row = rs.one();
                     return row == null ? Optional.<String>empty() : Optional.ofNullable(row.getString("value"));
@@ -167,15 +171,26 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
             long target = base + 1;
             long expected = base;
             Boolean applied = current == null || !current.exists
-                    ? attempt(call, fence, path, target, id -> base == 0
-                            ? table.create[0].bind(data, target, id, path.namespace(), path.name())
-                            : table.create[1].bind(data, target, id, path.namespace(), path.name(), base),
-                        base == 0 ? KvTable.FencedForm.CREATE : KvTable.FencedForm.CREATE_ABOVE_FLOOR,
-                        id -> new Object[] {data, target, id}, base == 0 ? new Object[0] : new Object[] {base})
-                    : attempt(call, fence, path, target,
-                        id -> table.setIfVersion.bind(data, target, id, path.namespace(), path.name(), expected),
-                        KvTable.FencedForm.SET_IF_VERSION, id -> new Object[] {data, target, id},
-                        new Object[] {expected});
+                    ? attempt(
+                            call,
+                            fence,
+                            path,
+                            target,
+                            id -> base == 0
+                                    ? table.create[0].bind(data, target, id, path.namespace(), path.name())
+                                    : table.create[1].bind(data, target, id, path.namespace(), path.name(), base),
+                            base == 0 ? KvTable.FencedForm.CREATE : KvTable.FencedForm.CREATE_ABOVE_FLOOR,
+                            id -> new Object[] {data, target, id},
+                            base == 0 ? new Object[0] : new Object[] {base})
+                    : attempt(
+                            call,
+                            fence,
+                            path,
+                            target,
+                            id -> table.setIfVersion.bind(data, target, id, path.namespace(), path.name(), expected),
+                            KvTable.FencedForm.SET_IF_VERSION,
+                            id -> new Object[] {data, target, id},
+                            new Object[] {expected});
             if (Boolean.TRUE.equals(applied)) {
                 return;
             }
@@ -209,9 +224,14 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
             }
             long target = current.version + 1;
             long expected = current.version;
-            if (Boolean.TRUE.equals(attempt(call, fence, path, target,
+            if (Boolean.TRUE.equals(attempt(
+                    call,
+                    fence,
+                    path,
+                    target,
                     id -> table.setIfLiveVersion.bind(data, target, id, path.namespace(), path.name(), expected),
-                    KvTable.FencedForm.SET_IF_LIVE_VERSION, id -> new Object[] {data, target, id},
+                    KvTable.FencedForm.SET_IF_LIVE_VERSION,
+                    id -> new Object[] {data, target, id},
                     new Object[] {expected}))) {
                 return;
             }
@@ -226,8 +246,8 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
 
     @Override
     public Optional<Long> compareAndSet(String key, long expectedVersion, String data, Leadership leadership) {
-        return monitor.call("compareAndSet",
-                () -> doCompareAndSet(key, expectedVersion, data, FencedWrite.of(leadership)));
+        return monitor.call(
+                "compareAndSet", () -> doCompareAndSet(key, expectedVersion, data, FencedWrite.of(leadership)));
     }
 
     private Optional<Long> doCompareAndSet(String key, long expectedVersion, String data, FencedWrite fence) {
@@ -236,10 +256,20 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         checkOpen();
         WriteCall call = new WriteCall("compareAndSet " + key, cql, false);
         long target = expectedVersion + 1;
-        boolean done = conditional(path, call, expectedVersion, () -> attempt(call, fence, path, target,
-                id -> table.setIfLiveVersion.bind(data, target, id, path.namespace(), path.name(), expectedVersion),
-                KvTable.FencedForm.SET_IF_LIVE_VERSION, id -> new Object[] {data, target, id},
-                new Object[] {expectedVersion}));
+        boolean done = conditional(
+                path,
+                call,
+                expectedVersion,
+                () -> attempt(
+                        call,
+                        fence,
+                        path,
+                        target,
+                        id -> table.setIfLiveVersion.bind(
+                                data, target, id, path.namespace(), path.name(), expectedVersion),
+                        KvTable.FencedForm.SET_IF_LIVE_VERSION,
+                        id -> new Object[] {data, target, id},
+                        new Object[] {expectedVersion}));
         return done ? Optional.of(expectedVersion + 1) : Optional.empty();
     }
 
@@ -275,9 +305,14 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
             }
             long target = current.version + 1;
             long expected = current.version;
-            if (Boolean.TRUE.equals(attempt(call, fence, path, target,
+            if (Boolean.TRUE.equals(attempt(
+                    call,
+                    fence,
+                    path,
+                    target,
                     id -> table.deleteIfLiveVersion.bind(target, id, path.namespace(), path.name(), expected),
-                    KvTable.FencedForm.DELETE_IF_LIVE_VERSION, id -> new Object[] {target, id},
+                    KvTable.FencedForm.DELETE_IF_LIVE_VERSION,
+                    id -> new Object[] {target, id},
                     new Object[] {expected}))) {
                 return true;
             }
@@ -292,7 +327,8 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
 
     @Override
     public boolean compareAndDelete(String key, long expectedVersion, Leadership leadership) {
-        return monitor.call("compareAndDelete",
+        return monitor.call(
+                "compareAndDelete",
                 () -> swept(key, doCompareAndDelete(key, expectedVersion, FencedWrite.of(leadership))));
     }
 
@@ -301,10 +337,20 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         checkOpen();
         WriteCall call = new WriteCall("compareAndDelete " + key, cql, true);
         long target = expectedVersion + 1;
-        return conditional(path, call, expectedVersion, () -> attempt(call, fence, path, target,
-                id -> table.deleteIfLiveVersion.bind(target, id, path.namespace(), path.name(), expectedVersion),
-                KvTable.FencedForm.DELETE_IF_LIVE_VERSION, id -> new Object[] {target, id},
-                new Object[] {expectedVersion}));
+        return conditional(
+                path,
+                call,
+                expectedVersion,
+                () -> attempt(
+                        call,
+                        fence,
+                        path,
+                        target,
+                        id -> table.deleteIfLiveVersion.bind(
+                                target, id, path.namespace(), path.name(), expectedVersion),
+                        KvTable.FencedForm.DELETE_IF_LIVE_VERSION,
+                        id -> new Object[] {target, id},
+                        new Object[] {expectedVersion}));
     }
 
     @Override
@@ -323,8 +369,8 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
                 + fence.leadership().service();
         RuntimeException unknown = null;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Statement<?> raise = fence.statement(table, KvTable.FencedForm.FENCE, namespace, null,
-                    new Object[0], new Object[0]);
+            Statement<?> raise =
+                    fence.statement(table, KvTable.FencedForm.FENCE, namespace, null, new Object[0], new Object[0]);
             CqlRunner.Attempt result;
             try {
                 result = cql.write(raise, what);
@@ -343,8 +389,10 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
             } else {
                 unknown = result.unknownCause();
                 try {
-                    state = cql.read(table.selectStatic.bind(namespace).setConsistencyLevel(ConsistencyLevel.SERIAL),
-                            what).one();
+                    state = cql.read(
+                                    table.selectStatic.bind(namespace).setConsistencyLevel(ConsistencyLevel.SERIAL),
+                                    what)
+                            .one();
                 } catch (StoreUnavailableException e) {
                     throw new OutcomeUnknownException(what + ": " + e.getMessage(), unknown);
                 }
@@ -368,16 +416,24 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
      *
      * @return whether the key's condition let it apply, or null if its outcome is unknown
      */
-    private Boolean attempt(WriteCall call, FencedWrite fence, KeyPath path, long target,
-                            Function<UUID, Statement<?>> unfenced, KvTable.FencedForm form,
-                            Function<UUID, Object[]> setValues, Object[] conditionValues) {
+    private Boolean attempt(
+            WriteCall call,
+            FencedWrite fence,
+            KeyPath path,
+            long target,
+            Function<UUID, Statement<?>> unfenced,
+            KvTable.FencedForm form,
+            Function<UUID, Object[]> setValues,
+            Object[] conditionValues) {
         for (int round = 0; ; round++) {
             UUID id = call.newId();
             if (fence == null) {
                 return call.write(unfenced.apply(id), target, id);
             }
-            Boolean applied = call.write(fence.statement(table, form, path.namespace(), path.name(),
-                    setValues.apply(id), conditionValues), target, id);
+            Boolean applied = call.write(
+                    fence.statement(table, form, path.namespace(), path.name(), setValues.apply(id), conditionValues),
+                    target,
+                    id);
             if (!Boolean.FALSE.equals(applied)) {
                 return applied;
             }
@@ -402,8 +458,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
      * A write conditioned on the caller's version: tried until an attempt is answered or the state shows what
      * became of it. A refused condition is final, since versions never come back.
      */
-    private boolean conditional(KeyPath path, WriteCall call, long expected,
-                                Supplier<Boolean> write) {
+    private boolean conditional(KeyPath path, WriteCall call, long expected, Supplier<Boolean> write) {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             Boolean applied = write.get();
             if (Boolean.TRUE.equals(applied)) {
@@ -429,7 +484,8 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     private Set<String> doChildren(String namespace) {
         KeyPath.namespace(namespace);
         checkOpen();
-        ResultSet rows = cql.read(table.selectChildren.bind(namespace).setConsistencyLevel(ConsistencyLevel.SERIAL),
+        ResultSet rows = cql.read(
+                table.selectChildren.bind(namespace).setConsistencyLevel(ConsistencyLevel.SERIAL),
                 "children of " + namespace);
         Set<String> names = new HashSet<>();
         for (Row row : rows) {
@@ -463,8 +519,10 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
             if (current.exists) {
                 return current;
             }
-            Row statics = cql.read(table.selectStatic.bind(path.namespace())
-                    .setConsistencyLevel(ConsistencyLevel.SERIAL), call.what()).one();
+            Row statics = cql.read(
+                            table.selectStatic.bind(path.namespace()).setConsistencyLevel(ConsistencyLevel.SERIAL),
+                            call.what())
+                    .one();
             long floor = statics == null || statics.isNull("floor") ? 0 : statics.getLong("floor");
             if (floor > 0) {
                 floorHints.put(path.namespace(), floor);
@@ -477,13 +535,14 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
 
     private Current current(KeyPath path, String what) {
         Row row = cql.read(serialRead(path), what).one();
-        return row == null ? new Current(null, 0, null, false)
+        return row == null
+                ? new Current(null, 0, null, false)
                 : new Current(row.getString("value"), row.getLong("version"), row.getUuid("write_id"), true);
     }
 
     private Statement<?> serialRead(KeyPath path) {
-        return CqlRunner.asRead(table.selectRow.bind(path.namespace(), path.name())
-                .setConsistencyLevel(ConsistencyLevel.SERIAL));
+        return CqlRunner.asRead(
+                table.selectRow.bind(path.namespace(), path.name()).setConsistencyLevel(ConsistencyLevel.SERIAL));
     }
 
     private void checkOpen() {

@@ -33,8 +33,8 @@ final class FencedWrite {
     /** Validates a caller's leadership: a service name as ids are, and an epoch an election can give (1 and up). */
     static FencedWrite of(Leadership leadership) {
         if (leadership == null) {
-            throw new IllegalArgumentException("leadership must not be null (use the unfenced call to write"
-                    + " without a fence)");
+            throw new IllegalArgumentException(
+                    "leadership must not be null (use the unfenced call to write" + " without a fence)");
         }
         Text.id("leadership service", leadership.service());
         if (leadership.epoch() < 1) {
@@ -52,10 +52,22 @@ final class FencedWrite {
     }
 
     /** The next attempt's statement of {@code form} on a key ({@code name} null for the fence alone). */
-    Statement<?> statement(KvTable table, KvTable.FencedForm form, String namespace, String name,
-                           Object[] setValues, Object[] conditionValues) {
-        return table.fenced(form, firstFence, leadership.service(), leadership.epoch(), namespace, name,
-                setValues, conditionValues);
+    Statement<?> statement(
+            KvTable table,
+            KvTable.FencedForm form,
+            String namespace,
+            String name,
+            Object[] setValues,
+            Object[] conditionValues) {
+        return table.fenced(
+                form,
+                firstFence,
+                leadership.service(),
+                leadership.epoch(),
+                namespace,
+                name,
+                setValues,
+                conditionValues);
     }
 
     /**

@@ -79,7 +79,8 @@ final class MarkerPurger implements AutoCloseable {
         long floor = -1;
         int purged = 0;
         try {
-            for (Row row : cql.read(table.selectMarkers.bind(namespace).setConsistencyLevel(ConsistencyLevel.QUORUM),
+            for (Row row : cql.read(
+                    table.selectMarkers.bind(namespace).setConsistencyLevel(ConsistencyLevel.QUORUM),
                     "sweep of namespace " + namespace)) {
                 if (floor < 0) {
                     floor = row.isNull("floor") ? 0 : row.getLong("floor");
@@ -89,9 +90,11 @@ final class MarkerPurger implements AutoCloseable {
                 }
                 long version = row.getLong("version");
                 long raised = Math.max(floor, version);
-                CqlRunner.Attempt attempt = cql.write(floor == 0
-                        ? table.purge[0].bind(namespace, row.getString("name"), version, raised, namespace)
-                        : table.purge[1].bind(namespace, row.getString("name"), version, raised, namespace, floor),
+                CqlRunner.Attempt attempt = cql.write(
+                        floor == 0
+                                ? table.purge[0].bind(namespace, row.getString("name"), version, raised, namespace)
+                                : table.purge[1].bind(
+                                        namespace, row.getString("name"), version, raised, namespace, floor),
                         "purge of a deletion marker in " + namespace);
                 if (!attempt.answered() || !attempt.result().wasApplied()) {
                     break; // changed meanwhile, or unknown: the next sweep reads the namespace again

@@ -8,9 +8,9 @@ import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.plugin.interfaces.Versioned;
 import org.apache.kafka.plugin.interfaces.FencedStorage;
 import org.apache.kafka.plugin.interfaces.Leadership;
+import org.apache.kafka.plugin.interfaces.Versioned;
 
 /**
  * {@link CassandraStorage} on whatever Cassandra connection is current: the object a client holds stays valid

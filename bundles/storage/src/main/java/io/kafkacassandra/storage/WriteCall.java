@@ -37,8 +37,7 @@ final class WriteCall {
     private RuntimeException unknownCause;
     private Row refusal;
 
-    private record Attempt(long target, UUID id) {
-    }
+    private record Attempt(long target, UUID id) {}
 
     /** @param deletes whether the call's attempts delete the key (each leaves a marker at its target) */
     WriteCall(String what, CqlRunner cql, boolean deletes) {
@@ -128,13 +127,16 @@ final class WriteCall {
 
     /** The error of a call that ran out of attempts. */
     RuntimeException exhausted(int attempts) {
-        return pending.isEmpty() ? new StoreUnavailableException(what + " lost to concurrent writers " + attempts
-                + " times in a row; nothing was changed by this call") : unknown("no attempt got an answer");
+        return pending.isEmpty()
+                ? new StoreUnavailableException(what + " lost to concurrent writers " + attempts
+                        + " times in a row; nothing was changed by this call")
+                : unknown("no attempt got an answer");
     }
 
     private OutcomeUnknownException unknown(String why) {
-        return new OutcomeUnknownException(what + ": the write may or may not have taken effect ("
-                + CqlRunner.describe(unknownCause) + "), and " + why + "; read the current state before acting on it",
+        return new OutcomeUnknownException(
+                what + ": the write may or may not have taken effect (" + CqlRunner.describe(unknownCause) + "), and "
+                        + why + "; read the current state before acting on it",
                 unknownCause);
     }
 }

@@ -71,8 +71,8 @@ class DeletionMarkerTest {
 
     @Test
     void aMarkerYoungerThanTheRetentionIsKept() {
-        try (CassandraStorage patient = new CassandraStorage(session, settings,
-                new ServiceMonitor("Storage", "patient"), Duration.ofHours(1))) {
+        try (CassandraStorage patient = new CassandraStorage(
+                session, settings, new ServiceMonitor("Storage", "patient"), Duration.ofHours(1))) {
             patient.put("/kept/a", "1");
             assertTrue(patient.delete("/kept/a"));
             assertEquals(0, patient.purgeDeletionMarkers("/kept", Duration.ofHours(1)));
@@ -91,7 +91,8 @@ class DeletionMarkerTest {
         }
         waitForRows("/changes", 3);
         storage.put("/changes/c0", "again");
-        assertTrue(storage.fetchVersioned("/changes/c0").orElseThrow().version() > 2,
+        assertTrue(
+                storage.fetchVersioned("/changes/c0").orElseThrow().version() > 2,
                 "created again above every purged marker's version");
     }
 
@@ -105,8 +106,13 @@ class DeletionMarkerTest {
 
     /** Rows of keys (live or markers) in the namespace's partition. */
     private static long rows(String namespace) {
-        return session.execute(SimpleStatement.newInstance("SELECT name FROM " + settings.keyspace()
-                + ".kv WHERE namespace = ?", namespace)).all().stream().filter(r -> !r.isNull("name")).count();
+        return session
+                .execute(SimpleStatement.newInstance(
+                        "SELECT name FROM " + settings.keyspace() + ".kv WHERE namespace = ?", namespace))
+                .all()
+                .stream()
+                .filter(r -> !r.isNull("name"))
+                .count();
     }
 
     private static void sleep(long millis) {

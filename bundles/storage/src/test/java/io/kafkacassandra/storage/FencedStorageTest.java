@@ -119,8 +119,10 @@ class FencedStorageTest {
                 // After its first refusal, the older epoch never lands again in this namespace.
                 int firstRefusal = oldLanded.indexOf("refused");
                 if (firstRefusal >= 0) {
-                    assertTrue(oldLanded.subList(firstRefusal, oldLanded.size()).stream()
-                            .allMatch("refused"::equals), oldLanded.toString());
+                    assertTrue(
+                            oldLanded.subList(firstRefusal, oldLanded.size()).stream()
+                                    .allMatch("refused"::equals),
+                            oldLanded.toString());
                 }
             }
         } finally {

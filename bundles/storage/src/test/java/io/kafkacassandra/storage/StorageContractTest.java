@@ -38,7 +38,9 @@ class StorageContractTest {
 
     @BeforeAll
     static void open() {
-        settings = TestKeyspaces.settings(CASSANDRA.cluster()).maxValueBytes(64 * 1024).build();
+        settings = TestKeyspaces.settings(CASSANDRA.cluster())
+                .maxValueBytes(64 * 1024)
+                .build();
         session = TestKeyspaces.open(settings);
         storage = new CassandraStorage(session, settings);
     }
@@ -52,7 +54,9 @@ class StorageContractTest {
     @Test
     void putCreatesAndFetchReadsIt() throws Exception {
         storage.put("/topics/orders", "{\"partitions\":3}");
-        assertEquals(Optional.of("{\"partitions\":3}"), storage.fetch("/topics/orders").get(5, TimeUnit.SECONDS));
+        assertEquals(
+                Optional.of("{\"partitions\":3}"),
+                storage.fetch("/topics/orders").get(5, TimeUnit.SECONDS));
         assertEquals(Optional.empty(), storage.fetch("/topics/missing").get(5, TimeUnit.SECONDS));
     }
 
@@ -73,7 +77,8 @@ class StorageContractTest {
 
         storage.put("/update/some", "1");
         storage.update("/update/some", "2");
-        assertEquals(new Versioned("2", 2), storage.fetchVersioned("/update/some").orElseThrow());
+        assertEquals(
+                new Versioned("2", 2), storage.fetchVersioned("/update/some").orElseThrow());
     }
 
     @Test
@@ -102,7 +107,9 @@ class StorageContractTest {
 
         assertFalse(storage.compareAndDelete("/cas/k", 1));
         assertTrue(storage.compareAndDelete("/cas/k", 2));
-        assertEquals(Optional.empty(), storage.compareAndSet("/cas/k", 3, "on a deleted key"),
+        assertEquals(
+                Optional.empty(),
+                storage.compareAndSet("/cas/k", 3, "on a deleted key"),
                 "the version of a deleted key does not bring it back");
         assertEquals(Optional.empty(), storage.fetchVersioned("/cas/k"));
         assertEquals(Optional.empty(), storage.compareAndSet("/cas/never", 0, "x"));
@@ -134,8 +141,8 @@ class StorageContractTest {
         String atLimit = "x".repeat(64 * 1024);
         storage.put("/values/limit", atLimit);
         assertEquals(Optional.of(atLimit), storage.fetch("/values/limit").get());
-        IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class,
-                () -> storage.put("/values/big", atLimit + "x"));
+        IllegalArgumentException tooBig =
+                assertThrows(IllegalArgumentException.class, () -> storage.put("/values/big", atLimit + "x"));
         assertTrue(tooBig.getMessage().contains("65537 bytes"), tooBig.getMessage());
         assertEquals(Optional.empty(), storage.fetch("/values/big").get());
         assertThrows(IllegalArgumentException.class, () -> storage.update("/values/limit", atLimit + "x"));
@@ -146,11 +153,22 @@ class StorageContractTest {
 
     @Test
     void badKeysAreRefusedWithTheRuleTheyBreak() throws Exception {
-        List<String> bad = List.of("", "relative", "/", "/a/", "//a", "/a//b", "/a/./b", "/a/../b", "/a\nb",
-                "/a\u0000", "/\uDC00", "/" + "k".repeat(1024));
+        List<String> bad = List.of(
+                "",
+                "relative",
+                "/",
+                "/a/",
+                "//a",
+                "/a//b",
+                "/a/./b",
+                "/a/../b",
+                "/a\nb",
+                "/a\u0000",
+                "/\uDC00",
+                "/" + "k".repeat(1024));
         for (String key : bad) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> storage.put(key, "v"),
-                    "put " + key);
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> storage.put(key, "v"), "put " + key);
             assertTrue(e.getMessage().startsWith("key "), e.getMessage());
             assertThrows(IllegalArgumentException.class, () -> storage.fetch(key));
             assertThrows(IllegalArgumentException.class, () -> storage.delete(key));
@@ -208,9 +226,11 @@ class StorageContractTest {
                 incrementers.add(() -> {
                     for (int n = 0; n < increments; n++) {
                         while (true) {
-                            Versioned current = client.fetchVersioned("/race/counter").orElseThrow();
+                            Versioned current =
+                                    client.fetchVersioned("/race/counter").orElseThrow();
                             String next = Integer.toString(Integer.parseInt(current.value()) + 1);
-                            if (client.compareAndSet("/race/counter", current.version(), next).isPresent()) {
+                            if (client.compareAndSet("/race/counter", current.version(), next)
+                                    .isPresent()) {
                                 done.incrementAndGet();
                                 break;
                             }
@@ -231,5 +251,4 @@ class StorageContractTest {
             sessions.forEach(CqlSession::close);
         }
     }
-
 }

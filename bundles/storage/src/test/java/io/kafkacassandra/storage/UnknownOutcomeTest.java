@@ -37,7 +37,9 @@ class UnknownOutcomeTest {
 
     @BeforeAll
     static void open() {
-        settings = TestKeyspaces.settings(CASSANDRA.cluster()).requestTimeout(Duration.ofMillis(1000)).build();
+        settings = TestKeyspaces.settings(CASSANDRA.cluster())
+                .requestTimeout(Duration.ofMillis(1000))
+                .build();
         session = TestKeyspaces.open(settings);
         storage = new CassandraStorage(session, settings);
     }
@@ -66,7 +68,8 @@ class UnknownOutcomeTest {
         } catch (KeyExistsException createdByTheFirstCall) {
             // the first call's write landed
         }
-        assertEquals(new Versioned("mine", 1), storage.fetchVersioned("/unknown/a").orElseThrow());
+        assertEquals(
+                new Versioned("mine", 1), storage.fetchVersioned("/unknown/a").orElseThrow());
     }
 
     @Test
@@ -76,7 +79,9 @@ class UnknownOutcomeTest {
         // The node comes back while the put is settling its first attempt's outcome.
         SCHEDULER.schedule(node::resume, 1300, TimeUnit.MILLISECONDS);
         storage.put("/unknown/b", "mine");
-        assertEquals(new Versioned("mine", 1), storage.fetchVersioned("/unknown/b").orElseThrow(),
+        assertEquals(
+                new Versioned("mine", 1),
+                storage.fetchVersioned("/unknown/b").orElseThrow(),
                 "created once, with this value");
         assertThrows(KeyExistsException.class, () -> storage.put("/unknown/b", "mine"));
     }

@@ -61,8 +61,8 @@ class WriteCallTest {
 
     /** A runner whose every write times out at the Paxos stage: its outcome is unknown. */
     private static CqlRunner timingOut() {
-        CqlSession session = (CqlSession) Proxy.newProxyInstance(WriteCallTest.class.getClassLoader(),
-                new Class<?>[] {CqlSession.class}, (proxy, method, args) -> {
+        CqlSession session = (CqlSession) Proxy.newProxyInstance(
+                WriteCallTest.class.getClassLoader(), new Class<?>[] {CqlSession.class}, (proxy, method, args) -> {
                     throw new WriteTimeoutException(null, ConsistencyLevel.SERIAL, 0, 2, WriteType.CAS);
                 });
         return new CqlRunner(session, new ServiceMonitor("Storage", "write-call-test"));

@@ -17,9 +17,9 @@ import org.apache.kafka.plugin.interfaces.FencedOutException;
 import org.apache.kafka.plugin.interfaces.FencedStorage;
 import org.apache.kafka.plugin.interfaces.GroupMembershipClient;
 import org.apache.kafka.plugin.interfaces.KeyExistsException;
-import org.apache.kafka.plugin.interfaces.ListenerRegistry;
 import org.apache.kafka.plugin.interfaces.Leadership;
 import org.apache.kafka.plugin.interfaces.LeadershipListener;
+import org.apache.kafka.plugin.interfaces.ListenerRegistry;
 import org.apache.kafka.plugin.interfaces.NoSuchKeyException;
 import org.apache.kafka.plugin.interfaces.OutcomeUnknownException;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
@@ -51,6 +51,7 @@ public final class BrokerMain {
     private volatile boolean sampling = true;
     /** Off once the final values are written: other brokers leaving at the end are not a view of the run. */
     private volatile boolean recordingViews = true;
+
     private long sequence;
 
     private BrokerMain(String process, String broker, HistoryWriter history, long seed) {
@@ -86,14 +87,17 @@ public final class BrokerMain {
                 history.write(new Event.Watch(process, System.nanoTime(), key, v));
             });
         }
-        listeners.addKeySetChangeListener(Workload.FRESH_NAMESPACE,
+        listeners.addKeySetChangeListener(
+                Workload.FRESH_NAMESPACE,
                 keys -> history.write(new Event.KeySet(process, System.nanoTime(), Workload.FRESH_NAMESPACE, keys)));
         group.addListener(members -> {
             if (recordingViews) {
                 history.write(new Event.View(process, System.nanoTime(), members));
             }
         });
-        LeadershipListener told = leadership -> history.write(new Event.LeaderTold(process, System.nanoTime(),
+        LeadershipListener told = leadership -> history.write(new Event.LeaderTold(
+                process,
+                System.nanoTime(),
                 leadership.map(Leadership::leader).orElse(Event.ABSENT),
                 leadership.map(Leadership::epoch).orElse(Event.LeaderTold.VACANT)));
         election.addListener(told);
@@ -222,8 +226,16 @@ public final class BrokerMain {
         long invoke = System.nanoTime();
         try {
             Optional<Versioned> v = storage.fetchVersioned(key);
-            return record("READ", key, Event.ABSENT, 0, invoke, Outcome.OK,
-                    v.map(Versioned::value).orElse(Event.ABSENT), v.map(Versioned::version).orElse(0L), null);
+            return record(
+                    "READ",
+                    key,
+                    Event.ABSENT,
+                    0,
+                    invoke,
+                    Outcome.OK,
+                    v.map(Versioned::value).orElse(Event.ABSENT),
+                    v.map(Versioned::version).orElse(0L),
+                    null);
         } catch (RuntimeException e) {
             return failed("READ", key, Event.ABSENT, 0, invoke, e);
         }
@@ -258,15 +270,32 @@ public final class BrokerMain {
         history.write(new Event.Invoke(process, kind, key, value, expected, invoke));
         try {
             Optional<Long> written = call.apply(value);
-            record(kind, key, value, expected, invoke, written.isPresent() ? Outcome.OK : Outcome.FAIL,
-                    Event.ABSENT, written.orElse(0L), written.isPresent() ? null : "NotApplied");
+            record(
+                    kind,
+                    key,
+                    value,
+                    expected,
+                    invoke,
+                    written.isPresent() ? Outcome.OK : Outcome.FAIL,
+                    Event.ABSENT,
+                    written.orElse(0L),
+                    written.isPresent() ? null : "NotApplied");
         } catch (RuntimeException e) {
             failed(kind, key, value, expected, invoke, e);
         }
     }
 
     private Event.Op failed(String kind, String key, String value, long expected, long invoke, RuntimeException e) {
-        return record(kind, key, value, expected, invoke, outcomeOf(e), Event.ABSENT, 0, e.getClass().getSimpleName());
+        return record(
+                kind,
+                key,
+                value,
+                expected,
+                invoke,
+                outcomeOf(e),
+                Event.ABSENT,
+                0,
+                e.getClass().getSimpleName());
     }
 
     /**
@@ -278,17 +307,37 @@ public final class BrokerMain {
     private static Outcome outcomeOf(RuntimeException e) {
         if (e instanceof OutcomeUnknownException) {
             return Outcome.UNKNOWN;
-        } else if (e instanceof KeyExistsException || e instanceof NoSuchKeyException
-                || e instanceof StoreUnavailableException || e instanceof FencedOutException) {
+        } else if (e instanceof KeyExistsException
+                || e instanceof NoSuchKeyException
+                || e instanceof StoreUnavailableException
+                || e instanceof FencedOutException) {
             return Outcome.FAIL;
         }
         return Outcome.UNKNOWN;
     }
 
-    private Event.Op record(String kind, String key, String value, long expected, long invoke, Outcome outcome,
-                            String readValue, long version, String error) {
-        Event.Op op = new Event.Op(process, kind, key, value, expected, invoke, System.nanoTime(), outcome,
-                readValue, version, error == null ? Event.ABSENT : error);
+    private Event.Op record(
+            String kind,
+            String key,
+            String value,
+            long expected,
+            long invoke,
+            Outcome outcome,
+            String readValue,
+            long version,
+            String error) {
+        Event.Op op = new Event.Op(
+                process,
+                kind,
+                key,
+                value,
+                expected,
+                invoke,
+                System.nanoTime(),
+                outcome,
+                readValue,
+                version,
+                error == null ? Event.ABSENT : error);
         history.write(op);
         return op;
     }
@@ -327,8 +376,12 @@ public final class BrokerMain {
             } catch (RuntimeException e) {
                 continue;
             }
-            history.write(new Event.FencedRead(process, key, System.nanoTime(),
-                    current.map(Versioned::value).orElse(Event.ABSENT), current.map(Versioned::version).orElse(0L)));
+            history.write(new Event.FencedRead(
+                    process,
+                    key,
+                    System.nanoTime(),
+                    current.map(Versioned::value).orElse(Event.ABSENT),
+                    current.map(Versioned::version).orElse(0L)));
             held = election.heldLeadership(broker);
             if (held.isEmpty() || held.get().epoch() != fencedEpoch) {
                 continue;
@@ -355,8 +408,7 @@ public final class BrokerMain {
      * Logs the fenced write with its epoch before it is sent, runs it with a new unique value and logs how it
      * ended, with the newer epoch if it was refused; {@code call} returns as in the unfenced {@code write}.
      */
-    private Event.Fenced fenced(String kind, String key, Leadership leadership,
-                                Function<String, Optional<Long>> call) {
+    private Event.Fenced fenced(String kind, String key, Leadership leadership, Function<String, Optional<Long>> call) {
         String value = nextValue();
         long invoke = System.nanoTime();
         history.write(new Event.FencedInvoke(process, kind, key, value, leadership.epoch(), invoke));
@@ -376,8 +428,18 @@ public final class BrokerMain {
                 newerEpoch = refusal.newerEpoch();
             }
         }
-        Event.Fenced done = new Event.Fenced(process, kind, key, value, leadership.epoch(), invoke,
-                System.nanoTime(), outcome, version, newerEpoch, error);
+        Event.Fenced done = new Event.Fenced(
+                process,
+                kind,
+                key,
+                value,
+                leadership.epoch(),
+                invoke,
+                System.nanoTime(),
+                outcome,
+                version,
+                newerEpoch,
+                error);
         history.write(done);
         return done;
     }

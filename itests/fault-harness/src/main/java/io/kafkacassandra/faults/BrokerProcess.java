@@ -20,10 +20,17 @@ final class BrokerProcess {
     static BrokerProcess start(Path directory, Path pluginProperties, String broker, int incarnation, long seed) {
         String name = broker + "." + incarnation;
         Path history = directory.resolve(name + ".history");
-        ChildJvm jvm = ChildJvm.start(name, List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-Dorg.slf4j.simpleLogger.showDateTime=true"),
-                BrokerMain.class.getName(), List.of(pluginProperties.toString(), name, broker, history.toString(),
-                        Long.toString(seed)), directory.resolve(name + ".log"));
+        ChildJvm jvm = ChildJvm.start(
+                name,
+                List.of(
+                        "-Xmx128m",
+                        "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
+                        "-Dorg.slf4j.simpleLogger.showDateTime=true"),
+                BrokerMain.class.getName(),
+                List.of(pluginProperties.toString(), name, broker, history.toString(), Long.toString(seed)),
+                directory.resolve(name + ".log"));
         return new BrokerProcess(name, broker, jvm);
     }
 

@@ -28,8 +28,8 @@ final class Brokers {
     /** Starts a new incarnation of the broker and waits until it has joined and is a candidate. */
     BrokerProcess start(String broker) throws InterruptedException {
         int incarnation = incarnations.merge(broker, 1, Integer::sum);
-        BrokerProcess p = BrokerProcess.start(directory, pluginProperties, broker, incarnation,
-                seed * 31 + broker.hashCode() * 17L + incarnation);
+        BrokerProcess p = BrokerProcess.start(
+                directory, pluginProperties, broker, incarnation, seed * 31 + broker.hashCode() * 17L + incarnation);
         harness.write(new Event.Spawn(p.name, broker, System.nanoTime()));
         live.put(broker, p);
         all.add(p);

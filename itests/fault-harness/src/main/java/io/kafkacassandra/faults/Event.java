@@ -17,19 +17,35 @@ public sealed interface Event {
     String ABSENT = "-";
 
     /** How an operation ended: done, certainly not done, or unknown (applied or not). */
-    enum Outcome { OK, FAIL, UNKNOWN }
+    enum Outcome {
+        OK,
+        FAIL,
+        UNKNOWN
+    }
 
     /**
      * A storage operation. {@code kind} is PUT, UPDATE, CAS or READ; {@code expected} the version a CAS was
      * conditioned on; {@code version} the version an OK CAS wrote or an OK READ saw (0 when absent or unknown);
      * {@code error} the exception's simple name or {@code -}.
      */
-    record Op(String process, String kind, String key, String value, long expected, long invoke, long complete,
-              Outcome outcome, String readValue, long version, String error) implements Event {
+    record Op(
+            String process,
+            String kind,
+            String key,
+            String value,
+            long expected,
+            long invoke,
+            long complete,
+            Outcome outcome,
+            String readValue,
+            long version,
+            String error)
+            implements Event {
         @Override
         public Object[] fields() {
-            return new Object[] {"OP", process, kind, key, value, expected, invoke, complete, outcome, readValue,
-                version, error};
+            return new Object[] {
+                "OP", process, kind, key, value, expected, invoke, complete, outcome, readValue, version, error
+            };
         }
 
         boolean isWrite() {
@@ -41,8 +57,7 @@ public sealed interface Event {
      * A write about to be sent, logged before the call: if the process dies before the call returns, the write
      * counts as one whose outcome is unknown.
      */
-    record Invoke(String process, String kind, String key, String value, long expected, long invoke)
-            implements Event {
+    record Invoke(String process, String kind, String key, String value, long expected, long invoke) implements Event {
         @Override
         public Object[] fields() {
             return new Object[] {"INVOKE", process, kind, key, value, expected, invoke};
@@ -55,14 +70,26 @@ public sealed interface Event {
      * names the call); {@code version} the version an OK PUT or CAS wrote (0 otherwise: reads tell an update's);
      * {@code newerEpoch} the epoch a FencedOutException named (0 otherwise); {@code error} as in {@link Op}.
      */
-    record Fenced(String process, String kind, String key, String value, long epoch, long invoke, long complete,
-                  Outcome outcome, long version, long newerEpoch, String error) implements Event {
+    record Fenced(
+            String process,
+            String kind,
+            String key,
+            String value,
+            long epoch,
+            long invoke,
+            long complete,
+            Outcome outcome,
+            long version,
+            long newerEpoch,
+            String error)
+            implements Event {
         static final String REFUSED = "FencedOutException";
 
         @Override
         public Object[] fields() {
-            return new Object[] {"FENCED", process, kind, key, value, epoch, invoke, complete, outcome, version,
-                newerEpoch, error};
+            return new Object[] {
+                "FENCED", process, kind, key, value, epoch, invoke, complete, outcome, version, newerEpoch, error
+            };
         }
 
         /** Where the fence of this write lives: the parent path of the key, or the namespace a FENCE raised. */
@@ -229,14 +256,35 @@ public sealed interface Event {
         String[] f = line.split("\t", -1);
         try {
             return switch (f[0]) {
-                case "OP" -> new Op(f[1], f[2], f[3], f[4], Long.parseLong(f[5]), Long.parseLong(f[6]),
-                        Long.parseLong(f[7]), Outcome.valueOf(f[8]), f[9], Long.parseLong(f[10]), f[11]);
+                case "OP" ->
+                    new Op(
+                            f[1],
+                            f[2],
+                            f[3],
+                            f[4],
+                            Long.parseLong(f[5]),
+                            Long.parseLong(f[6]),
+                            Long.parseLong(f[7]),
+                            Outcome.valueOf(f[8]),
+                            f[9],
+                            Long.parseLong(f[10]),
+                            f[11]);
                 case "INVOKE" -> new Invoke(f[1], f[2], f[3], f[4], Long.parseLong(f[5]), Long.parseLong(f[6]));
-                case "FENCED" -> new Fenced(f[1], f[2], f[3], f[4], Long.parseLong(f[5]), Long.parseLong(f[6]),
-                        Long.parseLong(f[7]), Outcome.valueOf(f[8]), Long.parseLong(f[9]), Long.parseLong(f[10]),
-                        f[11]);
-                case "FENCED_INVOKE" -> new FencedInvoke(f[1], f[2], f[3], f[4], Long.parseLong(f[5]),
-                        Long.parseLong(f[6]));
+                case "FENCED" ->
+                    new Fenced(
+                            f[1],
+                            f[2],
+                            f[3],
+                            f[4],
+                            Long.parseLong(f[5]),
+                            Long.parseLong(f[6]),
+                            Long.parseLong(f[7]),
+                            Outcome.valueOf(f[8]),
+                            Long.parseLong(f[9]),
+                            Long.parseLong(f[10]),
+                            f[11]);
+                case "FENCED_INVOKE" ->
+                    new FencedInvoke(f[1], f[2], f[3], f[4], Long.parseLong(f[5]), Long.parseLong(f[6]));
                 case "FENCED_READ" -> new FencedRead(f[1], f[2], Long.parseLong(f[3]), f[4], Long.parseLong(f[5]));
                 case "LEAD_START" -> new LeadStart(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));
                 case "LEAD_END" -> new LeadEnd(f[1], Long.parseLong(f[2]), Long.parseLong(f[3]));

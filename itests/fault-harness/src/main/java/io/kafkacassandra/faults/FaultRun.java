@@ -31,10 +31,12 @@ final class FaultRun {
     static final int NATIVE_PORT = 9242;
     /** The plugin's default lease TTL: the harness checks what an operator who keeps the defaults gets. */
     static final Duration LEASE_TTL = io.kafkacassandra.session.CassandraSettings.DEFAULT_LEASE_TTL;
+
     static final Duration POLL = Duration.ofMillis(250);
     static final CheckSettings CHECKS = new CheckSettings(LEASE_TTL, POLL, Duration.ofMillis(1500));
     /** The plugin's default clock drift, which the harness leaves as it is: the bound the clock nemesis tests. */
-    static final Duration CLOCK_DRIFT = io.kafkacassandra.session.CassandraSettings.builder().build().clockDrift();
+    static final Duration CLOCK_DRIFT =
+            io.kafkacassandra.session.CassandraSettings.builder().build().clockDrift();
     /** The node whose clock the nemesis sets off (127.0.0.3): one of three, so two still agree. */
     static final int CLOCK_NODE = 2;
 
@@ -43,8 +45,8 @@ final class FaultRun {
      *                  breaks instead of checking a guarantee
      * @param cycle     the kinds of fault in the order the run goes through them; every kind when empty
      */
-    record Options(Duration faults, Path directory, long seed, int brokers, Duration skewBound,
-                   List<Nemesis.Kind> cycle) {
+    record Options(
+            Duration faults, Path directory, long seed, int brokers, Duration skewBound, List<Nemesis.Kind> cycle) {
         Options {
             cycle = List.copyOf(cycle);
         }
@@ -54,8 +56,7 @@ final class FaultRun {
         }
     }
 
-    record Result(Findings findings, List<Event.Fault> faults, String report, Duration took) {
-    }
+    record Result(Findings findings, List<Event.Fault> faults, String report, Duration took) {}
 
     static Result run(Options options) throws Exception {
         long began = System.nanoTime();
@@ -65,20 +66,25 @@ final class FaultRun {
         boolean cutAvailable = NetworkCut.available();
         boolean clockAvailable = FakeClock.available();
         log("seed " + options.seed() + "; network cuts " + (cutAvailable ? "available" : "not available here")
-                + "; clock skew " + (clockAvailable ? "up to " + options.skewBound().toMillis() + " ms"
-                : "not available here"));
+                + "; clock skew "
+                + (clockAvailable ? "up to " + options.skewBound().toMillis() + " ms" : "not available here"));
         Path properties = writeProperties(dir);
         Path clockOffset = dir.resolve("clock-offset-node" + (CLOCK_NODE + 1));
         Random random = new Random(options.seed());
         List<Event.Fault> injected = new ArrayList<>();
-        CassandraCluster.Builder ring = CassandraCluster.builder().nodes(3).heapMb(384).firstHost(1)
-                .ports(STORAGE_PORT, NATIVE_PORT).clusterName("faults").directory(dir.resolve("cassandra"))
+        CassandraCluster.Builder ring = CassandraCluster.builder()
+                .nodes(3)
+                .heapMb(384)
+                .firstHost(1)
+                .ports(STORAGE_PORT, NATIVE_PORT)
+                .clusterName("faults")
+                .directory(dir.resolve("cassandra"))
                 .startTimeout(Duration.ofSeconds(300));
         if (clockAvailable) {
             ring.fakeClock(CLOCK_NODE, clockOffset);
         }
         try (HistoryWriter harness = new HistoryWriter(dir.resolve("harness.history"));
-             CassandraCluster cluster = ring.build()) {
+                CassandraCluster cluster = ring.build()) {
             Brokers brokers = new Brokers(dir, properties, harness, options.seed());
             try {
                 cluster.start();
@@ -94,20 +100,32 @@ final class FaultRun {
                     log(options.brokers() + " brokers ready");
                     Thread.sleep(5_000);
                     ClockSkew skew = clockAvailable
-                            ? new ClockSkew(cluster.node(CLOCK_NODE), clockOffset, options.skewBound()) : null;
-                    Nemesis nemesis = new Nemesis(cluster, NATIVE_PORT, brokers, observer, harness, random,
-                            LEASE_TTL, cutAvailable, skew, options.cycle());
+                            ? new ClockSkew(cluster.node(CLOCK_NODE), clockOffset, options.skewBound())
+                            : null;
+                    Nemesis nemesis = new Nemesis(
+                            cluster,
+                            NATIVE_PORT,
+                            brokers,
+                            observer,
+                            harness,
+                            random,
+                            LEASE_TTL,
+                            cutAvailable,
+                            skew,
+                            options.cycle());
                     long end = System.nanoTime() + options.faults().toNanos();
                     for (int i = 0; System.nanoTime() < end; i++) {
-                        Nemesis.Kind kind = nemesis.kinds().get(i % nemesis.kinds().size());
+                        Nemesis.Kind kind =
+                                nemesis.kinds().get(i % nemesis.kinds().size());
                         List<Event.Fault> faults = nemesis.inject(kind);
                         if (faults.isEmpty()) {
                             log(kind + " skipped: no leader to aim at");
                         }
                         for (Event.Fault f : faults) {
                             injected.add(f);
-                            log(String.format("%-12s %-14s %5.1f s  %s", f.kind(), f.target(),
-                                    (f.end() - f.start()) / 1e9, f.note()));
+                            log(String.format(
+                                    "%-12s %-14s %5.1f s  %s",
+                                    f.kind(), f.target(), (f.end() - f.start()) / 1e9, f.note()));
                         }
                         Thread.sleep(4_000);
                     }
@@ -150,17 +168,21 @@ final class FaultRun {
 
     private static Path writeProperties(Path dir) throws IOException {
         Path file = dir.resolve("plugin.properties");
-        Files.writeString(file, String.join("\n",
-                "plugin.cassandra.contact.points=127.0.0.1,127.0.0.2,127.0.0.3",
-                "plugin.cassandra.port=" + NATIVE_PORT,
-                "plugin.cassandra.local.datacenter=" + CassandraCluster.DATACENTER,
-                "plugin.cassandra.keyspace=faults",
-                "plugin.cassandra.schema.create=true",
-                "plugin.cassandra.replication=SimpleStrategy:3",
-                "plugin.cassandra.lease.ttl.seconds=" + LEASE_TTL.toSeconds(),
-                "plugin.cassandra.le.renew.ttl.period.ms=500",
-                "plugin.cassandra.lr.pull.period.ms=" + POLL.toMillis(),
-                ""), StandardCharsets.UTF_8);
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "plugin.cassandra.contact.points=127.0.0.1,127.0.0.2,127.0.0.3",
+                        "plugin.cassandra.port=" + NATIVE_PORT,
+                        "plugin.cassandra.local.datacenter=" + CassandraCluster.DATACENTER,
+                        "plugin.cassandra.keyspace=faults",
+                        "plugin.cassandra.schema.create=true",
+                        "plugin.cassandra.replication=SimpleStrategy:3",
+                        "plugin.cassandra.lease.ttl.seconds=" + LEASE_TTL.toSeconds(),
+                        "plugin.cassandra.le.renew.ttl.period.ms=500",
+                        "plugin.cassandra.lr.pull.period.ms=" + POLL.toMillis(),
+                        ""),
+                StandardCharsets.UTF_8);
         return file;
     }
 
@@ -174,13 +196,19 @@ final class FaultRun {
         Histories.read(dir).ops.forEach(op -> keys.add(op.key()));
         for (String key : keys) {
             Optional<Versioned> v = serialRead(storage, key);
-            harness.write(new Event.FinalRead(key, v.map(Versioned::value).orElse(Event.ABSENT),
+            harness.write(new Event.FinalRead(
+                    key,
+                    v.map(Versioned::value).orElse(Event.ABSENT),
                     v.map(Versioned::version).orElse(0L)));
         }
         for (String key : Workload.FENCED_KEYS) {
             Optional<Versioned> v = serialRead(storage, key);
-            harness.write(new Event.FencedRead("harness", key, System.nanoTime(),
-                    v.map(Versioned::value).orElse(Event.ABSENT), v.map(Versioned::version).orElse(0L)));
+            harness.write(new Event.FencedRead(
+                    "harness",
+                    key,
+                    System.nanoTime(),
+                    v.map(Versioned::value).orElse(Event.ABSENT),
+                    v.map(Versioned::version).orElse(0L)));
         }
         log("final reads of " + keys.size() + " keys and " + Workload.FENCED_KEYS.size() + " fenced keys");
     }
@@ -215,8 +243,8 @@ final class FaultRun {
             }
             Thread.sleep(200);
         }
-        log(String.format("the ring serves again %.1f s after the last fault was healed",
-                (System.nanoTime() - start) / 1e9));
+        log(String.format(
+                "the ring serves again %.1f s after the last fault was healed", (System.nanoTime() - start) / 1e9));
     }
 
     static void log(String line) {

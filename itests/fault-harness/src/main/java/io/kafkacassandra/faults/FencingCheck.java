@@ -41,14 +41,18 @@ final class FencingCheck {
             if (writeOf.putIfAbsent(w.value(), w) != null) {
                 f.violation("harness error: fenced value %s written twice", w.value());
             }
-            if (w.outcome() == Outcome.UNKNOWN && !w.error().equals("OutcomeUnknownException")
+            if (w.outcome() == Outcome.UNKNOWN
+                    && !w.error().equals("OutcomeUnknownException")
                     && !w.error().equals(Histories.PROCESS_DIED)) {
                 f.violation("%s threw the undocumented %s", describe(w), w.error());
             }
         }
         Map<String, Long> versionOf = versionsSeen(writeOf);
-        List<Fenced> acknowledged = h.fenced.stream().filter(w -> w.outcome() == Outcome.OK).toList();
-        acknowledged.stream().collect(Collectors.groupingBy(Fenced::namespace)).values()
+        List<Fenced> acknowledged =
+                h.fenced.stream().filter(w -> w.outcome() == Outcome.OK).toList();
+        acknowledged.stream()
+                .collect(Collectors.groupingBy(Fenced::namespace))
+                .values()
                 .forEach(this::checkRealTime);
         checkVersions(acknowledged, versionOf);
         checkRefusals();
@@ -69,11 +73,11 @@ final class FencingCheck {
             }
             Fenced w = writeOf.get(r.value());
             if (w == null || w.isFence() || !w.key().equals(r.key())) {
-                f.violation("%s read %s from %s, which no fenced write wrote to it", r.process(), r.value(),
-                        r.key());
+                f.violation("%s read %s from %s, which no fenced write wrote to it", r.process(), r.value(), r.key());
             } else if (w.outcome() == Outcome.FAIL) {
-                f.violation("%s reported %s but took effect: %s read its value at version %d", describe(w),
-                        w.error(), r.process(), r.version());
+                f.violation(
+                        "%s reported %s but took effect: %s read its value at version %d",
+                        describe(w), w.error(), r.process(), r.version());
             } else {
                 Long before = versionOf.putIfAbsent(r.value(), r.version());
                 if (before != null && before.longValue() != r.version()) {
@@ -100,16 +104,17 @@ final class FencingCheck {
                 }
             }
             if (newest != null && w.epoch() < newest.epoch()) {
-                f.violation("%s was acknowledged though invoked after %s had completed: an older epoch's write "
-                        + "landed in %s after a newer epoch's", describe(w), describe(newest), w.namespace());
+                f.violation(
+                        "%s was acknowledged though invoked after %s had completed: an older epoch's write "
+                                + "landed in %s after a newer epoch's",
+                        describe(w), describe(newest), w.namespace());
             }
         }
     }
 
     /** Per key, by version: no write of an older epoch above one of a newer epoch. */
     private void checkVersions(List<Fenced> acknowledged, Map<String, Long> versionOf) {
-        record Landed(long version, Fenced write) {
-        }
+        record Landed(long version, Fenced write) {}
         Map<String, List<Landed>> byKey = new HashMap<>();
         int known = 0;
         for (Fenced w : acknowledged) {
@@ -125,18 +130,22 @@ final class FencingCheck {
             int from = 0;
             while (from < landed.size()) {
                 int to = from;
-                while (to < landed.size() && landed.get(to).version() == landed.get(from).version()) {
+                while (to < landed.size()
+                        && landed.get(to).version() == landed.get(from).version()) {
                     to++;
                 }
                 for (Landed l : landed.subList(from, to)) {
-                    if (newestBelow != null && l.write().epoch() < newestBelow.write().epoch()) {
-                        f.violation("%s wrote version %d, above version %d written by %s: an older epoch's write "
-                                + "landed after a newer epoch's", describe(l.write()), l.version(),
-                                newestBelow.version(), describe(newestBelow.write()));
+                    if (newestBelow != null
+                            && l.write().epoch() < newestBelow.write().epoch()) {
+                        f.violation(
+                                "%s wrote version %d, above version %d written by %s: an older epoch's write "
+                                        + "landed after a newer epoch's",
+                                describe(l.write()), l.version(), newestBelow.version(), describe(newestBelow.write()));
                     }
                 }
                 for (Landed l : landed.subList(from, to)) {
-                    if (newestBelow == null || l.write().epoch() > newestBelow.write().epoch()) {
+                    if (newestBelow == null
+                            || l.write().epoch() > newestBelow.write().epoch()) {
                         newestBelow = l;
                     }
                 }
@@ -160,26 +169,34 @@ final class FencingCheck {
             boolean caused = epochs.tailMap(w.epoch(), false).values().stream().anyMatch(at -> at < w.complete());
             Long named = epochs.get(w.newerEpoch());
             if (!caused) {
-                f.violation("%s was refused as fenced out by epoch %d, but no fenced write of a newer epoch had "
-                        + "been invoked in %s before the refusal: a refusal nobody caused", describe(w),
-                        w.newerEpoch(), w.namespace());
+                f.violation(
+                        "%s was refused as fenced out by epoch %d, but no fenced write of a newer epoch had "
+                                + "been invoked in %s before the refusal: a refusal nobody caused",
+                        describe(w), w.newerEpoch(), w.namespace());
             } else if (w.newerEpoch() <= w.epoch() || named == null || named >= w.complete()) {
-                f.violation("%s was refused naming epoch %d, which no fenced write had used in %s before the "
-                        + "refusal", describe(w), w.newerEpoch(), w.namespace());
+                f.violation(
+                        "%s was refused naming epoch %d, which no fenced write had used in %s before the " + "refusal",
+                        describe(w), w.newerEpoch(), w.namespace());
             }
         }
     }
 
     private void figures(List<Fenced> acknowledged) {
-        Map<Long, Long> perEpoch = new TreeMap<>(acknowledged.stream().filter(w -> !w.isFence())
+        Map<Long, Long> perEpoch = new TreeMap<>(acknowledged.stream()
+                .filter(w -> !w.isFence())
                 .collect(Collectors.groupingBy(Fenced::epoch, Collectors.counting())));
         f.figure("fenced writes acknowledged", count(w -> !w.isFence() && w.outcome() == Outcome.OK));
-        f.figure("fenced writes acknowledged per epoch (epoch:count)", perEpoch.isEmpty() ? "-"
-                : perEpoch.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
-                        .collect(Collectors.joining(", ")));
+        f.figure(
+                "fenced writes acknowledged per epoch (epoch:count)",
+                perEpoch.isEmpty()
+                        ? "-"
+                        : perEpoch.entrySet().stream()
+                                .map(e -> e.getKey() + ":" + e.getValue())
+                                .collect(Collectors.joining(", ")));
         f.figure("fenced writes refused (fenced out)", count(w -> !w.isFence() && w.refused()));
-        f.figure("fenced writes failed otherwise", count(w -> !w.isFence() && w.outcome() == Outcome.FAIL
-                && !w.refused()));
+        f.figure(
+                "fenced writes failed otherwise",
+                count(w -> !w.isFence() && w.outcome() == Outcome.FAIL && !w.refused()));
         f.figure("fenced writes of unknown outcome", count(w -> !w.isFence() && w.outcome() == Outcome.UNKNOWN));
         f.figure("fences raised", count(w -> w.isFence() && w.outcome() == Outcome.OK));
         f.figure("fences refused (fenced out)", count(w -> w.isFence() && w.refused()));

@@ -69,8 +69,18 @@ final class Histories {
         ops.forEach(o -> completed.add(o.value()));
         for (Event.Invoke i : invokes) {
             if (!completed.contains(i.value())) {
-                ops.add(new Event.Op(i.process(), i.kind(), i.key(), i.value(), i.expected(), i.invoke(),
-                        exitOf(i.process()), Event.Outcome.UNKNOWN, Event.ABSENT, 0, PROCESS_DIED));
+                ops.add(new Event.Op(
+                        i.process(),
+                        i.kind(),
+                        i.key(),
+                        i.value(),
+                        i.expected(),
+                        i.invoke(),
+                        exitOf(i.process()),
+                        Event.Outcome.UNKNOWN,
+                        Event.ABSENT,
+                        0,
+                        PROCESS_DIED));
             }
         }
     }
@@ -81,8 +91,18 @@ final class Histories {
         fenced.forEach(w -> completed.add(w.value()));
         for (Event.FencedInvoke i : invokes) {
             if (!completed.contains(i.value())) {
-                fenced.add(new Event.Fenced(i.process(), i.kind(), i.key(), i.value(), i.epoch(), i.invoke(),
-                        exitOf(i.process()), Event.Outcome.UNKNOWN, 0, 0, PROCESS_DIED));
+                fenced.add(new Event.Fenced(
+                        i.process(),
+                        i.kind(),
+                        i.key(),
+                        i.value(),
+                        i.epoch(),
+                        i.invoke(),
+                        exitOf(i.process()),
+                        Event.Outcome.UNKNOWN,
+                        0,
+                        0,
+                        PROCESS_DIED));
             }
         }
     }
@@ -91,7 +111,9 @@ final class Histories {
     static Histories read(Path directory) {
         List<Event> events = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".history")).sorted().toList()) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".history"))
+                    .sorted()
+                    .toList()) {
                 events.addAll(Event.parseAll(Files.readAllLines(file, StandardCharsets.UTF_8)));
             }
         } catch (IOException e) {

@@ -2,8 +2,7 @@ package io.kafkacassandra.faults;
 
 /** Runs every check over the histories of a run. */
 final class HistoryChecker {
-    private HistoryChecker() {
-    }
+    private HistoryChecker() {}
 
     static Findings check(Histories histories, CheckSettings settings) {
         Findings findings = new Findings();

@@ -14,8 +14,7 @@ import java.util.Set;
  * an epoch is granted once.
  */
 final class LeaderToldCheck {
-    private record Naming(String leader, String source) {
-    }
+    private record Naming(String leader, String source) {}
 
     private final Histories h;
     private final Findings f;
@@ -50,8 +49,13 @@ final class LeaderToldCheck {
                 now = 2 * t.epoch();
                 if (now <= previous) {
                     Event.LeaderTold top = highest.get(t.process());
-                    f.violation("%s was told epoch %d (%s) after %s, out of epoch order", t.process(), t.epoch(),
-                            t.leader(), top.vacant() ? "the end of epoch " + (previous >> 1)
+                    f.violation(
+                            "%s was told epoch %d (%s) after %s, out of epoch order",
+                            t.process(),
+                            t.epoch(),
+                            t.leader(),
+                            top.vacant()
+                                    ? "the end of epoch " + (previous >> 1)
                                     : "epoch " + top.epoch() + " (" + top.leader() + ")");
                 }
             }
@@ -67,8 +71,9 @@ final class LeaderToldCheck {
     private void name(long epoch, String leader, String source) {
         Naming first = named.putIfAbsent(epoch, new Naming(leader, source));
         if (first != null && !first.leader().equals(leader) && conflicts.add(epoch + " " + leader)) {
-            f.violation("epoch %d names two leaders: %s (%s) and %s (%s)", epoch, first.leader(), first.source(),
-                    leader, source);
+            f.violation(
+                    "epoch %d names two leaders: %s (%s) and %s (%s)",
+                    epoch, first.leader(), first.source(), leader, source);
         }
     }
 }

@@ -12,8 +12,7 @@ import java.util.Map;
  */
 final class LeadershipCheck {
     /** A believed leadership; a process that died leading believed until its logged exit. */
-    record Interval(String process, long epoch, long start, long end) {
-    }
+    record Interval(String process, long epoch, long start, long end) {}
 
     private final Histories h;
     private final Findings f;
@@ -32,8 +31,9 @@ final class LeadershipCheck {
             if (e instanceof Event.LeadStart s) {
                 Event.LeadStart previous = open.put(s.process(), s);
                 if (previous != null) {
-                    f.violation("harness error: %s started epoch %d while %d was open", s.process(), s.epoch(),
-                            previous.epoch());
+                    f.violation(
+                            "harness error: %s started epoch %d while %d was open",
+                            s.process(), s.epoch(), previous.epoch());
                 }
             } else if (e instanceof Event.LeadEnd end) {
                 Event.LeadStart s = open.remove(end.process());
@@ -57,15 +57,17 @@ final class LeadershipCheck {
         for (Interval i : intervals) {
             if (latest != null) {
                 if (i.start() <= latest.end()) {
-                    f.violation("two leaders at once: %s (epoch %d) until %s and %s (epoch %d) from %s",
+                    f.violation(
+                            "two leaders at once: %s (epoch %d) until %s and %s (epoch %d) from %s",
                             latest.process(), latest.epoch(), latest.end(), i.process(), i.epoch(), i.start());
                 } else {
                     smallestGap = Math.min(smallestGap, i.start() - latest.end());
                 }
             }
             if (previous != null && i.epoch() <= previous.epoch()) {
-                f.violation("epoch went from %d (%s) to %d (%s)", previous.epoch(), previous.process(), i.epoch(),
-                        i.process());
+                f.violation(
+                        "epoch went from %d (%s) to %d (%s)",
+                        previous.epoch(), previous.process(), i.epoch(), i.process());
             }
             previous = i;
             if (latest == null || i.end() > latest.end()) {
@@ -73,8 +75,11 @@ final class LeadershipCheck {
             }
         }
         f.figure("believed leaderships", intervals.size());
-        f.figure("epochs", intervals.stream().mapToLong(Interval::epoch).distinct().count());
-        f.figure("smallest gap between two leaderships (ms)",
+        f.figure(
+                "epochs",
+                intervals.stream().mapToLong(Interval::epoch).distinct().count());
+        f.figure(
+                "smallest gap between two leaderships (ms)",
                 smallestGap == Long.MAX_VALUE ? "-" : String.format("%.1f", smallestGap / 1e6));
         checkFailovers(intervals);
     }
@@ -87,7 +92,8 @@ final class LeadershipCheck {
             }
             Interval next = intervals.stream()
                     .filter(i -> i.start() > fault.start() && !i.process().equals(fault.target()))
-                    .findFirst().orElse(null);
+                    .findFirst()
+                    .orElse(null);
             if (next == null) {
                 f.violation("no other broker led after %s of %s", fault.kind(), fault.target());
                 continue;
@@ -95,9 +101,9 @@ final class LeadershipCheck {
             long took = next.start() - fault.start();
             f.duration("failover after " + fault.kind(), took);
             if (took > settings.liveness()) {
-                f.violation("after %s of %s the next leader (%s) took %.0f ms, more than TTL + poll + slack "
-                        + "(%.0f ms)", fault.kind(), fault.target(), next.process(), took / 1e6,
-                        settings.liveness() / 1e6);
+                f.violation(
+                        "after %s of %s the next leader (%s) took %.0f ms, more than TTL + poll + slack " + "(%.0f ms)",
+                        fault.kind(), fault.target(), next.process(), took / 1e6, settings.liveness() / 1e6);
             }
         }
     }

@@ -27,15 +27,23 @@ final class MembershipCheck {
             return;
         }
         List<String> alive = h.spawnedAt.keySet().stream()
-                .filter(p -> h.spawnedAt.get(p) < quiet && h.exitOf(p) > quiet).sorted().toList();
+                .filter(p -> h.spawnedAt.get(p) < quiet && h.exitOf(p) > quiet)
+                .sorted()
+                .toList();
         Set<String> expected = alive.stream().map(h.brokerOf::get).collect(Collectors.toCollection(TreeSet::new));
         List<Event.View> views = h.all(Event.View.class);
         long slowest = 0;
         for (String process : alive) {
-            List<Event.View> own = views.stream().filter(v -> v.process().equals(process)).toList();
+            List<Event.View> own =
+                    views.stream().filter(v -> v.process().equals(process)).toList();
             if (own.isEmpty() || !own.get(own.size() - 1).members().equals(expected)) {
-                f.violation("%s ends with group view %s, not the live brokers %s", process,
-                        own.isEmpty() ? "(none)" : new TreeSet<>(own.get(own.size() - 1).members()), expected);
+                f.violation(
+                        "%s ends with group view %s, not the live brokers %s",
+                        process,
+                        own.isEmpty()
+                                ? "(none)"
+                                : new TreeSet<>(own.get(own.size() - 1).members()),
+                        expected);
                 continue;
             }
             int first = own.size() - 1;
@@ -45,7 +53,8 @@ final class MembershipCheck {
             long took = Math.max(0, own.get(first).at() - quiet);
             slowest = Math.max(slowest, took);
             if (took > settings.liveness()) {
-                f.violation("%s saw the live brokers %.0f ms after the last fault, more than TTL + poll + slack",
+                f.violation(
+                        "%s saw the live brokers %.0f ms after the last fault, more than TTL + poll + slack",
                         process, took / 1e6);
             }
         }

@@ -52,8 +52,16 @@ final class Nemesis {
      * {@code clock} is null when no node runs under a fake clock; {@code cycle} is the order of the kinds a run
      * goes through, every kind when empty; kinds this machine does not allow are left out of it.
      */
-    Nemesis(CassandraCluster cluster, int nativePort, Brokers brokers, FencedLeaderElectionClient observer,
-            HistoryWriter harness, Random random, Duration leaseTtl, boolean cutAvailable, ClockSkew clock,
+    Nemesis(
+            CassandraCluster cluster,
+            int nativePort,
+            Brokers brokers,
+            FencedLeaderElectionClient observer,
+            HistoryWriter harness,
+            Random random,
+            Duration leaseTtl,
+            boolean cutAvailable,
+            ClockSkew clock,
             List<Kind> cycle) {
         this.cluster = cluster;
         this.nativePort = nativePort;
@@ -174,8 +182,8 @@ final class Nemesis {
         } finally {
             p.resume();
         }
-        return new Event.Fault(Kind.PAUSE_LEADER.name(), p.name, start, System.nanoTime(),
-                "epoch " + leadership.epoch());
+        return new Event.Fault(
+                Kind.PAUSE_LEADER.name(), p.name, start, System.nanoTime(), "epoch " + leadership.epoch());
     }
 
     private Event.Fault killBroker(Kind kind, Leadership leadership) {
@@ -219,8 +227,10 @@ final class Nemesis {
 
     private String randomFollower() {
         Optional<String> leader = leader().map(Leadership::leader);
-        List<String> others = brokers.live().stream().map(p -> p.broker)
-                .filter(b -> leader.map(l -> !l.equals(b)).orElse(true)).toList();
+        List<String> others = brokers.live().stream()
+                .map(p -> p.broker)
+                .filter(b -> leader.map(l -> !l.equals(b)).orElse(true))
+                .toList();
         return others.get(random.nextInt(others.size()));
     }
 

@@ -13,8 +13,7 @@ import java.util.List;
 final class NetworkCut {
     private static final String DEV = "lo";
 
-    private NetworkCut() {
-    }
+    private NetworkCut() {}
 
     /** Whether a cut can be made here: tries to install and remove the queueing discipline. */
     static boolean available() {
@@ -33,10 +32,52 @@ final class NetworkCut {
     static void cut(String address, int port) {
         install();
         String p = Integer.toString(port);
-        tc("filter", "add", "dev", DEV, "parent", "1:", "protocol", "ip", "prio", "1", "u32",
-                "match", "ip", "dst", address + "/32", "match", "ip", "dport", p, "0xffff", "flowid", "1:20");
-        tc("filter", "add", "dev", DEV, "parent", "1:", "protocol", "ip", "prio", "1", "u32",
-                "match", "ip", "src", address + "/32", "match", "ip", "sport", p, "0xffff", "flowid", "1:20");
+        tc(
+                "filter",
+                "add",
+                "dev",
+                DEV,
+                "parent",
+                "1:",
+                "protocol",
+                "ip",
+                "prio",
+                "1",
+                "u32",
+                "match",
+                "ip",
+                "dst",
+                address + "/32",
+                "match",
+                "ip",
+                "dport",
+                p,
+                "0xffff",
+                "flowid",
+                "1:20");
+        tc(
+                "filter",
+                "add",
+                "dev",
+                DEV,
+                "parent",
+                "1:",
+                "protocol",
+                "ip",
+                "prio",
+                "1",
+                "u32",
+                "match",
+                "ip",
+                "src",
+                address + "/32",
+                "match",
+                "ip",
+                "sport",
+                p,
+                "0xffff",
+                "flowid",
+                "1:20");
     }
 
     /** Removes every cut; harmless when there is none. */

@@ -44,8 +44,9 @@ final class WatchCheck {
             if (before != null && !k.keys().containsAll(before)) {
                 Set<String> lost = new HashSet<>(before);
                 lost.removeAll(k.keys());
-                f.violation("%s was told a key set of %s without %s, which it had been told of", k.process(),
-                        k.namespace(), lost);
+                f.violation(
+                        "%s was told a key set of %s without %s, which it had been told of",
+                        k.process(), k.namespace(), lost);
             }
         }
         int finals = 0;
@@ -54,8 +55,9 @@ final class WatchCheck {
             Event.FinalRead read = h.finalReads.get(fin.key());
             String expected = read == null ? Event.ABSENT : read.value();
             if (!fin.value().equals(expected)) {
-                f.violation("%s's listener ends on %s for %s, but the key holds %s", fin.process(), fin.value(),
-                        fin.key(), expected);
+                f.violation(
+                        "%s's listener ends on %s for %s, but the key holds %s",
+                        fin.process(), fin.value(), fin.key(), expected);
             }
         }
         if (finals == 0) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.kafkacassandra.launcher.FakeClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,31 +28,38 @@ class ClockBeyondBoundRun {
 
     @Test
     void documentWhatBreaksBeyondTheBound() throws Exception {
-        Duration bound = Duration.ofMillis(Long.parseLong(
-                FaultRunTest.property("faults.clock.skew.ms", Long.toString(DEFAULT_BOUND.toMillis()))));
+        Duration bound = Duration.ofMillis(
+                Long.parseLong(FaultRunTest.property("faults.clock.skew.ms", Long.toString(DEFAULT_BOUND.toMillis()))));
         // Its own directory: the histories of the last FaultRunTest stay where they are.
-        Path dir = Path.of(FaultRunTest.property("faults.dir", "target/faults")).toAbsolutePath()
+        Path dir = Path.of(FaultRunTest.property("faults.dir", "target/faults"))
+                .toAbsolutePath()
                 .resolveSibling("faults-clock-beyond");
         FaultRun.Options options = FaultRunTest.options(dir, bound, List.of(Nemesis.Kind.SKEW_CLOCK));
-        assertTrue(options.beyondBound(), "faults.clock.skew.ms=" + bound.toMillis() + " is within the plugin's"
-                + " clock drift of " + FaultRun.CLOCK_DRIFT.toMillis() + " ms: that is FaultRunTest's job");
+        assertTrue(
+                options.beyondBound(),
+                "faults.clock.skew.ms=" + bound.toMillis() + " is within the plugin's" + " clock drift of "
+                        + FaultRun.CLOCK_DRIFT.toMillis() + " ms: that is FaultRunTest's job");
 
         FaultRun.Result result = FaultRunTest.run(options);
 
         List<Event.Fault> skews = result.faults().stream()
-                .filter(f -> f.kind().equals(Nemesis.Kind.SKEW_CLOCK.name())).toList();
+                .filter(f -> f.kind().equals(Nemesis.Kind.SKEW_CLOCK.name()))
+                .toList();
         assertFalse(skews.isEmpty(), "clock faults were injected: " + result.faults());
         for (Event.Fault f : skews) {
             long offset = Math.abs(ClockSkew.offsetMillis(f.note()));
-            assertTrue(offset >= bound.toMillis() / 2 && offset <= bound.toMillis(),
+            assertTrue(
+                    offset >= bound.toMillis() / 2 && offset <= bound.toMillis(),
                     "every offset is of the size documented: " + f);
         }
-        assertTrue(result.faults().stream().anyMatch(f -> f.kind().equals(Nemesis.Kind.PAUSE_LEADER.name())),
+        assertTrue(
+                result.faults().stream().anyMatch(f -> f.kind().equals(Nemesis.Kind.PAUSE_LEADER.name())),
                 "a leader was paused inside a skew at least once: " + result.faults());
         String written = Files.readString(dir.resolve("fault-report.md"), StandardCharsets.UTF_8);
         assertEquals(result.report(), written, "the report was written next to the histories");
         assertTrue(written.startsWith(FaultReport.BEYOND_TITLE + "\n"), "labelled beyond the bound");
-        assertTrue(written.contains(FaultReport.BEYOND_FINDINGS + result.findings().violationCount() + "\n"),
+        assertTrue(
+                written.contains(FaultReport.BEYOND_FINDINGS + result.findings().violationCount() + "\n"),
                 "its violations are listed as findings");
         System.out.println("clock skew beyond the bound: " + result.findings().violationCount()
                 + " violations, documented in " + dir.resolve("fault-report.md"));

@@ -19,31 +19,44 @@ import org.junit.jupiter.api.Test;
 class FaultRunTest {
     @Test
     void noViolationUnderFaults() throws Exception {
-        Duration skewBound = Duration.ofMillis(Long.parseLong(
-                property("faults.clock.skew.ms", Long.toString(FaultRun.CLOCK_DRIFT.toMillis()))));
+        Duration skewBound = Duration.ofMillis(
+                Long.parseLong(property("faults.clock.skew.ms", Long.toString(FaultRun.CLOCK_DRIFT.toMillis()))));
         Path dir = Path.of(property("faults.dir", "target/faults"));
         // -Dfaults.clock=false leaves the clock skews out (to tell whether a finding depends on them).
-        List<Nemesis.Kind> cycle = Boolean.parseBoolean(property("faults.clock", "true")) ? List.of()
-                : java.util.Arrays.stream(Nemesis.Kind.values()).filter(k -> k != Nemesis.Kind.SKEW_CLOCK).toList();
+        List<Nemesis.Kind> cycle = Boolean.parseBoolean(property("faults.clock", "true"))
+                ? List.of()
+                : java.util.Arrays.stream(Nemesis.Kind.values())
+                        .filter(k -> k != Nemesis.Kind.SKEW_CLOCK)
+                        .toList();
         FaultRun.Options options = options(dir, skewBound, cycle);
-        assertFalse(options.beyondBound(), "a skew beyond the plugin's clock drift ("
-                + FaultRun.CLOCK_DRIFT.toMillis() + " ms) may break things: that is ClockBeyondBoundRun's job");
+        assertFalse(
+                options.beyondBound(),
+                "a skew beyond the plugin's clock drift (" + FaultRun.CLOCK_DRIFT.toMillis()
+                        + " ms) may break things: that is ClockBeyondBoundRun's job");
         FaultRun.Result result = run(options);
 
-        assertEquals(0, result.findings().violationCount(), () -> "violations:\n"
-                + String.join("\n", result.findings().violations) + "\nhistories and report in " + dir);
+        assertEquals(
+                0,
+                result.findings().violationCount(),
+                () -> "violations:\n" + String.join("\n", result.findings().violations) + "\nhistories and report in "
+                        + dir);
         Set<String> kinds = result.faults().stream().map(Event.Fault::kind).collect(Collectors.toSet());
-        assertTrue(kinds.containsAll(Set.of("KILL_NODE", "PAUSE_NODE", "PAUSE_LEADER", "KILL_LEADER")),
+        assertTrue(
+                kinds.containsAll(Set.of("KILL_NODE", "PAUSE_NODE", "PAUSE_LEADER", "KILL_LEADER")),
                 "every kind of fault was injected at least once: " + kinds);
-        assertTrue(Long.parseLong(result.findings().figures.get("fenced writes acknowledged")) > 0,
+        assertTrue(
+                Long.parseLong(result.findings().figures.get("fenced writes acknowledged")) > 0,
                 "the leaders made fenced writes: " + result.findings().figures);
         // The first leadership, then a new one after every fault aimed at the leader (some held inside a skew).
         long leaderFaults = result.faults().stream()
-                .filter(f -> f.kind().equals("PAUSE_LEADER") || f.kind().equals("KILL_LEADER")).count();
-        assertTrue(Integer.parseInt(result.findings().figures.get("believed leaderships")) >= 1 + leaderFaults,
+                .filter(f -> f.kind().equals("PAUSE_LEADER") || f.kind().equals("KILL_LEADER"))
+                .count();
+        assertTrue(
+                Integer.parseInt(result.findings().figures.get("believed leaderships")) >= 1 + leaderFaults,
                 "a new leadership after every fault aimed at the leader (" + leaderFaults + "): "
                         + result.findings().figures);
-        assertTrue(Integer.parseInt(result.findings().figures.get("leadership events told to listeners")) > 0,
+        assertTrue(
+                Integer.parseInt(result.findings().figures.get("leadership events told to listeners")) > 0,
                 "the brokers' leadership listeners were told something: " + result.findings().figures);
     }
 

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /** The checker flags each kind of violation in hand-made histories, and passes a correct one. */
 class HistoryCheckerTest {
     private static final long MS = 1_000_000;
-    private static final CheckSettings SETTINGS = new CheckSettings(Duration.ofSeconds(2), Duration.ofMillis(250),
-            Duration.ofMillis(1500));
+    private static final CheckSettings SETTINGS =
+            new CheckSettings(Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofMillis(1500));
 
     /** A correct history: two brokers, a put, a compare-and-set, reads, a failover, watchers, membership. */
     private static List<Event> correct() {
@@ -85,9 +85,11 @@ class HistoryCheckerTest {
     void aSlowFailoverIsFlagged() {
         List<Event> h = correct();
         h.replaceAll(e -> e instanceof Event.LeadStart s && s.process().equals("b2.1")
-                ? new Event.LeadStart("b2.1", 2, 5000 * MS) : e);
+                ? new Event.LeadStart("b2.1", 2, 5000 * MS)
+                : e);
         h.replaceAll(e -> e instanceof Event.LeadEnd s && s.process().equals("b2.1")
-                ? new Event.LeadEnd("b2.1", 2, 6000 * MS) : e);
+                ? new Event.LeadEnd("b2.1", 2, 6000 * MS)
+                : e);
         assertFlagged(h, "took 4000 ms");
     }
 
@@ -110,7 +112,8 @@ class HistoryCheckerTest {
     void aKeyCreatedTwiceIsFlagged() {
         List<Event> h = correct();
         h.replaceAll(e -> e instanceof Event.Op o && o.value().equals("b2.1:1")
-                ? put("b2.1", "/k", "b2.1:1", 12, 22, Outcome.OK) : e);
+                ? put("b2.1", "/k", "b2.1:1", 12, 22, Outcome.OK)
+                : e);
         h.add(read("b2.1", "/k", 23, 24, "b2.1:1", 1));
         assertFlagged(h, "2 values at version 1");
     }
@@ -143,8 +146,8 @@ class HistoryCheckerTest {
     @Test
     void anUndocumentedExceptionIsFlagged() {
         List<Event> h = correct();
-        h.add(new Event.Op("b1.2", "UPDATE", "/k", "b1.2:9", 0, 90, 95, Outcome.UNKNOWN, "-", 0,
-                "IllegalStateException"));
+        h.add(new Event.Op(
+                "b1.2", "UPDATE", "/k", "b1.2:9", 0, 90, 95, Outcome.UNKNOWN, "-", 0, "IllegalStateException"));
         assertFlagged(h, "undocumented IllegalStateException");
     }
 
@@ -176,7 +179,8 @@ class HistoryCheckerTest {
         assertFlagged(h, "b1.2 ends with group view [b2]");
         List<Event> late = correct();
         late.replaceAll(e -> e instanceof Event.View v && v.process().equals("b1.2")
-                ? new Event.View("b1.2", 9000 * MS, v.members()) : e);
+                ? new Event.View("b1.2", 9000 * MS, v.members())
+                : e);
         assertFlagged(late, "more than TTL + poll + slack");
     }
 
@@ -225,9 +229,11 @@ class HistoryCheckerTest {
         h.add(fenced("b1.1", "UPDATE", "/fenced/k0", "b1.1:f5", 1, 245, 330, Outcome.OK, 0, 0));
         h.add(new Event.FencedRead("b2.1", "/fenced/k0", 340, "b1.1:f5", 4));
         Findings f = check(h);
-        assertTrue(f.violations.stream().anyMatch(v -> v.contains("wrote version 4, above version 3")),
+        assertTrue(
+                f.violations.stream().anyMatch(v -> v.contains("wrote version 4, above version 3")),
                 "expected a version violation, got " + f.violations);
-        assertTrue(f.violations.stream().noneMatch(v -> v.contains("invoked after")),
+        assertTrue(
+                f.violations.stream().noneMatch(v -> v.contains("invoked after")),
                 "real time does not order them: " + f.violations);
     }
 
@@ -328,7 +334,8 @@ class HistoryCheckerTest {
 
     private static void assertFlagged(List<Event> history, String expected) {
         Findings f = check(history);
-        assertTrue(f.violations.stream().anyMatch(v -> v.contains(expected)),
+        assertTrue(
+                f.violations.stream().anyMatch(v -> v.contains(expected)),
                 "expected a violation containing '" + expected + "', got " + f.violations);
     }
 
@@ -337,19 +344,55 @@ class HistoryCheckerTest {
     }
 
     private static Event.Op put(String p, String key, String value, long invoke, long complete, Outcome outcome) {
-        return new Event.Op(p, "PUT", key, value, 0, invoke, complete, outcome, "-", outcome == Outcome.OK ? 1 : 0,
+        return new Event.Op(
+                p,
+                "PUT",
+                key,
+                value,
+                0,
+                invoke,
+                complete,
+                outcome,
+                "-",
+                outcome == Outcome.OK ? 1 : 0,
                 outcome == Outcome.OK ? "-" : "KeyExistsException");
     }
 
-    private static Event.Op cas(String p, String key, String value, long expected, long invoke, long complete,
-                                Outcome outcome, long version) {
+    private static Event.Op cas(
+            String p,
+            String key,
+            String value,
+            long expected,
+            long invoke,
+            long complete,
+            Outcome outcome,
+            long version) {
         return new Event.Op(p, "CAS", key, value, expected, invoke, complete, outcome, "-", version, "-");
     }
 
     /** A fenced write that ended; {@code newerEpoch} above 0 makes it a refusal. */
-    private static Event.Fenced fenced(String p, String kind, String key, String value, long epoch, long invoke,
-                                       long complete, Outcome outcome, long version, long newerEpoch) {
-        return new Event.Fenced(p, kind, key, value, epoch, invoke, complete, outcome, version, newerEpoch,
+    private static Event.Fenced fenced(
+            String p,
+            String kind,
+            String key,
+            String value,
+            long epoch,
+            long invoke,
+            long complete,
+            Outcome outcome,
+            long version,
+            long newerEpoch) {
+        return new Event.Fenced(
+                p,
+                kind,
+                key,
+                value,
+                epoch,
+                invoke,
+                complete,
+                outcome,
+                version,
+                newerEpoch,
                 newerEpoch > 0 ? Event.Fenced.REFUSED : "-");
     }
 

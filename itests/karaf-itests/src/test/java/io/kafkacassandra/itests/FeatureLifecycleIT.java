@@ -7,9 +7,9 @@ import static org.junit.Assert.fail;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.apache.karaf.features.FeaturesService;
 import org.apache.kafka.plugin.interfaces.Storage;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
+import org.apache.karaf.features.FeaturesService;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -77,8 +77,11 @@ public class FeatureLifecycleIT extends KarafTestSupport {
     }
 
     private static List<String> threads(String prefix) {
-        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
-                .filter(n -> n.startsWith(prefix)).sorted().toList();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(n -> n.startsWith(prefix))
+                .sorted()
+                .toList();
     }
-
 }

@@ -15,14 +15,17 @@ final class ItestCassandra {
     private static CassandraCluster b;
     private static CassandraCluster c;
 
-    private ItestCassandra() {
-    }
+    private ItestCassandra() {}
 
     static synchronized void start() {
         if (a == null) {
             a = CassandraCluster.builder().clusterName("itest-a").firstHost(1).start();
             b = CassandraCluster.builder().clusterName("itest-b").firstHost(11).start();
-            c = CassandraCluster.builder().clusterName("itest-c").firstHost(21).authentication(true).start();
+            c = CassandraCluster.builder()
+                    .clusterName("itest-c")
+                    .firstHost(21)
+                    .authentication(true)
+                    .start();
         }
     }
 }

@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import javax.management.ObjectName;
 import org.apache.kafka.plugin.interfaces.GroupMembershipClient;
 import org.apache.kafka.plugin.interfaces.LeaderElectionClient;
 import org.apache.kafka.plugin.interfaces.ListenerRegistry;
@@ -29,7 +30,6 @@ import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
-import javax.management.ObjectName;
 import org.osgi.framework.Bundle;
 
 /**
@@ -55,7 +55,9 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
             return null;
         });
         await(values, Optional.of("partitions=3"));
-        assertEquals(Optional.of("partitions=3"), storage.fetch("/itest/topics/orders").get(10, TimeUnit.SECONDS));
+        assertEquals(
+                Optional.of("partitions=3"),
+                storage.fetch("/itest/topics/orders").get(10, TimeUnit.SECONDS));
         assertTrue(retry(() -> election.nominate("broker-0")));
         assertEquals(Optional.of("broker-0"), election.getLeader());
         retry(() -> {
@@ -96,8 +98,13 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
         await(values, Optional.of("on B"));
         CassandraConnection connection = service(CassandraConnection.class, null);
         assertEquals("127.0.0.11", connection.settings().contactPoints().get(0).getHostString());
-        assertEquals("on B", connection.session().execute(
-                "SELECT value FROM itest_b.kv WHERE namespace = '/itest' AND name = 'hot'").one().getString(0));
+        assertEquals(
+                "on B",
+                connection
+                        .session()
+                        .execute("SELECT value FROM itest_b.kv WHERE namespace = '/itest' AND name = 'hot'")
+                        .one()
+                        .getString(0));
 
         update("plugin.cassandra.contact.points", ItestCassandra.NODE_A, "plugin.cassandra.keyspace", "itest_a");
         await(values, Optional.of("on A"));
@@ -128,8 +135,10 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
         }
         String status = awaitStatus("cannot connect to Cassandra at 127.0.0.99:9042");
         assertTrue(status, status.contains("Health of Storage default: UNAVAILABLE"));
-        assertEquals("UNAVAILABLE", ManagementFactory.getPlatformMBeanServer().getAttribute(
-                new ObjectName("io.kafkacassandra:type=Storage,name=\"default\""), "Status"));
+        assertEquals(
+                "UNAVAILABLE",
+                ManagementFactory.getPlatformMBeanServer()
+                        .getAttribute(new ObjectName("io.kafkacassandra:type=Storage,name=\"default\""), "Status"));
         update("plugin.cassandra.contact.points", ItestCassandra.NODE_A);
         retry(() -> storage.fetch("/itest/any").get(10, TimeUnit.SECONDS));
         String recovered = execute("kafka-cassandra:status");
@@ -145,7 +154,8 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
         awaitStatus("keyspace itest_later does not exist and plugin.cassandra.schema.create is false");
         CassandraSettings admin = CassandraSettings.builder()
                 .contactPoints(List.of(InetSocketAddress.createUnresolved("127.0.0.1", 9042)))
-                .keyspace("itest_later").build();
+                .keyspace("itest_later")
+                .build();
         io.kafkacassandra.session.SessionFactory.open(admin).close(); // the operator runs schema.cql
         retry(() -> storage.fetch("/itest/any").get(10, TimeUnit.SECONDS)); // the next attempt finds it
         update("plugin.cassandra.keyspace", "itest_a", "plugin.cassandra.schema.create", "true");
@@ -160,7 +170,8 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
         update("plugin.cassandra.username", "kafka", "plugin.cassandra.password.file", file.toString());
         try {
             long deadline = System.currentTimeMillis() + WAIT_MS;
-            while (!secret.equals(Optional.ofNullable(currentConnection()).flatMap(c -> c.settings().password())
+            while (!secret.equals(Optional.ofNullable(currentConnection())
+                    .flatMap(c -> c.settings().password())
                     .orElse(null))) {
                 assertTrue("the secret never reached the session", System.currentTimeMillis() < deadline);
                 Thread.sleep(100);
@@ -177,12 +188,18 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
         awaitConnectedTo("127.0.0.1");
     }
 
-
     @Test
     public void wrongCredentialsAreReportedAndAFixInCassandraIsPickedUpWithoutRestart() throws Exception {
         String configured = "itest-Pw-" + System.nanoTime();
-        update("plugin.cassandra.contact.points", ItestCassandra.NODE_C, "plugin.cassandra.keyspace", "itest_c",
-                "plugin.cassandra.username", "cassandra", "plugin.cassandra.password", configured);
+        update(
+                "plugin.cassandra.contact.points",
+                ItestCassandra.NODE_C,
+                "plugin.cassandra.keyspace",
+                "itest_c",
+                "plugin.cassandra.username",
+                "cassandra",
+                "plugin.cassandra.password",
+                configured);
         String status = awaitStatus("authentication failed for user 'cassandra'");
         assertFalse(status, status.contains(configured));
         assertTrue(status, status.contains("Health of Storage default: UNAVAILABLE"));
@@ -194,9 +211,11 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
         // The operator fixes it in Cassandra, not in Karaf: the role gets the password the plugin was given.
         CassandraSettings superuser = CassandraSettings.builder()
                 .contactPoints(List.of(InetSocketAddress.createUnresolved("127.0.0.21", 9042)))
-                .keyspace("itest_c").credentials("cassandra", "cassandra").build();
+                .keyspace("itest_c")
+                .credentials("cassandra", "cassandra")
+                .build();
         try (com.datastax.oss.driver.api.core.CqlSession admin =
-                     retry(() -> io.kafkacassandra.session.SessionFactory.open(superuser))) {
+                retry(() -> io.kafkacassandra.session.SessionFactory.open(superuser))) {
             // CQL takes no bind marker for a password; this one is the test's own, letters, digits and '-'.
             admin.execute("ALTER ROLE cassandra WITH PASSWORD = '" + configured + "'");
         }
@@ -206,8 +225,12 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
             storage.put("/itest/credentials/fixed-" + System.nanoTime(), "yes");
             return null;
         });
-        updateAndRemove(List.of("plugin.cassandra.username", "plugin.cassandra.password"),
-                "plugin.cassandra.contact.points", ItestCassandra.NODE_A, "plugin.cassandra.keyspace", "itest_a");
+        updateAndRemove(
+                List.of("plugin.cassandra.username", "plugin.cassandra.password"),
+                "plugin.cassandra.contact.points",
+                ItestCassandra.NODE_A,
+                "plugin.cassandra.keyspace",
+                "itest_a");
         awaitConnectedTo("127.0.0.1");
     }
 
@@ -251,12 +274,14 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
         assertTrue(retry(() -> unconfigured.nominate("embedded-1")));
         assertEquals(Optional.of("embedded-1"), retry(unconfigured::getLeader));
         assertEquals(Set.of("e1"), retry(group::membershipList));
-        assertEquals(Optional.empty(), retry(() -> locator.getStorage().fetch("/itest/embedded/topic")
-                .get(10, TimeUnit.SECONDS)));
+        assertEquals(
+                Optional.empty(),
+                retry(() -> locator.getStorage().fetch("/itest/embedded/topic").get(10, TimeUnit.SECONDS)));
         update("plugin.cassandra.contact.points", ItestCassandra.NODE_A, "plugin.cassandra.keyspace", "itest_a");
         awaitConnectedTo("127.0.0.1");
-        assertEquals(Optional.of("t1"), retry(() -> locator.getStorage().fetch("/itest/embedded/topic")
-                .get(10, TimeUnit.SECONDS)));
+        assertEquals(
+                Optional.of("t1"),
+                retry(() -> locator.getStorage().fetch("/itest/embedded/topic").get(10, TimeUnit.SECONDS)));
     }
 
     @Test
@@ -293,5 +318,4 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
         out.flush();
         return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
-
 }

@@ -53,17 +53,26 @@ public abstract class KarafTestSupport {
     @Configuration
     public Option[] config() {
         ItestCassandra.start();
-        MavenArtifactUrlReference karaf = maven().groupId("org.apache.karaf").artifactId("apache-karaf")
-                .type("tar.gz").version(System.getProperty("karaf.version"));
-        MavenArtifactUrlReference feature = maven().groupId("io.kafkacassandra").artifactId("kafka-cassandra-features")
-                .type("xml").classifier("features").version(System.getProperty("project.version"));
+        MavenArtifactUrlReference karaf = maven().groupId("org.apache.karaf")
+                .artifactId("apache-karaf")
+                .type("tar.gz")
+                .version(System.getProperty("karaf.version"));
+        MavenArtifactUrlReference feature = maven().groupId("io.kafkacassandra")
+                .artifactId("kafka-cassandra-features")
+                .type("xml")
+                .classifier("features")
+                .version(System.getProperty("project.version"));
         String cfg = "etc/" + PID + ".cfg";
         return options(
-                karafDistributionConfiguration().frameworkUrl(karaf).unpackDirectory(new File("target/exam"))
+                karafDistributionConfiguration()
+                        .frameworkUrl(karaf)
+                        .unpackDirectory(new File("target/exam"))
                         .useDeployFolder(false),
                 configureConsole().ignoreLocalConsole(),
                 logLevel(LogLevelOption.LogLevel.INFO),
-                editConfigurationFilePut("etc/org.ops4j.pax.url.mvn.cfg", "org.ops4j.pax.url.mvn.localRepository",
+                editConfigurationFilePut(
+                        "etc/org.ops4j.pax.url.mvn.cfg",
+                        "org.ops4j.pax.url.mvn.localRepository",
                         System.getProperty("maven.repo.local")),
                 editConfigurationFilePut(cfg, "plugin.cassandra.contact.points", ItestCassandra.NODE_A),
                 editConfigurationFilePut(cfg, "plugin.cassandra.keyspace", "itest_a"),
@@ -75,7 +84,8 @@ public abstract class KarafTestSupport {
     private CassandraConnection beforeUpdate;
 
     protected CassandraConnection currentConnection() {
-        org.osgi.framework.ServiceReference<CassandraConnection> ref = context.getServiceReference(CassandraConnection.class);
+        org.osgi.framework.ServiceReference<CassandraConnection> ref =
+                context.getServiceReference(CassandraConnection.class);
         return ref == null ? null : context.getService(ref);
     }
 
@@ -87,7 +97,8 @@ public abstract class KarafTestSupport {
         long deadline = System.currentTimeMillis() + WAIT_MS;
         while (System.currentTimeMillis() < deadline) {
             CassandraConnection current = currentConnection();
-            if (current != null && current != beforeUpdate
+            if (current != null
+                    && current != beforeUpdate
                     && current.settings().contactPoints().get(0).getHostString().equals(host)) {
                 retry(() -> service(Storage.class, null).fetch("/itest/any").get(10, TimeUnit.SECONDS));
                 return;
@@ -163,5 +174,4 @@ public abstract class KarafTestSupport {
         }
         fail("not told " + expected + " within " + WAIT_MS + " ms");
     }
-
 }

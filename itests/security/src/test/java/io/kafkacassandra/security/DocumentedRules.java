@@ -10,8 +10,7 @@ final class DocumentedRules {
     static final int MAX_KEY_LENGTH = 1024;
     static final int MAX_ID_LENGTH = 255;
 
-    private DocumentedRules() {
-    }
+    private DocumentedRules() {}
 
     /** An absolute path below the root: {@code /a/b}, no empty, {@code .} or {@code ..} segment, printable. */
     static boolean validKey(String key) {

@@ -8,19 +8,58 @@ import net.jqwik.api.Tuple;
 /** Generators of hostile strings: path tricks, CQL fragments, control characters, lone surrogates, huge text. */
 final class HostileInput {
     /** Pieces an attacker or a buggy caller would try; mixed with arbitrary text. */
-    static final List<String> TRICKS = List.of("", ".", "..", "...", "a", "b", "'", "\"", "''", "';DROP TABLE kv;--",
-            "' OR '1'='1", "x; TRUNCATE kv", "$$", "%00", "%2F", "\\", "\\0", "\u0000", "\n", "\r\n", "\t", "\u007f",
-            "\u0085", "\u2028", "\u200b", "\ufeff", "日本", "\uD83D\uDE00", "\uD800", "\uDC00", " ", "*", "?", ":",
-            "{}", "${keyspace}", "system_auth.roles", "x".repeat(300));
+    static final List<String> TRICKS = List.of(
+            "",
+            ".",
+            "..",
+            "...",
+            "a",
+            "b",
+            "'",
+            "\"",
+            "''",
+            "';DROP TABLE kv;--",
+            "' OR '1'='1",
+            "x; TRUNCATE kv",
+            "$$",
+            "%00",
+            "%2F",
+            "\\",
+            "\\0",
+            "\u0000",
+            "\n",
+            "\r\n",
+            "\t",
+            "\u007f",
+            "\u0085",
+            "\u2028",
+            "\u200b",
+            "\ufeff",
+            "日本",
+            "\uD83D\uDE00",
+            "\uD800",
+            "\uDC00",
+            " ",
+            "*",
+            "?",
+            ":",
+            "{}",
+            "${keyspace}",
+            "system_auth.roles",
+            "x".repeat(300));
 
-    private HostileInput() {
-    }
+    private HostileInput() {}
 
     static Arbitrary<String> segments() {
         return Arbitraries.oneOf(
                 Arbitraries.of(TRICKS),
                 Arbitraries.strings().all().ofMaxLength(12),
-                Arbitraries.strings().alpha().numeric().withChars("-_.@ ").ofMinLength(1).ofMaxLength(10));
+                Arbitraries.strings()
+                        .alpha()
+                        .numeric()
+                        .withChars("-_.@ ")
+                        .ofMinLength(1)
+                        .ofMaxLength(10));
     }
 
     /** Keys and namespaces: mostly absolute paths, some with a trailing slash, some relative, some anything. */
@@ -31,8 +70,15 @@ final class HostileInput {
                 weight(1, joined.map(s -> "/" + s + "/")),
                 weight(1, joined),
                 weight(1, Arbitraries.strings().all().ofMaxLength(30)),
-                weight(1, Arbitraries.of("/" + "k".repeat(DocumentedRules.MAX_KEY_LENGTH - 1),
-                        "/" + "k".repeat(DocumentedRules.MAX_KEY_LENGTH), "/", "//", "/./a", "/a/.."))));
+                weight(
+                        1,
+                        Arbitraries.of(
+                                "/" + "k".repeat(DocumentedRules.MAX_KEY_LENGTH - 1),
+                                "/" + "k".repeat(DocumentedRules.MAX_KEY_LENGTH),
+                                "/",
+                                "//",
+                                "/./a",
+                                "/a/.."))));
     }
 
     private static Tuple.Tuple2<Integer, Arbitrary<String>> weight(int weight, Arbitrary<String> values) {
@@ -43,7 +89,8 @@ final class HostileInput {
     static Arbitrary<String> ids() {
         return Arbitraries.oneOf(
                 segments(),
-                Arbitraries.of("x".repeat(DocumentedRules.MAX_ID_LENGTH), "x".repeat(DocumentedRules.MAX_ID_LENGTH + 1)),
+                Arbitraries.of(
+                        "x".repeat(DocumentedRules.MAX_ID_LENGTH), "x".repeat(DocumentedRules.MAX_ID_LENGTH + 1)),
                 Arbitraries.strings().all().ofMinLength(200).ofMaxLength(300));
     }
 

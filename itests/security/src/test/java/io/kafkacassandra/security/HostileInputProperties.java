@@ -96,8 +96,13 @@ class HostileInputProperties {
             String namespace = DocumentedRules.namespaceOf(key);
             String name = DocumentedRules.nameOf(key);
             assertTrue(storage.children(namespace).contains(name));
-            Row row = cassandra.admin.execute(SimpleStatement.newInstance("SELECT value FROM "
-                    + SecuredCassandra.KEYSPACE + ".kv WHERE namespace = ? AND name = ?", namespace, name)).one();
+            Row row = cassandra
+                    .admin
+                    .execute(SimpleStatement.newInstance(
+                            "SELECT value FROM " + SecuredCassandra.KEYSPACE + ".kv WHERE namespace = ? AND name = ?",
+                            namespace,
+                            name))
+                    .one();
             assertNotNull(row, "the value is in the row its key names");
             assertEquals(value, row.getString("value"));
         } else {
@@ -132,9 +137,10 @@ class HostileInputProperties {
     }
 
     @Property(tries = 60)
-    void membersAndGroupsAreNamedExactlyOrRefused(@ForAll("ids") String group, @ForAll("ids") String member,
-                                                  @ForAll("values") String data) {
-        boolean valid = DocumentedRules.validId(group) && DocumentedRules.validId(member)
+    void membersAndGroupsAreNamedExactlyOrRefused(
+            @ForAll("ids") String group, @ForAll("ids") String member, @ForAll("values") String data) {
+        boolean valid = DocumentedRules.validId(group)
+                && DocumentedRules.validId(member)
                 && DocumentedRules.validValue(data, MAX_VALUE_BYTES);
         try (CassandraGroupMembership membership = new CassandraGroupMembership(session, settings, group)) {
             membership.join(member, data);
@@ -152,7 +158,9 @@ class HostileInputProperties {
         boolean valid = DocumentedRules.validId(service) && DocumentedRules.validId(candidate);
         try (CassandraLeaderElection election = new CassandraLeaderElection(session, settings, service)) {
             boolean elected = election.nominate(candidate);
-            assertTrue(valid, () -> "accepted service " + Text.preview(service) + ", candidate " + Text.preview(candidate));
+            assertTrue(
+                    valid,
+                    () -> "accepted service " + Text.preview(service) + ", candidate " + Text.preview(candidate));
             assertTrue(elected, "a vacant post goes to the first candidate");
             assertEquals(Optional.of(candidate), election.getLeader());
             election.resign(candidate);
@@ -177,7 +185,11 @@ class HostileInputProperties {
     }
 
     private static long rows() {
-        return cassandra.admin.execute("SELECT COUNT(*) FROM " + SecuredCassandra.KEYSPACE + ".kv").one().getLong(0);
+        return cassandra
+                .admin
+                .execute("SELECT COUNT(*) FROM " + SecuredCassandra.KEYSPACE + ".kv")
+                .one()
+                .getLong(0);
     }
 
     private static void assertSentinelIntact() {

@@ -51,7 +51,8 @@ final class SecuredCassandra {
     }
 
     private static SecuredCassandra start() {
-        Path dir = Path.of(System.getProperty("kafka.cassandra.test.dir", "target/cassandra")).toAbsolutePath()
+        Path dir = Path.of(System.getProperty("kafka.cassandra.test.dir", "target/cassandra"))
+                .toAbsolutePath()
                 .resolve("secured");
         TestCertificates certificates = TestCertificates.create(dir.resolve("certificates"), ADDRESS);
         CassandraCluster cluster = CassandraCluster.builder()
@@ -59,8 +60,12 @@ final class SecuredCassandra {
                 .firstHost(31)
                 .directory(dir.resolve("ring-" + ProcessHandle.current().pid()))
                 .authentication(true)
-                .clientTls(new NodeSettings.ClientTls(certificates.nodeKeystore(), TestCertificates.STORE_PASSWORD,
-                        certificates.nodeTruststore(), TestCertificates.STORE_PASSWORD, true))
+                .clientTls(new NodeSettings.ClientTls(
+                        certificates.nodeKeystore(),
+                        TestCertificates.STORE_PASSWORD,
+                        certificates.nodeTruststore(),
+                        TestCertificates.STORE_PASSWORD,
+                        true))
                 .start();
         SecuredCassandra secured = new SecuredCassandra(certificates, cluster, null);
         CqlSession admin = secured.openAsSuperuser();
@@ -109,13 +114,17 @@ final class SecuredCassandra {
      */
     Map<String, String> roleProperties() {
         Map<String, String> p = new HashMap<>();
-        p.put(CassandraSettings.CONTACT_POINTS, ADDRESS + ":" + cluster.node(0).contactPoint().getPort());
+        p.put(
+                CassandraSettings.CONTACT_POINTS,
+                ADDRESS + ":" + cluster.node(0).contactPoint().getPort());
         p.put(CassandraSettings.LOCAL_DATACENTER, cluster.localDatacenter());
         p.put(CassandraSettings.KEYSPACE, KEYSPACE);
         p.put(CassandraSettings.USERNAME, ROLE);
         p.put(CassandraSettings.PASSWORD, ROLE_PASSWORD);
         p.put(CassandraSettings.SSL_ENABLED, "true");
-        p.put(CassandraSettings.SSL_TRUSTSTORE_PATH, certificates.clientTruststore().toString());
+        p.put(
+                CassandraSettings.SSL_TRUSTSTORE_PATH,
+                certificates.clientTruststore().toString());
         p.put(CassandraSettings.SSL_TRUSTSTORE_PASSWORD, TestCertificates.STORE_PASSWORD);
         p.put(CassandraSettings.SSL_KEYSTORE_PATH, certificates.clientKeystore().toString());
         p.put(CassandraSettings.SSL_KEYSTORE_PASSWORD, TestCertificates.STORE_PASSWORD);

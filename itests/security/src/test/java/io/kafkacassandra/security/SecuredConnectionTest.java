@@ -49,8 +49,8 @@ class SecuredConnectionTest {
     void everyServiceWorksForTheLeastPrivilegeRoleOverMutualTls(@TempDir Path tmp) throws Exception {
         // The password from a file, as an operator keeps it out of the configuration.
         Map<String, String> properties = cassandra.roleProperties();
-        Path passwordFile = Files.writeString(tmp.resolve("cassandra.password"),
-                properties.remove(CassandraSettings.PASSWORD) + "\n");
+        Path passwordFile = Files.writeString(
+                tmp.resolve("cassandra.password"), properties.remove(CassandraSettings.PASSWORD) + "\n");
         properties.put(CassandraSettings.PASSWORD + CassandraSettings.FILE_SUFFIX, passwordFile.toString());
         CassandraPluginLocator locator = new CassandraPluginLocator();
         locator.startup(SecuredCassandra.pluginProperties(tmp, properties).toString());
@@ -65,9 +65,18 @@ class SecuredConnectionTest {
             storage.update(key, "v2");
             assertEquals(Optional.of("v2"), seen.poll(10, TimeUnit.SECONDS), "change notified");
             assertEquals(Optional.of("v2"), storage.fetch(key).get(10, TimeUnit.SECONDS));
-            assertEquals("v2", cassandra.admin.execute(SimpleStatement.newInstance(
-                    "SELECT value FROM " + SecuredCassandra.KEYSPACE + ".kv WHERE namespace = ? AND name = ?",
-                    "/secured", name)).one().getString("value"), "the superuser reads what the role wrote");
+            assertEquals(
+                    "v2",
+                    cassandra
+                            .admin
+                            .execute(SimpleStatement.newInstance(
+                                    "SELECT value FROM " + SecuredCassandra.KEYSPACE
+                                            + ".kv WHERE namespace = ? AND name = ?",
+                                    "/secured",
+                                    name))
+                            .one()
+                            .getString("value"),
+                    "the superuser reads what the role wrote");
 
             LeaderElectionClient election = locator.getLeaderElection("secured-controller");
             assertTrue(election.nominate("broker-1"));
@@ -99,23 +108,31 @@ class SecuredConnectionTest {
                 assertThrows(UnauthorizedException.class, () -> session.execute(cql), cql);
             }
         }
-        assertEquals(1, cassandra.admin.execute("SELECT * FROM " + SecuredCassandra.OTHER_KEYSPACE + ".accounts")
-                .all().size(), "the other application's table is untouched");
+        assertEquals(
+                1,
+                cassandra
+                        .admin
+                        .execute("SELECT * FROM " + SecuredCassandra.OTHER_KEYSPACE + ".accounts")
+                        .all()
+                        .size(),
+                "the other application's table is untouched");
     }
 
     @Test
     void aWrongPasswordIsNamedWithoutShowingItAndNothingStoredIsDamaged(@TempDir Path tmp) throws Exception {
         String key = "/secured/survivor-" + UUID.randomUUID();
         try (CqlSession session = SessionFactory.open(cassandra.roleSettings());
-             CassandraStorage storage = new CassandraStorage(session, cassandra.roleSettings())) {
+                CassandraStorage storage = new CassandraStorage(session, cassandra.roleSettings())) {
             storage.put(key, "precious");
         }
         String wrong = "Wrong-Pw-0815-secret";
         Map<String, String> properties = cassandra.roleProperties();
         properties.put(CassandraSettings.PASSWORD, wrong);
         CassandraPluginLocator locator = new CassandraPluginLocator();
-        StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
-                () -> locator.startup(SecuredCassandra.pluginProperties(tmp, properties).toString()));
+        StoreUnavailableException e = assertThrows(
+                StoreUnavailableException.class,
+                () -> locator.startup(
+                        SecuredCassandra.pluginProperties(tmp, properties).toString()));
         assertContains(e, "authentication failed for user '" + SecuredCassandra.ROLE + "'");
         assertContains(e, CassandraSettings.PASSWORD);
         assertNeverShows(e, wrong);
@@ -124,9 +141,11 @@ class SecuredConnectionTest {
         locator.close();
 
         CassandraPluginLocator corrected = new CassandraPluginLocator();
-        corrected.startup(SecuredCassandra.pluginProperties(tmp, cassandra.roleProperties()).toString());
+        corrected.startup(SecuredCassandra.pluginProperties(tmp, cassandra.roleProperties())
+                .toString());
         try {
-            assertEquals(Optional.of("precious"), corrected.getStorage().fetch(key).get(10, TimeUnit.SECONDS));
+            assertEquals(
+                    Optional.of("precious"), corrected.getStorage().fetch(key).get(10, TimeUnit.SECONDS));
         } finally {
             corrected.close();
         }
@@ -134,44 +153,55 @@ class SecuredConnectionTest {
 
     @Test
     void noCredentialsAreNamed() {
-        assertOpenFails(p -> {
-            p.remove(CassandraSettings.USERNAME);
-            p.remove(CassandraSettings.PASSWORD);
-        }, "authentication failed for a client without credentials");
+        assertOpenFails(
+                p -> {
+                    p.remove(CassandraSettings.USERNAME);
+                    p.remove(CassandraSettings.PASSWORD);
+                },
+                "authentication failed for a client without credentials");
     }
 
     @Test
     void anUntrustedServerCertificateIsNamed() {
-        assertOpenFails(p -> p.put(CassandraSettings.SSL_TRUSTSTORE_PATH,
-                cassandra.certificates.impostorTruststore().toString()), "the TLS handshake failed");
+        assertOpenFails(
+                p -> p.put(
+                        CassandraSettings.SSL_TRUSTSTORE_PATH,
+                        cassandra.certificates.impostorTruststore().toString()),
+                "the TLS handshake failed");
     }
 
     @Test
     void aClientWithoutCertificateIsRefused() {
-        assertOpenFails(p -> {
-            p.remove(CassandraSettings.SSL_KEYSTORE_PATH);
-            p.remove(CassandraSettings.SSL_KEYSTORE_PASSWORD);
-        }, "TLS");
+        assertOpenFails(
+                p -> {
+                    p.remove(CassandraSettings.SSL_KEYSTORE_PATH);
+                    p.remove(CassandraSettings.SSL_KEYSTORE_PASSWORD);
+                },
+                "TLS");
     }
 
     @Test
     void plainTextToATlsNodeIsRefused() {
-        assertOpenFails(p -> p.put(CassandraSettings.SSL_ENABLED, "false"),
+        assertOpenFails(
+                p -> p.put(CassandraSettings.SSL_ENABLED, "false"),
                 "if it requires TLS, set " + CassandraSettings.SSL_ENABLED + "=true");
     }
 
     @Test
     void aMissingKeyspaceIsNamed() {
-        assertOpenFails(p -> p.put(CassandraSettings.KEYSPACE, "kc_missing"),
+        assertOpenFails(
+                p -> p.put(CassandraSettings.KEYSPACE, "kc_missing"),
                 "keyspace kc_missing does not exist and " + CassandraSettings.SCHEMA_CREATE + " is false");
     }
 
     @Test
     void theRoleMayNotCreateASchema() {
-        assertOpenFails(p -> {
-            p.put(CassandraSettings.KEYSPACE, "kc_not_allowed");
-            p.put(CassandraSettings.SCHEMA_CREATE, "true");
-        }, "cannot create the schema in keyspace kc_not_allowed");
+        assertOpenFails(
+                p -> {
+                    p.put(CassandraSettings.KEYSPACE, "kc_not_allowed");
+                    p.put(CassandraSettings.SCHEMA_CREATE, "true");
+                },
+                "cannot create the schema in keyspace kc_not_allowed");
         assertTrue(cassandra.admin.refreshSchema().getKeyspace("kc_not_allowed").isEmpty());
     }
 
@@ -180,12 +210,14 @@ class SecuredConnectionTest {
         String wrong = "not-the-store-password";
         Map<String, String> p = cassandra.roleProperties();
         p.put(CassandraSettings.SSL_KEYSTORE_PASSWORD, wrong);
-        SettingsException e = assertThrows(SettingsException.class,
+        SettingsException e = assertThrows(
+                SettingsException.class,
                 () -> SessionFactory.open(CassandraSettings.fromMap(p)).close());
         assertContains(e, CassandraSettings.SSL_KEYSTORE_PATH);
         assertNeverShows(e, wrong);
         String settings = cassandra.roleSettings().toString();
-        assertFalse(settings.contains(SecuredCassandra.ROLE_PASSWORD) || settings.contains(TestCertificates.STORE_PASSWORD),
+        assertFalse(
+                settings.contains(SecuredCassandra.ROLE_PASSWORD) || settings.contains(TestCertificates.STORE_PASSWORD),
                 settings);
     }
 
@@ -195,10 +227,12 @@ class SecuredConnectionTest {
         change.accept(p);
         CassandraSettings settings = CassandraSettings.fromMap(p);
         long began = System.nanoTime();
-        StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
+        StoreUnavailableException e = assertThrows(
+                StoreUnavailableException.class,
                 () -> SessionFactory.open(settings).close());
-        System.out.printf("[security] %s -> after %d ms: %s%n", expected,
-                Duration.ofNanos(System.nanoTime() - began).toMillis(), e.getMessage());
+        System.out.printf(
+                "[security] %s -> after %d ms: %s%n",
+                expected, Duration.ofNanos(System.nanoTime() - began).toMillis(), e.getMessage());
         assertContains(e, expected);
         assertNeverShows(e, SecuredCassandra.ROLE_PASSWORD);
         assertNeverShows(e, TestCertificates.STORE_PASSWORD);

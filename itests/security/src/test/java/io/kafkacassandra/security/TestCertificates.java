@@ -19,18 +19,27 @@ import java.util.concurrent.TimeUnit;
  * @param clientTruststore   the node's certificate, which the client trusts
  * @param impostorTruststore a certificate that is not the node's
  */
-record TestCertificates(Path nodeKeystore, Path nodeTruststore, Path clientKeystore, Path clientTruststore,
-                        Path impostorTruststore) {
+record TestCertificates(
+        Path nodeKeystore, Path nodeTruststore, Path clientKeystore, Path clientTruststore, Path impostorTruststore) {
     /** The password of every store (a test secret, written to the node's cassandra.yaml). */
     static final String STORE_PASSWORD = "store-pass-7131";
 
     static TestCertificates create(Path dir, String nodeAddress) {
         try {
             Files.createDirectories(dir);
-            TestCertificates c = new TestCertificates(dir.resolve("node.p12"), dir.resolve("node-trust.p12"),
-                    dir.resolve("client.p12"), dir.resolve("client-trust.p12"), dir.resolve("impostor-trust.p12"));
-            for (Path p : List.of(c.nodeKeystore, c.nodeTruststore, c.clientKeystore, c.clientTruststore,
-                    c.impostorTruststore, dir.resolve("impostor.p12"))) {
+            TestCertificates c = new TestCertificates(
+                    dir.resolve("node.p12"),
+                    dir.resolve("node-trust.p12"),
+                    dir.resolve("client.p12"),
+                    dir.resolve("client-trust.p12"),
+                    dir.resolve("impostor-trust.p12"));
+            for (Path p : List.of(
+                    c.nodeKeystore,
+                    c.nodeTruststore,
+                    c.clientKeystore,
+                    c.clientTruststore,
+                    c.impostorTruststore,
+                    dir.resolve("impostor.p12"))) {
                 Files.deleteIfExists(p);
             }
             keyPair(c.nodeKeystore, "CN=" + nodeAddress + ",O=kafka-cassandra test node", "ip:" + nodeAddress);
@@ -46,9 +55,26 @@ record TestCertificates(Path nodeKeystore, Path nodeTruststore, Path clientKeyst
     }
 
     private static void keyPair(Path store, String dname, String subjectAltName) {
-        List<String> args = new ArrayList<>(List.of("-genkeypair", "-alias", "key", "-keyalg", "RSA", "-keysize", "2048",
-                "-validity", "2", "-dname", dname, "-storetype", "PKCS12", "-keystore", store.toString(),
-                "-storepass", STORE_PASSWORD, "-keypass", STORE_PASSWORD));
+        List<String> args = new ArrayList<>(List.of(
+                "-genkeypair",
+                "-alias",
+                "key",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "2",
+                "-dname",
+                dname,
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                STORE_PASSWORD,
+                "-keypass",
+                STORE_PASSWORD));
         if (subjectAltName != null) {
             args.addAll(List.of("-ext", "san=" + subjectAltName));
         }
@@ -58,10 +84,29 @@ record TestCertificates(Path nodeKeystore, Path nodeTruststore, Path clientKeyst
     /** Adds the certificate of {@code keyStore}'s key to {@code trustStore}. */
     private static void trust(Path keyStore, Path trustStore, Path certificate) throws IOException {
         Files.deleteIfExists(certificate);
-        keytool(List.of("-exportcert", "-alias", "key", "-keystore", keyStore.toString(), "-storepass", STORE_PASSWORD,
-                "-file", certificate.toString()));
-        keytool(List.of("-importcert", "-noprompt", "-alias", "trusted", "-file", certificate.toString(),
-                "-storetype", "PKCS12", "-keystore", trustStore.toString(), "-storepass", STORE_PASSWORD));
+        keytool(List.of(
+                "-exportcert",
+                "-alias",
+                "key",
+                "-keystore",
+                keyStore.toString(),
+                "-storepass",
+                STORE_PASSWORD,
+                "-file",
+                certificate.toString()));
+        keytool(List.of(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "trusted",
+                "-file",
+                certificate.toString(),
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                trustStore.toString(),
+                "-storepass",
+                STORE_PASSWORD));
     }
 
     private static void keytool(List<String> args) {
@@ -69,7 +114,8 @@ record TestCertificates(Path nodeKeystore, Path nodeTruststore, Path clientKeyst
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
         command.addAll(args);
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process process =
+                    new ProcessBuilder(command).redirectErrorStream(true).start();
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("keytool " + args.get(0) + " failed: " + output);

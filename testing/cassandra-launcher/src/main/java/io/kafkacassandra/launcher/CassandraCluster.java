@@ -27,8 +27,9 @@ public final class CassandraCluster implements AutoCloseable {
     private static final Set<CassandraCluster> OPEN = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> OPEN.forEach(CassandraCluster::close),
-                "cassandra-launcher-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(() -> OPEN.forEach(CassandraCluster::close), "cassandra-launcher-shutdown"));
     }
 
     private final List<CassandraNode> nodes;
@@ -215,9 +216,19 @@ public final class CassandraCluster implements AutoCloseable {
             String seed = "127.0.0." + firstHost;
             for (int i = 0; i < nodes; i++) {
                 String address = "127.0.0." + (firstHost + i);
-                list.add(new CassandraNode(new NodeSettings(address, List.of(seed), home.resolve("node" + (i + 1)),
-                        clusterName, token(i, nodes), heapMb, storagePort, nativePort, authentication, clientTls,
-                        paxosVariant, clockOffsetFiles.get(i))));
+                list.add(new CassandraNode(new NodeSettings(
+                        address,
+                        List.of(seed),
+                        home.resolve("node" + (i + 1)),
+                        clusterName,
+                        token(i, nodes),
+                        heapMb,
+                        storagePort,
+                        nativePort,
+                        authentication,
+                        clientTls,
+                        paxosVariant,
+                        clockOffsetFiles.get(i))));
             }
             return new CassandraCluster(list, startTimeout);
         }

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * constructors may take a {@link CassandraCluster} parameter.
  */
 public final class CassandraExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(CassandraExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(CassandraExtension.class);
 
     static final int ISOLATED_FIRST_HOST = 11;
 
@@ -57,8 +58,10 @@ public final class CassandraExtension implements BeforeAllCallback, AfterAllCall
     @Override
     public void beforeAll(ExtensionContext context) {
         if (shared) {
-            SharedCluster holder = context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(
-                    "nodes-" + sharedNodes, key -> new SharedCluster(start()), SharedCluster.class);
+            SharedCluster holder = context.getRoot()
+                    .getStore(NAMESPACE)
+                    .getOrComputeIfAbsent(
+                            "nodes-" + sharedNodes, key -> new SharedCluster(start()), SharedCluster.class);
             cluster = holder.cluster;
         } else {
             cluster = start();

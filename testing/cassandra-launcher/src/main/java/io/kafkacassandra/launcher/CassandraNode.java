@@ -102,8 +102,10 @@ public final class CassandraNode {
             }
             ProcessBuilder builder = new ProcessBuilder(command(conf, logs))
                     .directory(dir.toFile())
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve("node.out").toFile()))
-                    .redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve("node.out").toFile()));
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            logs.resolve("node.out").toFile()))
+                    .redirectError(ProcessBuilder.Redirect.appendTo(
+                            logs.resolve("node.out").toFile()));
             // Standard input stays a pipe held by this JVM: NodeMain halts the node when it closes.
             process = builder.start();
             paused = false;
@@ -148,11 +150,15 @@ public final class CassandraNode {
     private static String classPath() {
         try (InputStream in = CassandraNode.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
             if (in == null) {
-                throw new IllegalStateException("missing " + CLASSPATH_RESOURCE
-                        + ": the launcher was not built by Maven (mvn install)");
+                throw new IllegalStateException(
+                        "missing " + CLASSPATH_RESOURCE + ": the launcher was not built by Maven (mvn install)");
             }
             String cassandra = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-            Path launcher = Path.of(NodeMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path launcher = Path.of(NodeMain.class
+                    .getProtectionDomain()
+                    .getCodeSource()
+                    .getLocation()
+                    .toURI());
             return launcher + java.io.File.pathSeparator + cassandra;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -275,8 +281,8 @@ public final class CassandraNode {
     /** The last lines of the node's log and of its console output, for error messages. */
     public String logTail(int lines) {
         Path logs = settings.directory().resolve("logs");
-        return "--- system.log ---\n" + tail(logs.resolve("system.log"), lines)
-                + "--- node.out ---\n" + tail(logs.resolve("node.out"), lines);
+        return "--- system.log ---\n" + tail(logs.resolve("system.log"), lines) + "--- node.out ---\n"
+                + tail(logs.resolve("node.out"), lines);
     }
 
     private static String tail(Path file, int lines) {

@@ -5,8 +5,7 @@ import java.util.stream.Collectors;
 
 /** Renders a node's {@code cassandra.yaml} and {@code logback.xml}. */
 final class CassandraYaml {
-    private CassandraYaml() {
-    }
+    private CassandraYaml() {}
 
     static String render(NodeSettings s) {
         Path dir = s.directory();
@@ -28,8 +27,9 @@ final class CassandraYaml {
         y.append("seed_provider:\n");
         y.append("  - class_name: org.apache.cassandra.locator.SimpleSeedProvider\n");
         y.append("    parameters:\n");
-        y.append("      - seeds: \"").append(s.seeds().stream().map(a -> a + ":" + s.storagePort())
-                .collect(Collectors.joining(","))).append("\"\n");
+        y.append("      - seeds: \"")
+                .append(s.seeds().stream().map(a -> a + ":" + s.storagePort()).collect(Collectors.joining(",")))
+                .append("\"\n");
         y.append("listen_address: ").append(s.address()).append('\n');
         y.append("rpc_address: ").append(s.address()).append('\n');
         y.append("storage_port: ").append(s.storagePort()).append('\n');
@@ -68,7 +68,9 @@ final class CassandraYaml {
             y.append("  require_client_auth: ").append(tls.requireClientAuth()).append('\n');
             if (tls.truststore() != null) {
                 y.append("  truststore: ").append(tls.truststore()).append('\n');
-                y.append("  truststore_password: ").append(tls.truststorePassword()).append('\n');
+                y.append("  truststore_password: ")
+                        .append(tls.truststorePassword())
+                        .append('\n');
             }
         }
         return y.toString();

@@ -36,8 +36,8 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     /** Starts {@code java <jvmOptions> -cp <this class path> <mainClass> <args>}. */
-    public static ChildJvm start(String name, List<String> jvmOptions, String mainClass, List<String> args,
-                                 Path errorLog) {
+    public static ChildJvm start(
+            String name, List<String> jvmOptions, String mainClass, List<String> args, Path errorLog) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -45,7 +45,8 @@ public final class ChildJvm implements AutoCloseable {
         command.addAll(args);
         try {
             Process process = new ProcessBuilder(command)
-                    .redirectError(ProcessBuilder.Redirect.appendTo(errorLog.toFile())).start();
+                    .redirectError(ProcessBuilder.Redirect.appendTo(errorLog.toFile()))
+                    .start();
             return new ChildJvm(name, process);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
@@ -61,8 +62,8 @@ public final class ChildJvm implements AutoCloseable {
     }
 
     private void readLines() {
-        try (BufferedReader out = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 synchronized (lines) {
                     lines.add(line);

@@ -21,8 +21,7 @@ import java.util.Locale;
  * machine and the whole ring timed out before any fault was injected, which measures nothing.
  */
 public final class FakeClock {
-    private FakeClock() {
-    }
+    private FakeClock() {}
 
     /** Always: the hook is part of Cassandra and the clock of this launcher, nothing to install. */
     public static boolean available() {
@@ -52,7 +51,8 @@ public final class FakeClock {
     /** The JVM options of a node whose wall clock follows {@code file}. */
     static List<String> jvmOptions(Path file) {
         // By name: SkewedClock implements Cassandra's interface, which only the node's class path has.
-        return List.of("-Dcassandra.clock=io.kafkacassandra.launcher.SkewedClock",
+        return List.of(
+                "-Dcassandra.clock=io.kafkacassandra.launcher.SkewedClock",
                 "-D" + SkewedClock.FILE_PROPERTY + "=" + file.toAbsolutePath());
     }
 }

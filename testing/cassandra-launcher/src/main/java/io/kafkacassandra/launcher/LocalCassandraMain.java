@@ -9,14 +9,16 @@ import java.nio.file.Path;
  * {@code run.sh} to start the Karaf distribution on an embedded default.
  */
 public final class LocalCassandraMain {
-    private LocalCassandraMain() {
-    }
+    private LocalCassandraMain() {}
 
     public static void main(String[] args) throws Exception {
         Path directory = Path.of(args.length > 0 ? args[0] : "data/cassandra").toAbsolutePath();
         Files.createDirectories(directory);
-        CassandraCluster cluster = CassandraCluster.builder().directory(directory).clusterName("kafka-cassandra-local")
-                .heapMb(1024).build();
+        CassandraCluster cluster = CassandraCluster.builder()
+                .directory(directory)
+                .clusterName("kafka-cassandra-local")
+                .heapMb(1024)
+                .build();
         System.out.println("Starting Cassandra on 127.0.0.1:9042, data in " + directory + " (log: "
                 + directory.resolve("node1/logs/system.log") + ")");
         cluster.start();

@@ -12,8 +12,7 @@ import java.lang.reflect.Method;
 public final class NodeMain {
     static final String DAEMON_CLASS = "org.apache.cassandra.service.CassandraDaemon";
 
-    private NodeMain() {
-    }
+    private NodeMain() {}
 
     public static void main(String[] args) throws Exception {
         Thread watchdog = new Thread(NodeMain::haltWhenParentGoes, "parent-watchdog");

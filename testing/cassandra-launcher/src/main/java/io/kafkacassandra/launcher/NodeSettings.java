@@ -21,21 +21,35 @@ import java.util.Objects;
  * @param clockOffsetFile the file whose offset the node's wall clock follows (see {@link FakeClock}), or
  *                      {@code null} for the machine's clock
  */
-public record NodeSettings(String address, List<String> seeds, Path directory, String clusterName,
-                           long initialToken, int heapMb, int storagePort, int nativePort,
-                           boolean authentication, ClientTls clientTls, String paxosVariant,
-                           Path clockOffsetFile) {
+public record NodeSettings(
+        String address,
+        List<String> seeds,
+        Path directory,
+        String clusterName,
+        long initialToken,
+        int heapMb,
+        int storagePort,
+        int nativePort,
+        boolean authentication,
+        ClientTls clientTls,
+        String paxosVariant,
+        Path clockOffsetFile) {
 
     /** The superuser of a node with authentication switched on. */
     public static final String SUPERUSER = "cassandra";
+
     public static final String SUPERUSER_PASSWORD = "cassandra";
 
     /**
      * Client encryption: the node presents the key in {@code keystore}. With {@code requireClientAuth} the
      * client must present a certificate trusted by {@code truststore}.
      */
-    public record ClientTls(Path keystore, String keystorePassword, Path truststore, String truststorePassword,
-                            boolean requireClientAuth) {
+    public record ClientTls(
+            Path keystore,
+            String keystorePassword,
+            Path truststore,
+            String truststorePassword,
+            boolean requireClientAuth) {
         public ClientTls {
             Objects.requireNonNull(keystore, "keystore");
             Objects.requireNonNull(keystorePassword, "keystorePassword");

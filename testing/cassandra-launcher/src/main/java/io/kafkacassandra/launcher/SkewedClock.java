@@ -19,16 +19,18 @@ public final class SkewedClock implements Clock {
     private volatile long offsetMillis = read(file, 0);
 
     public SkewedClock() {
-        Thread reader = new Thread(() -> {
-            while (true) {
-                try {
-                    TimeUnit.MILLISECONDS.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                offsetMillis = read(file, offsetMillis);
-            }
-        }, "skewed-clock-reader");
+        Thread reader = new Thread(
+                () -> {
+                    while (true) {
+                        try {
+                            TimeUnit.MILLISECONDS.sleep(100);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        offsetMillis = read(file, offsetMillis);
+                    }
+                },
+                "skewed-clock-reader");
         reader.setDaemon(true);
         reader.start();
     }

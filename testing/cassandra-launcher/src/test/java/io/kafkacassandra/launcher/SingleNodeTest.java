@@ -16,14 +16,17 @@ class SingleNodeTest {
     static final CassandraExtension CASSANDRA = CassandraExtension.shared(1);
 
     private static CqlSession connect(CassandraCluster cluster) {
-        return CqlSession.builder().addContactPoints(cluster.contactPoints())
-                .withLocalDatacenter(cluster.localDatacenter()).build();
+        return CqlSession.builder()
+                .addContactPoints(cluster.contactPoints())
+                .withLocalDatacenter(cluster.localDatacenter())
+                .build();
     }
 
     @Test
     void answersCqlAndLightweightTransactions(CassandraCluster cluster) {
         try (CqlSession session = connect(cluster)) {
-            Row version = session.execute("SELECT release_version FROM system.local").one();
+            Row version =
+                    session.execute("SELECT release_version FROM system.local").one();
             assertTrue(version.getString(0).startsWith("5.0"), version.getString(0));
 
             session.execute("CREATE KEYSPACE IF NOT EXISTS launcher_single WITH replication ="
@@ -58,7 +61,8 @@ class SingleNodeTest {
             assertTrue(error.getMessage().contains("already in use"), error.getMessage());
         }
         // One on another CQL port but the same storage port cannot bind and dies: the error carries its log.
-        try (CassandraCluster clash = CassandraCluster.builder().ports(7000, 9043).build()) {
+        try (CassandraCluster clash =
+                CassandraCluster.builder().ports(7000, 9043).build()) {
             IllegalStateException error = assertThrows(IllegalStateException.class, clash::start);
             assertTrue(error.getMessage().contains("exited"), error.getMessage());
             assertTrue(error.getMessage().contains("Log tail"), error.getMessage());
@@ -67,6 +71,8 @@ class SingleNodeTest {
     }
 
     private static String setting(CqlSession session, String name) {
-        return session.execute("SELECT value FROM system_views.settings WHERE name = ?", name).one().getString(0);
+        return session.execute("SELECT value FROM system_views.settings WHERE name = ?", name)
+                .one()
+                .getString(0);
     }
 }

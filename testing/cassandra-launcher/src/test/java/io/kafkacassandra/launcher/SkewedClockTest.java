@@ -10,15 +10,19 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A node on the skewed clock stamps its writes with its own, skewed time, and follows the file as it changes. */
 class SkewedClockTest {
-    private static final Path OFFSET = Path.of("target", "skewed-clock-test", "offset").toAbsolutePath();
+    private static final Path OFFSET =
+            Path.of("target", "skewed-clock-test", "offset").toAbsolutePath();
 
     @RegisterExtension
-    static final CassandraExtension CASSANDRA = CassandraExtension.isolated(b -> b.nodes(1).fakeClock(0, OFFSET));
+    static final CassandraExtension CASSANDRA =
+            CassandraExtension.isolated(b -> b.nodes(1).fakeClock(0, OFFSET));
 
     @Test
     void theNodesWallClockFollowsTheOffsetFile() throws Exception {
-        try (CqlSession session = CqlSession.builder().addContactPoints(CASSANDRA.cluster().contactPoints())
-                .withLocalDatacenter(CASSANDRA.cluster().localDatacenter()).build()) {
+        try (CqlSession session = CqlSession.builder()
+                .addContactPoints(CASSANDRA.cluster().contactPoints())
+                .withLocalDatacenter(CASSANDRA.cluster().localDatacenter())
+                .build()) {
             session.execute("CREATE KEYSPACE IF NOT EXISTS skew WITH replication ="
                     + " {'class': 'SimpleStrategy', 'replication_factor': 1}");
             session.execute("CREATE TABLE IF NOT EXISTS skew.t (k text PRIMARY KEY, v text)");
@@ -40,7 +44,10 @@ class SkewedClockTest {
         long before = System.currentTimeMillis();
         session.execute("INSERT INTO skew.t (k, v) VALUES ('" + key + "', 'x') IF NOT EXISTS");
         long after = System.currentTimeMillis();
-        long written = session.execute("SELECT writetime(v) FROM skew.t WHERE k = '" + key + "'").one().getLong(0) / 1000;
+        long written = session.execute("SELECT writetime(v) FROM skew.t WHERE k = '" + key + "'")
+                        .one()
+                        .getLong(0)
+                / 1000;
         return written - (before + after) / 2;
     }
 }

@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
-import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
+import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashSet;
@@ -25,14 +25,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class ThreeNodeRingTest {
     // The addresses the issue names; the shared clusters of other test classes are on other ports.
     @RegisterExtension
-    static final CassandraExtension CASSANDRA = CassandraExtension.isolated(
-            b -> b.nodes(3).heapMb(384).firstHost(1).ports(7100, 9142));
+    static final CassandraExtension CASSANDRA =
+            CassandraExtension.isolated(b -> b.nodes(3).heapMb(384).firstHost(1).ports(7100, 9142));
 
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private static CqlSession connect(List<InetSocketAddress> contactPoints) {
-        return CqlSession.builder().addContactPoints(contactPoints)
-                .withLocalDatacenter(CassandraCluster.DATACENTER).build();
+        return CqlSession.builder()
+                .addContactPoints(contactPoints)
+                .withLocalDatacenter(CassandraCluster.DATACENTER)
+                .build();
     }
 
     @Test
@@ -41,10 +43,12 @@ class ThreeNodeRingTest {
         Set<String> all = Set.of("127.0.0.1", "127.0.0.2", "127.0.0.3");
         for (CassandraNode node : cluster.nodes()) {
             // Each node's own view, through a session that only talks to that node.
-            try (CqlSession session = CqlSession.builder().addContactPoint(node.contactPoint())
+            try (CqlSession session = CqlSession.builder()
+                    .addContactPoint(node.contactPoint())
                     .withLocalDatacenter(CassandraCluster.DATACENTER)
-                    .withNodeDistanceEvaluator((n, dc) -> n.getEndPoint().resolve().equals(node.contactPoint())
-                            ? null : NodeDistance.IGNORED).build()) {
+                    .withNodeDistanceEvaluator((n, dc) ->
+                            n.getEndPoint().resolve().equals(node.contactPoint()) ? null : NodeDistance.IGNORED)
+                    .build()) {
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 Set<String> ring = ring(session);
                 while (!ring.equals(all) && System.nanoTime() < deadline) {
@@ -63,7 +67,10 @@ class ThreeNodeRingTest {
                 ring.add(row.getInetAddress("peer").getHostAddress());
             }
         }
-        ring.add(session.execute("SELECT listen_address FROM system.local").one().getInetAddress(0).getHostAddress());
+        ring.add(session.execute("SELECT listen_address FROM system.local")
+                .one()
+                .getInetAddress(0)
+                .getHostAddress());
         return ring;
     }
 
@@ -73,7 +80,8 @@ class ThreeNodeRingTest {
         Set<Integer> acknowledged = new HashSet<>();
         try (CqlSession session = connect(cluster.contactPoints())) {
             session.execute(SimpleStatement.newInstance("CREATE KEYSPACE ring WITH replication ="
-                    + " {'class': 'SimpleStrategy', 'replication_factor': 3}").setTimeout(Duration.ofSeconds(30)));
+                            + " {'class': 'SimpleStrategy', 'replication_factor': 3}")
+                    .setTimeout(Duration.ofSeconds(30)));
             session.execute(SimpleStatement.newInstance("CREATE TABLE ring.writes (id int PRIMARY KEY, v text)")
                     .setTimeout(Duration.ofSeconds(30)));
             PreparedStatement insert = session.prepare("INSERT INTO ring.writes (id, v) VALUES (?, ?)");
@@ -88,8 +96,12 @@ class ThreeNodeRingTest {
                 session.execute(insert.bind(i, "during").setConsistencyLevel(ConsistencyLevel.QUORUM));
                 acknowledged.add(i);
             }
-            assertTrue(session.execute(lwt.bind(1000, "lwt").setSerialConsistencyLevel(ConsistencyLevel.SERIAL)
-                    .setConsistencyLevel(ConsistencyLevel.QUORUM)).wasApplied(), "LWT with one node down");
+            assertTrue(
+                    session.execute(lwt.bind(1000, "lwt")
+                                    .setSerialConsistencyLevel(ConsistencyLevel.SERIAL)
+                                    .setConsistencyLevel(ConsistencyLevel.QUORUM))
+                            .wasApplied(),
+                    "LWT with one node down");
             acknowledged.add(1000);
             assertEquals(acknowledged, readAll(session, ConsistencyLevel.SERIAL));
         }
@@ -101,7 +113,8 @@ class ThreeNodeRingTest {
         // Node 1 goes: a QUORUM read now needs the restarted node 3, which missed the writes made while it was
         // down (hints and read repair bring them; either way no acknowledged write may be missing).
         cluster.node(0).stop();
-        try (CqlSession session = connect(List.of(cluster.node(1).contactPoint(), cluster.node(2).contactPoint()))) {
+        try (CqlSession session =
+                connect(List.of(cluster.node(1).contactPoint(), cluster.node(2).contactPoint()))) {
             assertEquals(acknowledged, readAll(session, ConsistencyLevel.QUORUM));
             assertEquals(acknowledged, readAll(session, ConsistencyLevel.SERIAL));
         }
@@ -114,10 +127,12 @@ class ThreeNodeRingTest {
     @Order(3)
     void keepsQuorumWhileOneNodeIsPaused(CassandraCluster cluster) {
         cluster.node(1).pause();
-        try (CqlSession session = connect(List.of(cluster.node(0).contactPoint(), cluster.node(2).contactPoint()))) {
+        try (CqlSession session =
+                connect(List.of(cluster.node(0).contactPoint(), cluster.node(2).contactPoint()))) {
             assertTrue(cluster.node(1).isPaused());
             PreparedStatement lwt = session.prepare("INSERT INTO ring.writes (id, v) VALUES (?, ?) IF NOT EXISTS");
-            assertTrue(session.execute(lwt.bind(2000, "paused").setTimeout(Duration.ofSeconds(10))).wasApplied());
+            assertTrue(session.execute(lwt.bind(2000, "paused").setTimeout(Duration.ofSeconds(10)))
+                    .wasApplied());
         } finally {
             cluster.node(1).resume();
         }
@@ -132,7 +147,8 @@ class ThreeNodeRingTest {
             if (id >= 100 && id < 1000) {
                 continue;
             }
-            Row row = session.execute(select.bind(id).setConsistencyLevel(level).setTimeout(Duration.ofSeconds(10))).one();
+            Row row = session.execute(select.bind(id).setConsistencyLevel(level).setTimeout(Duration.ofSeconds(10)))
+                    .one();
             if (row != null) {
                 seen.add(row.getInt(0));
             }

@@ -45,7 +45,9 @@ public final class PluginLocatorComponent implements PluginLocator {
     @Reference
     private ListenerRegistry listenerRegistry;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     synchronized void bindConnection(CassandraConnection next) {
         connection = next;
@@ -87,8 +89,10 @@ public final class PluginLocatorComponent implements PluginLocator {
 
     @Override
     public void startup(String configFile) {
-        LOG.info("kafka-cassandra in OSGi is configured by config admin (PID io.kafkacassandra.cassandra);"
-                + " plugin.configuration.file {} is not read", configFile);
+        LOG.info(
+                "kafka-cassandra in OSGi is configured by config admin (PID io.kafkacassandra.cassandra);"
+                        + " plugin.configuration.file {} is not read",
+                configFile);
     }
 
     @Override

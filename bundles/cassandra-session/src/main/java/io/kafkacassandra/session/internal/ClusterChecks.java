@@ -25,8 +25,7 @@ public final class ClusterChecks {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterChecks.class);
     static final String PAXOS_VARIANT = "SELECT value FROM system_views.settings WHERE name = 'paxos_variant'";
 
-    private ClusterChecks() {
-    }
+    private ClusterChecks() {}
 
     /**
      * Refuses a cluster where a node that this session uses and that is up runs Paxos v1 (nodes down at startup,
@@ -39,11 +38,14 @@ public final class ClusterChecks {
         for (Node node : upNodes(session.getMetadata().getNodes().values())) {
             Row row;
             try {
-                row = session.execute(SimpleStatement.newInstance(PAXOS_VARIANT).setNode(node)).one();
+                row = session.execute(SimpleStatement.newInstance(PAXOS_VARIANT).setNode(node))
+                        .one();
             } catch (RuntimeException e) {
-                throw new StoreUnavailableException("cannot read paxos_variant of Cassandra node "
-                        + node.getEndPoint() + " (system_views.settings; the role needs SELECT on it): "
-                        + e.getMessage(), e);
+                throw new StoreUnavailableException(
+                        "cannot read paxos_variant of Cassandra node "
+                                + node.getEndPoint() + " (system_views.settings; the role needs SELECT on it): "
+                                + e.getMessage(),
+                        e);
             }
             variants.put(String.valueOf(node.getEndPoint()), row == null ? "unknown" : row.getString("value"));
         }
@@ -70,9 +72,12 @@ public final class ClusterChecks {
         if (settings.replicationConfigured()) {
             Replication configured = settings.replication();
             if (nodes > 1 && configured.factors().values().stream().allMatch(f -> f == 1)) {
-                LOG.warn("{} is {} on a cluster of {} nodes: one node lost loses the coordination state and stops"
-                        + " every broker; use at least 3 replicas in production", CassandraSettings.REPLICATION,
-                        configured, nodes);
+                LOG.warn(
+                        "{} is {} on a cluster of {} nodes: one node lost loses the coordination state and stops"
+                                + " every broker; use at least 3 replicas in production",
+                        CassandraSettings.REPLICATION,
+                        configured,
+                        nodes);
             }
             return configured;
         }
@@ -84,9 +89,13 @@ public final class ClusterChecks {
         session.getMetadata().getKeyspace(settings.keyspace()).ifPresent(keyspace -> {
             Map<String, String> actual = keyspace.getReplication();
             if (!matches(expected, actual)) {
-                LOG.warn("keyspace {} has replication {}, not {} as configured ({}); Cassandra keeps what the keyspace"
-                        + " says: ALTER KEYSPACE it (then run a repair) or change the setting", settings.keyspace(),
-                        actual, expected, CassandraSettings.REPLICATION);
+                LOG.warn(
+                        "keyspace {} has replication {}, not {} as configured ({}); Cassandra keeps what the keyspace"
+                                + " says: ALTER KEYSPACE it (then run a repair) or change the setting",
+                        settings.keyspace(),
+                        actual,
+                        expected,
+                        CassandraSettings.REPLICATION);
             }
         });
     }
@@ -101,13 +110,15 @@ public final class ClusterChecks {
                 return false;
             }
         }
-        return actual.keySet().stream().filter(k -> !k.equals("class"))
+        return actual.keySet().stream()
+                .filter(k -> !k.equals("class"))
                 .allMatch(k -> expected.factors().containsKey(k));
     }
 
     /** Nodes this session sends requests to: up (or not yet known down), and not ignored (another DC). */
     private static List<Node> upNodes(Collection<Node> nodes) {
-        return nodes.stream().filter(n -> n.getState() == NodeState.UP || n.getState() == NodeState.UNKNOWN)
+        return nodes.stream()
+                .filter(n -> n.getState() == NodeState.UP || n.getState() == NodeState.UNKNOWN)
                 .filter(n -> n.getDistance() != NodeDistance.IGNORED)
                 .toList();
     }

@@ -18,8 +18,7 @@ import javax.net.ssl.SSLException;
  * only), or an unreachable node. The driver's messages name users and nodes, never passwords.
  */
 public final class ConnectionErrors {
-    private ConnectionErrors() {
-    }
+    private ConnectionErrors() {}
 
     public static String describe(CassandraSettings settings, RuntimeException e) {
         String where = "cannot connect to Cassandra at " + settings.contactPointsText() + " (data center "
@@ -35,10 +34,11 @@ public final class ConnectionErrors {
         if (tls != null) {
             return where + ": the TLS handshake failed (" + tls.getMessage() + "). "
                     + (settings.tls().isEmpty()
-                    ? "TLS is off here (" + CassandraSettings.SSL_ENABLED + "): does the server require it?"
-                    : "Check that " + CassandraSettings.SSL_TRUSTSTORE_PATH + " trusts the server's certificate"
-                    + " and, if the server requires client certificates, that " + CassandraSettings.SSL_KEYSTORE_PATH
-                    + " holds one it trusts");
+                            ? "TLS is off here (" + CassandraSettings.SSL_ENABLED + "): does the server require it?"
+                            : "Check that " + CassandraSettings.SSL_TRUSTSTORE_PATH + " trusts the server's certificate"
+                                    + " and, if the server requires client certificates, that "
+                                    + CassandraSettings.SSL_KEYSTORE_PATH
+                                    + " holds one it trusts");
         }
         if (settings.tls().isEmpty() && find(e, ClosedConnectionException.class) != null) {
             // A TLS node drops a plain-text handshake without a word.

@@ -101,9 +101,11 @@ public final class CqlRunner {
                 sleepQuietly(100L << attempt);
             }
         }
-        OutcomeUnknownException unknown = new OutcomeUnknownException(what + ": the write may or may not have"
-                + " taken effect (" + describe(cause) + ") and a linearizable read could not settle it: "
-                + lastReadFailure.getMessage() + "; read the current state before acting on it", cause);
+        OutcomeUnknownException unknown = new OutcomeUnknownException(
+                what + ": the write may or may not have"
+                        + " taken effect (" + describe(cause) + ") and a linearizable read could not settle it: "
+                        + lastReadFailure.getMessage() + "; read the current state before acting on it",
+                cause);
         throw unknown;
     }
 
@@ -117,20 +119,25 @@ public final class CqlRunner {
                 || e instanceof InvalidQueryException
                 || e instanceof UnauthorizedException
                 || e instanceof IllegalStateException // session closed
-                || e instanceof AllNodesFailedException all && all.getAllErrors().values().stream()
-                    .flatMap(java.util.List::stream)
-                    .allMatch(t -> t instanceof RuntimeException r && certainlyNotApplied(r)
-                            || t instanceof java.net.ConnectException);
+                || e instanceof AllNodesFailedException all
+                        && all.getAllErrors().values().stream()
+                                .flatMap(java.util.List::stream)
+                                .allMatch(t -> t instanceof RuntimeException r && certainlyNotApplied(r)
+                                        || t instanceof java.net.ConnectException);
     }
 
     /** Why the statements of {@code table} could not be prepared: a closed session, or most likely no schema. */
     public static StoreUnavailableException cannotPrepare(CqlSession session, String table, RuntimeException e) {
         if (session.isClosed()) {
-            return new StoreUnavailableException("cannot prepare the statements of " + table + ": the Cassandra"
-                    + " session was closed (replaced by a new configuration?); try again", e);
+            return new StoreUnavailableException(
+                    "cannot prepare the statements of " + table + ": the Cassandra"
+                            + " session was closed (replaced by a new configuration?); try again",
+                    e);
         }
-        return new StoreUnavailableException("cannot prepare the statements of " + table
-                + " (does the schema exist? see schema.cql): " + e.getMessage(), e);
+        return new StoreUnavailableException(
+                "cannot prepare the statements of " + table + " (does the schema exist? see schema.cql): "
+                        + e.getMessage(),
+                e);
     }
 
     public static StoreUnavailableException unavailable(String what, RuntimeException e) {

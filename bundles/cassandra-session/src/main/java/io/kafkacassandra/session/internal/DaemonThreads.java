@@ -9,8 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /** Named daemon threads for the services' background work, and their orderly end. */
 public final class DaemonThreads {
-    private DaemonThreads() {
-    }
+    private DaemonThreads() {}
 
     public static ThreadFactory named(String prefix) {
         AtomicInteger count = new AtomicInteger();

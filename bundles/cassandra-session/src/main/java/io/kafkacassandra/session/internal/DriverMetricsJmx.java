@@ -19,7 +19,9 @@ public final class DriverMetricsJmx implements AutoCloseable {
 
     public static DriverMetricsJmx publish(CqlSession session) {
         JmxReporter reporter = session.getMetrics()
-                .map(metrics -> JmxReporter.forRegistry(metrics.getRegistry()).inDomain(DOMAIN).build())
+                .map(metrics -> JmxReporter.forRegistry(metrics.getRegistry())
+                        .inDomain(DOMAIN)
+                        .build())
                 .orElse(null);
         if (reporter != null) {
             reporter.start();

@@ -38,8 +38,8 @@ public record KeyPath(String namespace, String name) {
             throw new IllegalArgumentException(what + " must not be null");
         }
         if (path.length() > MAX_LENGTH) {
-            throw new IllegalArgumentException(what + " is longer than " + MAX_LENGTH + " characters: "
-                    + Text.preview(path));
+            throw new IllegalArgumentException(
+                    what + " is longer than " + MAX_LENGTH + " characters: " + Text.preview(path));
         }
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException(what + " must start with '/': " + Text.preview(path));

@@ -63,8 +63,16 @@ public final class LeaseKeeper<T> {
      * @param afterRenewals run on the renewal thread after each round of renewals (for example, joining lost
      *                      members again)
      */
-    public LeaseKeeper(String kind, String name, CassandraSettings settings, ServiceMonitor monitor, Logger log,
-                       Renewal<T> renewal, LossHandler<T> onLoss, Runnable poll, Runnable afterRenewals) {
+    public LeaseKeeper(
+            String kind,
+            String name,
+            CassandraSettings settings,
+            ServiceMonitor monitor,
+            Logger log,
+            Renewal<T> renewal,
+            LossHandler<T> onLoss,
+            Runnable poll,
+            Runnable afterRenewals) {
         this.kind = kind;
         this.name = name;
         this.settings = settings;
@@ -142,7 +150,10 @@ public final class LeaseKeeper<T> {
 
     /** Milliseconds to the nearest local deadline of a lease held here, -1 if none. */
     long millisToDeadline() {
-        return held.stream().mapToLong(l -> TimeUnit.NANOSECONDS.toMillis(l.nanosToDeadline())).min().orElse(-1);
+        return held.stream()
+                .mapToLong(l -> TimeUnit.NANOSECONDS.toMillis(l.nanosToDeadline()))
+                .min()
+                .orElse(-1);
     }
 
     /**

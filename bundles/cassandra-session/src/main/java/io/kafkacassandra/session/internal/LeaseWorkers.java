@@ -20,17 +20,28 @@ public final class LeaseWorkers {
     private final ScheduledExecutorService timer;
     private final SerialNotifier notifier;
 
-    public LeaseWorkers(String kind, String name, CassandraSettings settings, Runnable renew, Runnable poll,
-                        Outcomes listenerCalls) {
+    public LeaseWorkers(
+            String kind,
+            String name,
+            CassandraSettings settings,
+            Runnable renew,
+            Runnable poll,
+            Outcomes listenerCalls) {
         renewer = DaemonThreads.scheduler("kafka-cassandra-" + kind + "-renew-" + name);
         worker = DaemonThreads.scheduler("kafka-cassandra-" + kind + "-" + name);
         timer = DaemonThreads.scheduler("kafka-cassandra-" + kind + "-deadline-" + name);
         notifier = new SerialNotifier("kafka-cassandra-" + kind + "-notify-" + name, listenerCalls);
         long renewMillis = renewInterval(settings).toMillis();
-        renewer.scheduleAtFixedRate(new SurvivingTask("lease renewal of " + kind + " " + name, renew),
-                renewMillis, renewMillis, TimeUnit.MILLISECONDS);
-        worker.scheduleWithFixedDelay(new SurvivingTask("poll of " + kind + " " + name, poll),
-                0, settings.pollPeriod().toMillis(), TimeUnit.MILLISECONDS);
+        renewer.scheduleAtFixedRate(
+                new SurvivingTask("lease renewal of " + kind + " " + name, renew),
+                renewMillis,
+                renewMillis,
+                TimeUnit.MILLISECONDS);
+        worker.scheduleWithFixedDelay(
+                new SurvivingTask("poll of " + kind + " " + name, poll),
+                0,
+                settings.pollPeriod().toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /**

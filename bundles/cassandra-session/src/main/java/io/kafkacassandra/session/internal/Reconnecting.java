@@ -75,7 +75,8 @@ public final class Reconnecting<T extends AutoCloseable> {
     public T get() {
         T service = current;
         if (service == null) {
-            throw new StoreUnavailableException(what + " is unavailable: " + monitor.health().reason());
+            throw new StoreUnavailableException(
+                    what + " is unavailable: " + monitor.health().reason());
         }
         return service;
     }
@@ -93,8 +94,8 @@ public final class Reconnecting<T extends AutoCloseable> {
             if (current == service) {
                 throw e;
             }
-            throw new StoreUnavailableException(what + " is unavailable: its session was replaced during the call;"
-                    + " nothing was changed", e);
+            throw new StoreUnavailableException(
+                    what + " is unavailable: its session was replaced during the call;" + " nothing was changed", e);
         }
     }
 
@@ -120,8 +121,7 @@ public final class Reconnecting<T extends AutoCloseable> {
     }
 
     /** The outcome of {@link #connect}: the service built, null if closed. */
-    public record Swap<T>(T current) {
-    }
+    public record Swap<T>(T current) {}
 
     private static void closeQuietly(AutoCloseable closeable) {
         if (closeable == null) {

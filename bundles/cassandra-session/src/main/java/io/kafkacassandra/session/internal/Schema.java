@@ -23,12 +23,12 @@ public final class Schema {
     public static final String RESOURCE = "schema.cql";
     /** Where {@link #RESOURCE} is in the bundle: beside the settings, where operators find it, not beside this class. */
     private static final String RESOURCE_PATH = "/io/kafkacassandra/session/" + RESOURCE;
+
     private static final Duration DDL_TIMEOUT = Duration.ofSeconds(30);
     /** The tables of {@code schema.cql}. */
     static final List<String> TABLES = List.of("kv", "leader_election", "group_membership");
 
-    private Schema() {
-    }
+    private Schema() {}
 
     /** The CQL statements, with keyspace and the configured (or default) replication filled in. */
     public static List<String> statements(CassandraSettings settings) {
@@ -36,9 +36,8 @@ public final class Schema {
     }
 
     static List<String> statements(CassandraSettings settings, Replication replication) {
-        String text = template()
-                .replace("${keyspace}", settings.keyspace())
-                .replace("${replication}", replication.toCql());
+        String text =
+                template().replace("${keyspace}", settings.keyspace()).replace("${replication}", replication.toCql());
         List<String> statements = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         for (String line : text.split("\n")) {
@@ -67,23 +66,26 @@ public final class Schema {
             try {
                 session.execute(SimpleStatement.newInstance(cql).setTimeout(DDL_TIMEOUT));
             } catch (RuntimeException e) {
-                throw new StoreUnavailableException("cannot create the schema in keyspace " + settings.keyspace()
-                        + ": " + e.getMessage(), e);
+                throw new StoreUnavailableException(
+                        "cannot create the schema in keyspace " + settings.keyspace() + ": " + e.getMessage(), e);
             }
         }
     }
 
     /** Columns of {@code schema.cql} that an existing {@code kv} table lacks (it was created by an older version). */
     static List<String> missingColumns(CqlSession session, CassandraSettings settings) {
-        return session.refreshSchema().getKeyspace(settings.keyspace())
+        return session.refreshSchema()
+                .getKeyspace(settings.keyspace())
                 .flatMap(k -> k.getTable("kv"))
-                .map(t -> ADDED_COLUMNS.keySet().stream().filter(c -> t.getColumn(c).isEmpty()).toList())
+                .map(t -> ADDED_COLUMNS.keySet().stream()
+                        .filter(c -> t.getColumn(c).isEmpty())
+                        .toList())
                 .orElse(List.of());
     }
 
     /** Columns of {@code kv} added after its first version, with their definitions. */
-    private static final java.util.Map<String, String> ADDED_COLUMNS = new java.util.LinkedHashMap<>(java.util.Map.of(
-            "fences", "fences map<text, bigint> static", "floor", "floor bigint static"));
+    private static final java.util.Map<String, String> ADDED_COLUMNS = new java.util.LinkedHashMap<>(
+            java.util.Map.of("fences", "fences map<text, bigint> static", "floor", "floor bigint static"));
 
     /**
      * Checks that the keyspace and every table exist, for a plugin that must not create them
@@ -92,8 +94,9 @@ public final class Schema {
      */
     public static void requireExisting(CqlSession session, CassandraSettings settings) {
         String keyspace = settings.keyspace();
-        KeyspaceMetadata metadata = session.refreshSchema().getKeyspace(keyspace).orElseThrow(() ->
-                new StoreUnavailableException("keyspace " + keyspace + " does not exist and "
+        KeyspaceMetadata metadata = session.refreshSchema()
+                .getKeyspace(keyspace)
+                .orElseThrow(() -> new StoreUnavailableException("keyspace " + keyspace + " does not exist and "
                         + CassandraSettings.SCHEMA_CREATE + " is false: create it with the shipped " + RESOURCE
                         + " (see README, Operations) or let a role allowed to create it set "
                         + CassandraSettings.SCHEMA_CREATE + "=true"));

@@ -1,9 +1,9 @@
 package io.kafkacassandra.session.internal;
 
+import io.kafkacassandra.session.monitoring.Outcomes;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import io.kafkacassandra.session.monitoring.Outcomes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

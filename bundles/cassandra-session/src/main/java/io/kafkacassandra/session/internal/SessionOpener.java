@@ -53,8 +53,11 @@ public final class SessionOpener implements AutoCloseable {
             String reason = e.getMessage();
             SessionStatus.report(reason + " (" + failures + " failed attempts, next in " + delay.toSeconds() + " s)");
             if (!reason.equals(lastReason)) {
-                LOG.error("kafka-cassandra: the services are unavailable: {}. Trying again (every {} s at most)"
-                        + " until it works or the configuration changes", reason, MAX_DELAY_SECONDS);
+                LOG.error(
+                        "kafka-cassandra: the services are unavailable: {}. Trying again (every {} s at most)"
+                                + " until it works or the configuration changes",
+                        reason,
+                        MAX_DELAY_SECONDS);
                 lastReason = reason;
             } else {
                 LOG.debug("kafka-cassandra: attempt {} failed again: {}", failures, reason);

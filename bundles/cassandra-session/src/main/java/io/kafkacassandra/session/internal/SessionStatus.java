@@ -10,8 +10,7 @@ import java.util.Optional;
 public final class SessionStatus {
     private static volatile String problem;
 
-    private SessionStatus() {
-    }
+    private SessionStatus() {}
 
     /** A configuration value that cannot be used: no attempt is made until the configuration changes. */
     public static void reportInvalidConfiguration(String pid, String reason) {

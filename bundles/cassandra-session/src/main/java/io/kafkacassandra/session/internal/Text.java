@@ -8,8 +8,7 @@ public final class Text {
     /** Longest member id, candidate id, group or service name. */
     public static final int MAX_ID_LENGTH = 255;
 
-    private Text() {
-    }
+    private Text() {}
 
     /**
      * Validates an id or a name: 1 to {@value #MAX_ID_LENGTH} characters, no control character, well-formed
@@ -20,8 +19,8 @@ public final class Text {
             throw new IllegalArgumentException(what + " must not be null");
         }
         if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
-            throw new IllegalArgumentException(what + " must have 1 to " + MAX_ID_LENGTH + " characters, had "
-                    + id.length() + ": " + preview(id));
+            throw new IllegalArgumentException(
+                    what + " must have 1 to " + MAX_ID_LENGTH + " characters, had " + id.length() + ": " + preview(id));
         }
         requirePrintable(what, id);
         return id;

@@ -9,7 +9,11 @@ package io.kafkacassandra.session.monitoring;
  * @param reason what it is based on, e.g. the last error; never a secret
  */
 public record Health(Status status, String reason) {
-    public enum Status { CONNECTED, DEGRADED, UNAVAILABLE }
+    public enum Status {
+        CONNECTED,
+        DEGRADED,
+        UNAVAILABLE
+    }
 
     @Override
     public String toString() {

@@ -54,6 +54,7 @@ public final class ServiceMonitor implements ServiceMonitorMXBean {
     private volatile CqlSession session;
     /** How {@link #health()}'s reason starts while the service waits for the session (the shell abbreviates it). */
     public static final String AWAITING_SESSION = "no Cassandra session";
+
     private volatile String unavailable = "not connected to Cassandra yet";
     private static final long NEVER = Long.MIN_VALUE;
     private volatile long lastSuccess = NEVER; // System.nanoTime()
@@ -61,8 +62,7 @@ public final class ServiceMonitor implements ServiceMonitorMXBean {
     private volatile Failure lastFailure;
     private volatile LongSupplier leaseDeadline = () -> -1;
 
-    private record Failure(long at, String what, String reason) {
-    }
+    private record Failure(long at, String what, String reason) {}
 
     /**
      * @param type the kind of service, the JMX {@code type}: Storage, LeaderElection, GroupMembership, ListenerRegistry
@@ -133,7 +133,9 @@ public final class ServiceMonitor implements ServiceMonitorMXBean {
             record(operation, start, e);
             throw e;
         }
-        return future.whenComplete((value, error) -> record(operation, start,
+        return future.whenComplete((value, error) -> record(
+                operation,
+                start,
                 error instanceof CompletionException && error.getCause() != null ? error.getCause() : error));
     }
 
@@ -178,8 +180,9 @@ public final class ServiceMonitor implements ServiceMonitorMXBean {
     public Health health() {
         String reason = unavailable;
         if (AWAITING_SESSION.equals(reason)) {
-            return new Health(Health.Status.UNAVAILABLE, reason + ": " + SessionStatus.problem()
-                    .orElse("none is configured (io.kafkacassandra.cassandra)"));
+            return new Health(
+                    Health.Status.UNAVAILABLE,
+                    reason + ": " + SessionStatus.problem().orElse("none is configured (io.kafkacassandra.cassandra)"));
         }
         if (reason != null) {
             return new Health(Health.Status.UNAVAILABLE, reason);
@@ -188,19 +191,22 @@ public final class ServiceMonitor implements ServiceMonitorMXBean {
         Failure failure = lastFailure;
         long success = lastSuccess;
         if (failure != null && (success == NEVER || failure.at - success > 0)) {
-            return new Health(Health.Status.UNAVAILABLE, failure.what + " failed " + ago(now, failure.at) + ": "
-                    + failure.reason);
+            return new Health(
+                    Health.Status.UNAVAILABLE,
+                    failure.what + " failed " + ago(now, failure.at) + ": " + failure.reason);
         }
         List<String> down = nodesNotUp();
         if (!down.isEmpty()) {
             return new Health(Health.Status.DEGRADED, "Cassandra node(s) not up: " + String.join(", ", down));
         }
         if (failure != null && now - failure.at < RECENT_FAILURE_NANOS) {
-            return new Health(Health.Status.DEGRADED, "works again; " + failure.what + " failed " + ago(now, failure.at)
-                    + ": " + failure.reason);
+            return new Health(
+                    Health.Status.DEGRADED,
+                    "works again; " + failure.what + " failed " + ago(now, failure.at) + ": " + failure.reason);
         }
-        return new Health(Health.Status.CONNECTED, success == NEVER ? "connected, no request made yet"
-                : "last request succeeded " + ago(now, success));
+        return new Health(
+                Health.Status.CONNECTED,
+                success == NEVER ? "connected, no request made yet" : "last request succeeded " + ago(now, success));
     }
 
     private List<String> nodesNotUp() {
@@ -262,16 +268,17 @@ public final class ServiceMonitor implements ServiceMonitorMXBean {
     @Override
     public Map<String, Long> getCalls() {
         Map<String, Long> calls = new TreeMap<>();
-        metrics.getTimers((n, m) -> n.startsWith("call.")).forEach((n, t) ->
-                calls.put(n.substring("call.".length()), t.getCount()));
+        metrics.getTimers((n, m) -> n.startsWith("call."))
+                .forEach((n, t) -> calls.put(n.substring("call.".length()), t.getCount()));
         return calls;
     }
 
     @Override
     public Map<String, Long> getFailedCalls() {
         Map<String, Long> failed = new TreeMap<>();
-        metrics.getCounters((n, m) -> n.startsWith("call.") && n.endsWith(".failures")).forEach((n, c) ->
-                failed.put(n.substring("call.".length(), n.length() - ".failures".length()), c.getCount()));
+        metrics.getCounters((n, m) -> n.startsWith("call.") && n.endsWith(".failures"))
+                .forEach((n, c) ->
+                        failed.put(n.substring("call.".length(), n.length() - ".failures".length()), c.getCount()));
         return failed;
     }
 
@@ -287,8 +294,8 @@ public final class ServiceMonitor implements ServiceMonitorMXBean {
 
     private Map<String, Double> perOperation(java.util.function.ToDoubleFunction<Timer> value) {
         Map<String, Double> result = new TreeMap<>();
-        metrics.getTimers((n, m) -> n.startsWith("call.")).forEach((n, t) ->
-                result.put(n.substring("call.".length()), value.applyAsDouble(t)));
+        metrics.getTimers((n, m) -> n.startsWith("call."))
+                .forEach((n, t) -> result.put(n.substring("call.".length()), value.applyAsDouble(t)));
         return result;
     }
 

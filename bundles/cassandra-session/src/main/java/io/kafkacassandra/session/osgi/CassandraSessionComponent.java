@@ -24,8 +24,11 @@ import org.slf4j.LoggerFactory;
  * deactivates this component and activates it again with the new one: the old session is closed first. A value
  * that cannot be used is refused at once, logged with its key, and reported by the services' health.
  */
-@Component(configurationPid = CassandraSessionComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {}, immediate = true)
+@Component(
+        configurationPid = CassandraSessionComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {},
+        immediate = true)
 @Designate(ocd = CassandraSessionConfig.class)
 public final class CassandraSessionComponent {
     public static final String PID = "io.kafkacassandra.cassandra";
@@ -42,8 +45,11 @@ public final class CassandraSessionComponent {
             settings = CassandraSettings.fromMap(properties);
         } catch (RuntimeException e) {
             SessionStatus.reportInvalidConfiguration(PID, e.getMessage());
-            LOG.error("kafka-cassandra: configuration {} cannot be used, the services are unavailable until it is"
-                    + " corrected: {}", PID, e.getMessage());
+            LOG.error(
+                    "kafka-cassandra: configuration {} cannot be used, the services are unavailable until it is"
+                            + " corrected: {}",
+                    PID,
+                    e.getMessage());
             throw e;
         }
         LOG.info("kafka-cassandra: connecting with {}", settings);
@@ -53,8 +59,8 @@ public final class CassandraSessionComponent {
                 if (deactivating) {
                     return; // the opener closes the session
                 }
-                registration = context.registerService(CassandraConnection.class,
-                        CassandraConnection.of(session, settings), new Hashtable<>());
+                registration = context.registerService(
+                        CassandraConnection.class, CassandraConnection.of(session, settings), new Hashtable<>());
             }
             // run.sh --walkthrough waits for this line before it feeds the Karaf console.
             LOG.info("kafka-cassandra: connected to {}", settings.contactPointsText());

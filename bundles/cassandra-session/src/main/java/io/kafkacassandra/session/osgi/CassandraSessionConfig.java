@@ -11,7 +11,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * generated from {@link io.kafkacassandra.session.SettingKey}: SettingKeyTest checks that both declare the same keys,
  * defaults, ranges and password types.
  */
-@ObjectClassDefinition(name = "kafka-cassandra: Cassandra session",
+@ObjectClassDefinition(
+        name = "kafka-cassandra: Cassandra session",
         description = "Where the coordination services find Cassandra, and their lease and poll timing.")
 @interface CassandraSessionConfig {
     @AttributeDefinition(name = "Contact points", description = "host[:port], comma separated")
@@ -29,7 +30,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Create schema", description = "Create the keyspace and tables if missing")
     boolean plugin_cassandra_schema_create() default true;
 
-    @AttributeDefinition(name = "Replication", required = false,
+    @AttributeDefinition(
+            name = "Replication",
+            required = false,
             description = "SimpleStrategy:<factor> or NetworkTopologyStrategy:<dc>=<factor>,...; empty: 1 replica on"
                     + " a one-node cluster, 3 (at most the number of nodes) on a larger one")
     String plugin_cassandra_replication() default "";
@@ -40,7 +43,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Password", type = AttributeType.PASSWORD, required = false)
     String plugin_cassandra_password();
 
-    @AttributeDefinition(name = "Password file", required = false,
+    @AttributeDefinition(
+            name = "Password file",
+            required = false,
             description = "A file holding the password instead (config:list then shows the path, not the password)")
     String plugin_cassandra_password_file();
 
@@ -53,7 +58,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Trust store password", type = AttributeType.PASSWORD, required = false)
     String plugin_cassandra_ssl_truststore_password();
 
-    @AttributeDefinition(name = "Trust store password file", required = false,
+    @AttributeDefinition(
+            name = "Trust store password file",
+            required = false,
             description = "A file holding the trust store password instead")
     String plugin_cassandra_ssl_truststore_password_file();
 
@@ -63,7 +70,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Key store password", type = AttributeType.PASSWORD, required = false)
     String plugin_cassandra_ssl_keystore_password();
 
-    @AttributeDefinition(name = "Key store password file", required = false,
+    @AttributeDefinition(
+            name = "Key store password file",
+            required = false,
             description = "A file holding the key store password instead")
     String plugin_cassandra_ssl_keystore_password_file();
 
@@ -79,7 +88,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Lease TTL (s)", min = "2", max = "3600")
     int plugin_cassandra_lease_ttl_seconds() default 5;
 
-    @AttributeDefinition(name = "Lease renew period (ms)", min = "1", max = "3600000",
+    @AttributeDefinition(
+            name = "Lease renew period (ms)",
+            min = "1",
+            max = "3600000",
             description = "Shorter than the lease TTL - 1 s - the clock drift")
     long plugin_cassandra_le_renew_ttl_period_ms() default 500;
 

@@ -30,8 +30,13 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  */
 public abstract class FollowingServiceComponent {
     /** Component properties that are not the service's: the component's own and those the framework sets. */
-    private static final Set<String> NOT_REGISTERED = Set.of(Constants.OBJECTCLASS, Constants.SERVICE_ID,
-            Constants.SERVICE_BUNDLEID, Constants.SERVICE_SCOPE, Constants.SERVICE_PID, "service.factoryPid");
+    private static final Set<String> NOT_REGISTERED = Set.of(
+            Constants.OBJECTCLASS,
+            Constants.SERVICE_ID,
+            Constants.SERVICE_BUNDLEID,
+            Constants.SERVICE_SCOPE,
+            Constants.SERVICE_PID,
+            "service.factoryPid");
 
     private final ConnectionFollower service;
     private final String[] interfaces;
@@ -54,7 +59,9 @@ public abstract class FollowingServiceComponent {
         this.interfaces = Arrays.stream(interfaces).map(Class::getName).toArray(String[]::new);
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     protected void bindConnection(CassandraConnection connection) {
         service.connect(connection);
@@ -95,7 +102,9 @@ public abstract class FollowingServiceComponent {
     static Dictionary<String, Object> registrationProperties(Map<String, Object> componentProperties) {
         Hashtable<String, Object> registered = new Hashtable<>();
         componentProperties.forEach((key, value) -> {
-            if (!key.startsWith(".") && !key.startsWith("component.") && !NOT_REGISTERED.contains(key)
+            if (!key.startsWith(".")
+                    && !key.startsWith("component.")
+                    && !NOT_REGISTERED.contains(key)
                     && value != null) {
                 registered.put(key, value);
             }

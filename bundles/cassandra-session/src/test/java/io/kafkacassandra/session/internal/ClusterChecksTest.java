@@ -22,12 +22,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class ClusterChecksTest {
     @RegisterExtension
-    static final CassandraExtension PAXOS_V1 = CassandraExtension.isolated(b -> b.nodes(1).paxosVariant("v1"));
+    static final CassandraExtension PAXOS_V1 =
+            CassandraExtension.isolated(b -> b.nodes(1).paxosVariant("v1"));
 
     @Test
     void aNodeOnPaxosV1IsRefusedWithTheReason() {
         CassandraSettings settings = TestKeyspaces.settings(PAXOS_V1.cluster()).build();
-        StoreUnavailableException e = assertThrows(StoreUnavailableException.class,
+        StoreUnavailableException e = assertThrows(
+                StoreUnavailableException.class,
                 () -> SessionFactory.open(settings).close());
         assertTrue(e.getMessage().contains("runs paxos_variant v1"), e.getMessage());
         assertTrue(e.getMessage().contains("paxos_variant: v2"), e.getMessage());
@@ -35,16 +37,20 @@ class ClusterChecksTest {
 
     @Test
     void replicationsAreComparedWithWhatTheKeyspaceSays() {
-        Map<String, String> simple3 = Map.of("class", "org.apache.cassandra.locator.SimpleStrategy",
-                "replication_factor", "3");
+        Map<String, String> simple3 =
+                Map.of("class", "org.apache.cassandra.locator.SimpleStrategy", "replication_factor", "3");
         assertTrue(ClusterChecks.matches(Replication.simple(3), simple3));
         assertFalse(ClusterChecks.matches(Replication.simple(1), simple3));
         assertFalse(ClusterChecks.matches(new Replication("NetworkTopologyStrategy", Map.of("dc1", 3)), simple3));
-        assertTrue(ClusterChecks.matches(new Replication("NetworkTopologyStrategy", Map.of("dc1", 3)),
+        assertTrue(ClusterChecks.matches(
+                new Replication("NetworkTopologyStrategy", Map.of("dc1", 3)),
                 Map.of("class", "org.apache.cassandra.locator.NetworkTopologyStrategy", "dc1", "3")));
-        assertFalse(ClusterChecks.matches(new Replication("NetworkTopologyStrategy", Map.of("dc1", 3)),
+        assertFalse(ClusterChecks.matches(
+                new Replication("NetworkTopologyStrategy", Map.of("dc1", 3)),
                 Map.of("class", "org.apache.cassandra.locator.NetworkTopologyStrategy", "dc1", "3", "dc2", "3")));
-        assertEquals("SimpleStrategy:1", CassandraSettings.builder().build().replication().toString());
+        assertEquals(
+                "SimpleStrategy:1",
+                CassandraSettings.builder().build().replication().toString());
         assertFalse(CassandraSettings.builder().build().replicationConfigured());
     }
 }

@@ -48,7 +48,8 @@ class CqlRunnerTest {
             }
             return Resolution.APPLIED;
         }));
-        OutcomeUnknownException unreadable = assertThrows(OutcomeUnknownException.class,
+        OutcomeUnknownException unreadable = assertThrows(
+                OutcomeUnknownException.class,
                 () -> runner.resolve("put /k", cause, () -> {
                     throw new StoreUnavailableException("still down");
                 }));

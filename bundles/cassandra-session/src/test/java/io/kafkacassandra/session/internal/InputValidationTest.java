@@ -13,7 +13,8 @@ class InputValidationTest {
     void keysSplitIntoNamespaceAndName() {
         assertEquals(new KeyPath("/brokers/topics", "orders"), KeyPath.of("/brokers/topics/orders"));
         assertEquals(new KeyPath("/", "controller"), KeyPath.of("/controller"));
-        assertEquals("/brokers/topics/orders", KeyPath.of("/brokers/topics/orders").key());
+        assertEquals(
+                "/brokers/topics/orders", KeyPath.of("/brokers/topics/orders").key());
         assertEquals("/controller", KeyPath.of("/controller").key());
         assertEquals(new KeyPath("/a", "b c é 日本"), KeyPath.of("/a/b c é 日本"));
         assertEquals("/", KeyPath.namespace("/"));
@@ -34,7 +35,9 @@ class InputValidationTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KeyPath.of(c.get(0)));
             assertTrue(e.getMessage().contains(c.get(1)), c.get(0) + " -> " + e.getMessage());
         }
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> KeyPath.of("/")).getMessage().contains("root"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> KeyPath.of("/"))
+                .getMessage()
+                .contains("root"));
         assertThrows(IllegalArgumentException.class, () -> KeyPath.of(null));
         assertThrows(IllegalArgumentException.class, () -> KeyPath.namespace("/a/"));
     }

@@ -21,23 +21,31 @@ import org.slf4j.LoggerFactory;
 /** The lease recipe's rules, with scripted renewal answers in place of Cassandra (pure logic). */
 class LeaseKeeperTest {
     // TTL 2 s: a lease is trusted for 800 ms after its write was sent, renewed every 266 ms.
-    private final CassandraSettings settings = CassandraSettings.builder().leaseTtl(Duration.ofSeconds(2)).build();
+    private final CassandraSettings settings =
+            CassandraSettings.builder().leaseTtl(Duration.ofSeconds(2)).build();
     private final List<String> losses = new CopyOnWriteArrayList<>();
     private volatile Function<HeldLease<String>, CqlRunner.Attempt> answer = lease -> applied(true);
-    private final LeaseKeeper<String> keeper = new LeaseKeeper<>("test", "keeper", settings,
-            new ServiceMonitor("Test", "keeper"), LoggerFactory.getLogger(LeaseKeeperTest.class),
-            lease -> answer.apply(lease), (lease, why) -> losses.add(lease.subject() + ": " + why), () -> { },
-            () -> { });
+    private final LeaseKeeper<String> keeper = new LeaseKeeper<>(
+            "test",
+            "keeper",
+            settings,
+            new ServiceMonitor("Test", "keeper"),
+            LoggerFactory.getLogger(LeaseKeeperTest.class),
+            lease -> answer.apply(lease),
+            (lease, why) -> losses.add(lease.subject() + ": " + why),
+            () -> {},
+            () -> {});
 
     @AfterEach
     void close() {
-        keeper.close(() -> { });
+        keeper.close(() -> {});
     }
 
     @Test
     void appliedRenewalsKeepTheLeaseBeyondItsFirstDeadline() throws Exception {
         keeper.start();
-        HeldLease<String> lease = keeper.hold("a", UUID.randomUUID(), keeper.clock().now());
+        HeldLease<String> lease =
+                keeper.hold("a", UUID.randomUUID(), keeper.clock().now());
         Thread.sleep(settings.leaseValidity().toMillis() * 2);
         assertTrue(lease.isValid());
         assertEquals(List.of(), losses);
@@ -63,7 +71,8 @@ class LeaseKeeperTest {
     void aRefusedRenewalLosesTheLeaseBeforeItsDeadline() throws Exception {
         answer = lease -> applied(false);
         keeper.start();
-        HeldLease<String> lease = keeper.hold("a", UUID.randomUUID(), keeper.clock().now());
+        HeldLease<String> lease =
+                keeper.hold("a", UUID.randomUUID(), keeper.clock().now());
         waitFor(() -> !losses.isEmpty());
         assertFalse(lease.isValid());
         assertEquals(List.of("a: its lease is no longer in Cassandra"), losses);
@@ -73,7 +82,8 @@ class LeaseKeeperTest {
     @Test
     void aReleasedLeaseIsNeverReportedLost() throws Exception {
         keeper.start();
-        HeldLease<String> lease = keeper.hold("a", UUID.randomUUID(), keeper.clock().now());
+        HeldLease<String> lease =
+                keeper.hold("a", UUID.randomUUID(), keeper.clock().now());
         answer = l -> {
             keeper.release(lease); // released while its renewal is on its way, which Cassandra then refuses
             return applied(false);
@@ -104,8 +114,8 @@ class LeaseKeeperTest {
     }
 
     private static CqlRunner.Attempt applied(boolean applied) {
-        ResultSet result = (ResultSet) Proxy.newProxyInstance(ResultSet.class.getClassLoader(),
-                new Class<?>[] {ResultSet.class}, (proxy, method, args) -> {
+        ResultSet result = (ResultSet) Proxy.newProxyInstance(
+                ResultSet.class.getClassLoader(), new Class<?>[] {ResultSet.class}, (proxy, method, args) -> {
                     if (method.getName().equals("wasApplied")) {
                         return applied;
                     }

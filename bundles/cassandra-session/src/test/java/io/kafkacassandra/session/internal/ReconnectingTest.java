@@ -38,10 +38,12 @@ class ReconnectingTest {
     void aCallThatMeetsAServiceClosedByASessionReplacementIsUnavailable() {
         reconnecting.connect(CassandraConnection.of(null, null));
         assertEquals("hello", reconnecting.call(Service::hello));
-        StoreUnavailableException e = assertThrows(StoreUnavailableException.class, () -> reconnecting.call(s -> {
-            reconnecting.connect(CassandraConnection.of(null, null)); // replaced while the call runs
-            return s.hello();
-        }));
+        StoreUnavailableException e = assertThrows(
+                StoreUnavailableException.class,
+                () -> reconnecting.call(s -> {
+                    reconnecting.connect(CassandraConnection.of(null, null)); // replaced while the call runs
+                    return s.hello();
+                }));
         assertEquals(IllegalStateException.class, e.getCause().getClass());
         assertEquals("hello", reconnecting.call(Service::hello));
         reconnecting.close();
@@ -50,10 +52,12 @@ class ReconnectingTest {
     @Test
     void aServiceClosedForAnotherReasonStillSaysSo() {
         reconnecting.connect(CassandraConnection.of(null, null));
-        assertThrows(IllegalStateException.class, () -> reconnecting.call(s -> {
-            s.close(); // closed by its owner, not replaced: a programming error, reported as such
-            return s.hello();
-        }));
+        assertThrows(
+                IllegalStateException.class,
+                () -> reconnecting.call(s -> {
+                    s.close(); // closed by its owner, not replaced: a programming error, reported as such
+                    return s.hello();
+                }));
         reconnecting.close();
     }
 

@@ -14,8 +14,11 @@ import org.junit.jupiter.api.Test;
 class SessionOpenerTest {
     @Test
     void attemptsBackOffToThirtySeconds() {
-        assertEquals(List.of(1L, 2L, 4L, 8L, 16L, 30L, 30L),
-                List.of(1, 2, 3, 4, 5, 6, 100).stream().map(n -> SessionOpener.delayAfter(n).toSeconds()).toList());
+        assertEquals(
+                List.of(1L, 2L, 4L, 8L, 16L, 30L, 30L),
+                List.of(1, 2, 3, 4, 5, 6, 100).stream()
+                        .map(n -> SessionOpener.delayAfter(n).toSeconds())
+                        .toList());
     }
 
     @Test
@@ -24,7 +27,8 @@ class SessionOpenerTest {
                 .contactPoints(List.of(InetSocketAddress.createUnresolved("127.0.0.1", 1))) // nothing listens there
                 .build();
         AtomicInteger opened = new AtomicInteger();
-        SessionOpener opener = new SessionOpener(settings, SessionOpener.class.getClassLoader(), s -> opened.incrementAndGet());
+        SessionOpener opener =
+                new SessionOpener(settings, SessionOpener.class.getClassLoader(), s -> opened.incrementAndGet());
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!SessionStatus.problem().orElse("").contains("failed attempts")) {

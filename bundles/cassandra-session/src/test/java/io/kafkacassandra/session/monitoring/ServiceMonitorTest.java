@@ -21,29 +21,39 @@ class ServiceMonitorTest {
     void healthFollowsTheLastOutcome() {
         ServiceMonitor monitor = new ServiceMonitor("Storage", "health-test");
         assertEquals(Health.Status.UNAVAILABLE, monitor.health().status());
-        assertTrue(monitor.health().reason().contains("not connected"), monitor.health().reason());
+        assertTrue(
+                monitor.health().reason().contains("not connected"),
+                monitor.health().reason());
 
         monitor.connected(null);
         assertEquals(new Health(Health.Status.CONNECTED, "connected, no request made yet"), monitor.health());
 
-        assertThrows(StoreUnavailableException.class, () -> monitor.run("put", () -> {
-            throw new StoreUnavailableException("no node answered");
-        }));
+        assertThrows(
+                StoreUnavailableException.class,
+                () -> monitor.run("put", () -> {
+                    throw new StoreUnavailableException("no node answered");
+                }));
         Health down = monitor.health();
         assertEquals(Health.Status.UNAVAILABLE, down.status());
-        assertTrue(down.reason().startsWith("put failed ") && down.reason().endsWith(": no node answered"), down.reason());
+        assertTrue(
+                down.reason().startsWith("put failed ") && down.reason().endsWith(": no node answered"), down.reason());
 
-        assertThrows(KeyExistsException.class, () -> monitor.run("put", () -> {
-            throw new KeyExistsException("/a");
-        }));
+        assertThrows(
+                KeyExistsException.class,
+                () -> monitor.run("put", () -> {
+                    throw new KeyExistsException("/a");
+                }));
         Health recovered = monitor.health();
         assertEquals(Health.Status.DEGRADED, recovered.status(), "Cassandra answered, but failed a moment ago");
         assertTrue(recovered.reason().startsWith("works again; put failed"), recovered.reason());
 
-        assertThrows(IllegalArgumentException.class, () -> monitor.run("put", () -> {
-            throw new IllegalArgumentException("key must start with '/'");
-        }));
-        assertEquals(Health.Status.DEGRADED, monitor.health().status(), "a refused argument says nothing about Cassandra");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> monitor.run("put", () -> {
+                    throw new IllegalArgumentException("key must start with '/'");
+                }));
+        assertEquals(
+                Health.Status.DEGRADED, monitor.health().status(), "a refused argument says nothing about Cassandra");
 
         monitor.disconnected("closed");
         assertEquals(new Health(Health.Status.UNAVAILABLE, "closed"), monitor.health());
@@ -54,20 +64,26 @@ class ServiceMonitorTest {
         ServiceMonitor monitor = new ServiceMonitor("LeaderElection", "count-test");
         monitor.connected(null);
         assertEquals("x", monitor.call("nominate", () -> "x"));
-        assertThrows(StoreUnavailableException.class, () -> monitor.call("nominate", () -> {
-            throw new StoreUnavailableException("timeout");
-        }));
-        monitor.run("resign", () -> { });
+        assertThrows(
+                StoreUnavailableException.class,
+                () -> monitor.call("nominate", () -> {
+                    throw new StoreUnavailableException("timeout");
+                }));
+        monitor.run("resign", () -> {});
         assertEquals(Map.of("nominate", 2L, "resign", 1L), monitor.getCalls());
         assertEquals(Map.of("nominate", 1L), monitor.getFailedCalls());
-        assertEquals(Map.of("nominate", 2L, "resign", 1L).keySet(), monitor.getCallLatencyP99Millis().keySet());
+        assertEquals(
+                Map.of("nominate", 2L, "resign", 1L).keySet(),
+                monitor.getCallLatencyP99Millis().keySet());
 
         monitor.renewals().succeeded(1_000_000);
         monitor.renewals().succeeded(2_000_000);
         monitor.renewals().failed(new StoreUnavailableException("renewal timed out"));
         assertEquals(3, monitor.getLeaseRenewals() + monitor.getLeaseRenewalFailures());
         assertEquals(1, monitor.getLeaseRenewalFailures());
-        assertTrue(monitor.health().reason().startsWith("lease renewal failed"), monitor.health().reason());
+        assertTrue(
+                monitor.health().reason().startsWith("lease renewal failed"),
+                monitor.health().reason());
 
         assertEquals(-1, monitor.getMillisSinceLastPoll());
         monitor.polls().succeeded(3_000_000);
@@ -107,9 +123,12 @@ class ServiceMonitorTest {
     @SuppressWarnings("try") // first is closed inside the block on purpose: closing one leaves the other
     void twoMonitorsOfOneNameGetTwoMBeansAndCloseRemovesThem() throws Exception {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
-        try (JmxRegistration first = JmxRegistration.register(new ServiceMonitor("GroupMembership", "brokers, \"eu\"=1"));
-             JmxRegistration second = JmxRegistration.register(new ServiceMonitor("GroupMembership", "brokers, \"eu\"=1"))) {
-            assertEquals("io.kafkacassandra:type=GroupMembership,name=\"brokers, \\\"eu\\\"=1\"",
+        try (JmxRegistration first =
+                        JmxRegistration.register(new ServiceMonitor("GroupMembership", "brokers, \"eu\"=1"));
+                JmxRegistration second =
+                        JmxRegistration.register(new ServiceMonitor("GroupMembership", "brokers, \"eu\"=1"))) {
+            assertEquals(
+                    "io.kafkacassandra:type=GroupMembership,name=\"brokers, \\\"eu\\\"=1\"",
                     first.objectName().toString());
             assertNotEquals(first.objectName(), second.objectName());
             assertEquals("2", second.objectName().getKeyProperty("instance"));

@@ -80,8 +80,8 @@ class FollowingServiceComponentTest {
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
-        return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
+        return (BundleContext) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {BundleContext.class}, (proxy, method, args) -> {
                     if (method.getName().equals("registerService") && args[0] instanceof String[] names) {
                         registeredAs = names;
                         registered = args[1];
@@ -126,13 +126,12 @@ class FollowingServiceComponentTest {
 
         assertEquals(2, registered.size());
         assertEquals("brokers", registered.get("group"));
-        assertEquals("file:/etc/io.kafkacassandra.membership-brokers.cfg",
-                registered.get("felix.fileinstall.filename"));
+        assertEquals(
+                "file:/etc/io.kafkacassandra.membership-brokers.cfg", registered.get("felix.fileinstall.filename"));
     }
 
     @Test
     void aServiceIsRegisteredOnlyAsWhatItIs() {
-        assertThrows(IllegalArgumentException.class, () -> new FollowingServiceComponent(recorder, Runnable.class) {
-        });
+        assertThrows(IllegalArgumentException.class, () -> new FollowingServiceComponent(recorder, Runnable.class) {});
     }
 }

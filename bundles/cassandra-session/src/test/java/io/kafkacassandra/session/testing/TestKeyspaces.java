@@ -12,8 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TestKeyspaces {
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
-    private TestKeyspaces() {
-    }
+    private TestKeyspaces() {}
 
     /**
      * Settings for the cluster with a new keyspace name, replicated to every node, and the seed's short leases

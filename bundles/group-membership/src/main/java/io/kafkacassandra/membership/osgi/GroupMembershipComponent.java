@@ -16,13 +16,17 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * (for example {@code etc/io.kafkacassandra.membership-brokers.cfg} with {@code group = brokers}), registered with
  * its {@code group} property.
  */
-@Component(configurationPid = GroupMembershipComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {}, immediate = true)
+@Component(
+        configurationPid = GroupMembershipComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {},
+        immediate = true)
 @Designate(ocd = GroupMembershipComponent.Config.class, factory = true)
 public final class GroupMembershipComponent extends FollowingServiceComponent {
     public static final String PID = "io.kafkacassandra.membership";
 
-    @ObjectClassDefinition(name = "kafka-cassandra: group membership",
+    @ObjectClassDefinition(
+            name = "kafka-cassandra: group membership",
             description = "A group membership client for one group, e.g. brokers")
     public @interface Config {
         @AttributeDefinition(name = "Group", description = "The group name")
@@ -31,7 +35,9 @@ public final class GroupMembershipComponent extends FollowingServiceComponent {
 
     @Activate
     public GroupMembershipComponent(Config config) {
-        super(new ReconnectingGroupMembership(config.group()), GroupMembershipClient.class,
+        super(
+                new ReconnectingGroupMembership(config.group()),
+                GroupMembershipClient.class,
                 LeaseAwareGroupMembershipClient.class);
     }
 }

@@ -16,13 +16,17 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * example {@code etc/io.kafkacassandra.election-controller.cfg} with {@code service = kafka_controller}),
  * registered with its {@code service} property so that a broker can pick the one it needs.
  */
-@Component(configurationPid = LeaderElectionComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {}, immediate = true)
+@Component(
+        configurationPid = LeaderElectionComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {},
+        immediate = true)
 @Designate(ocd = LeaderElectionComponent.Config.class, factory = true)
 public final class LeaderElectionComponent extends FollowingServiceComponent {
     public static final String PID = "io.kafkacassandra.election";
 
-    @ObjectClassDefinition(name = "kafka-cassandra: leader election",
+    @ObjectClassDefinition(
+            name = "kafka-cassandra: leader election",
             description = "A leader election client for one service (resource), e.g. kafka_controller")
     public @interface Config {
         @AttributeDefinition(name = "Service", description = "The elected service (resource) name")
@@ -31,7 +35,9 @@ public final class LeaderElectionComponent extends FollowingServiceComponent {
 
     @Activate
     public LeaderElectionComponent(Config config) {
-        super(new ReconnectingLeaderElection(config.service()), LeaderElectionClient.class,
+        super(
+                new ReconnectingLeaderElection(config.service()),
+                LeaderElectionClient.class,
                 FencedLeaderElectionClient.class);
     }
 }

@@ -25,6 +25,7 @@ public final class KvTable {
     public final PreparedStatement[] create = new PreparedStatement[2];
     /** Removal of an old deletion marker, raising the floor: [0] where there is no floor yet, [1] from a floor. */
     public final PreparedStatement[] purge = new PreparedStatement[2];
+
     public final PreparedStatement setIfVersion;
     public final PreparedStatement setIfLiveVersion;
     public final PreparedStatement deleteIfLiveVersion;
@@ -53,12 +54,13 @@ public final class KvTable {
     public KvTable(CqlSession session, CassandraSettings settings) {
         String kv = settings.keyspace() + ".kv";
         try {
-            selectRow = session.prepare("SELECT value, version, write_id FROM " + kv + " WHERE namespace = ? AND name = ?");
+            selectRow =
+                    session.prepare("SELECT value, version, write_id FROM " + kv + " WHERE namespace = ? AND name = ?");
             selectChildren = session.prepare("SELECT name, writetime(value) FROM " + kv + " WHERE namespace = ?");
             selectNamespace = session.prepare("SELECT name, value, version, floor FROM " + kv + " WHERE namespace = ?");
             selectStatic = session.prepare("SELECT fences, floor FROM " + kv + " WHERE namespace = ? LIMIT 1");
-            selectMarkers = session.prepare("SELECT name, value, version, writetime(version), floor FROM " + kv
-                    + " WHERE namespace = ?");
+            selectMarkers = session.prepare(
+                    "SELECT name, value, version, writetime(version), floor FROM " + kv + " WHERE namespace = ?");
             for (int aboveFloor = 0; aboveFloor < 2; aboveFloor++) {
                 String floor = aboveFloor == 0 ? "floor = null" : "floor = ?";
                 create[aboveFloor] = session.prepare("UPDATE " + kv + " SET value = ?, version = ?, write_id = ?"
@@ -77,7 +79,8 @@ public final class KvTable {
                     + " WHERE namespace = ? AND name = ? IF version = ? AND value != null");
             for (FencedForm form : FencedForm.values()) {
                 fenced.put(form, new PreparedStatement[] {
-                        session.prepare(fencedCql(kv, form, false)), session.prepare(fencedCql(kv, form, true))});
+                    session.prepare(fencedCql(kv, form, false)), session.prepare(fencedCql(kv, form, true))
+                });
             }
         } catch (RuntimeException e) {
             throw CqlRunner.cannotPrepare(session, kv, e);
@@ -102,8 +105,15 @@ public final class KvTable {
      * Binds a fenced write: {@code setValues} and {@code conditionValues} are those of the form's own clauses.
      * Bind order follows the CQL text: SET, fence SET, WHERE, IF, fence IF.
      */
-    public BoundStatement fenced(FencedForm form, boolean firstFence, String service, long epoch, String namespace,
-                          String name, Object[] setValues, Object[] conditionValues) {
+    public BoundStatement fenced(
+            FencedForm form,
+            boolean firstFence,
+            String service,
+            long epoch,
+            String namespace,
+            String name,
+            Object[] setValues,
+            Object[] conditionValues) {
         PreparedStatement ps = fenced.get(form)[firstFence ? 1 : 0];
         List<Object> values = new ArrayList<>(List.of(setValues));
         values.add(service);

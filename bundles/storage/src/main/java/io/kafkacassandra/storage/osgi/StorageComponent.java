@@ -11,7 +11,9 @@ import org.osgi.service.component.annotations.Component;
  * Registers a {@link ReconnectingStorage}: it follows the Cassandra session as it is replaced and stays
  * registered meanwhile.
  */
-@Component(service = {}, immediate = true)
+@Component(
+        service = {},
+        immediate = true)
 public final class StorageComponent extends FollowingServiceComponent {
     public StorageComponent() {
         super(new ReconnectingStorage(), Storage.class, VersionedStorage.class, FencedStorage.class);

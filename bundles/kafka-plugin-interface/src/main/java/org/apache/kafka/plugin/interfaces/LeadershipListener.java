@@ -16,6 +16,5 @@ public interface LeadershipListener extends LeaderElectionClient.Listener {
 
     /** Delivered as {@link #onLeadershipChange}; never called by a {@link FencedLeaderElectionClient}. */
     @Override
-    default void onLeaderChange(Optional<String> leader) {
-    }
+    default void onLeaderChange(Optional<String> leader) {}
 }
