@@ -1,0 +1,130 @@
+package io.kafkacassandra.zookeeper;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.internal.CqlRunner;
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
+import io.kafkacassandra.zookeeper.internal.CassandraZooKeeperServer;
+import io.kafkacassandra.zookeeper.internal.SessionLeases;
+import io.kafkacassandra.zookeeper.internal.TransactionLogTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.UUID;
+import org.apache.zookeeper.server.NIOServerCnxnFactory;
+import org.apache.zookeeper.server.ServerCnxnFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One instance of a ZooKeeper service whose state lives in Cassandra: it serves ZooKeeper clients on
+ * {@link ZooKeeperSettings#clientPort()}, and every instance with the same keyspace and service name serves the
+ * same tree (see docs/guarantees.md, ZooKeeper). It catches up with the log before it accepts clients. The
+ * session is the caller's.
+ */
+public final class ZooKeeperService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ZooKeeperService.class);
+    private static final Duration STARTUP_CATCH_UP = Duration.ofMinutes(5);
+
+    private final CassandraZooKeeperServer server;
+    private final ServerCnxnFactory factory;
+    private final SessionLeases leases;
+    private final String instance;
+
+    private ZooKeeperService(
+            CassandraZooKeeperServer server, ServerCnxnFactory factory, SessionLeases leases, String instance) {
+        this.server = server;
+        this.factory = factory;
+        this.leases = leases;
+        this.instance = instance;
+    }
+
+    /** Starts an instance; it serves clients when this returns. */
+    public static ZooKeeperService start(CqlSession session, CassandraSettings cassandra, ZooKeeperSettings settings) {
+        ZooKeeperSystemProperties.apply();
+        String service = settings.serviceName();
+        CqlRunner cql = new CqlRunner(session, new ServiceMonitor("ZooKeeper", service));
+        String instance = "zk-" + UUID.randomUUID();
+        SessionLeases leases =
+                new SessionLeases(cql, cassandra, service, instance, Duration.ofMillis(settings.tickTimeMs() / 2));
+        CassandraZooKeeperServer server = new CassandraZooKeeperServer(
+                new TransactionLogTable(cql, cassandra, service),
+                settings.tailReadPeriod(),
+                settings.tickTimeMs(),
+                settings.minSessionTimeoutMs(),
+                settings.maxSessionTimeoutMs(),
+                leases::created);
+        NIOServerCnxnFactory factory = new NIOServerCnxnFactory();
+        try {
+            server.startup();
+            if (!server.applier().catchUp(STARTUP_CATCH_UP)) {
+                throw new IllegalStateException("could not read the ZooKeeper log of " + service + " within "
+                        + STARTUP_CATCH_UP.toMinutes() + " minutes");
+            }
+            factory.configure(
+                    new InetSocketAddress(settings.clientPortAddress(), settings.clientPort()),
+                    settings.maxClientCnxns(),
+                    -1,
+                    false);
+            factory.startup(server, false);
+            leases.start(server, factory);
+        } catch (IOException e) {
+            stop(server, factory, leases);
+            throw new UncheckedIOException(
+                    "cannot serve ZooKeeper clients on "
+                            + settings.clientPortAddress().getHostAddress() + ":" + settings.clientPort() + ": "
+                            + e.getMessage(),
+                    e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stop(server, factory, leases);
+            throw new IllegalStateException("interrupted while starting", e);
+        } catch (RuntimeException e) {
+            stop(server, factory, leases);
+            throw e;
+        }
+        ZooKeeperService started = new ZooKeeperService(server, factory, leases, instance);
+        LOG.info(
+                "serving ZooKeeper clients on {}:{} (service {}, instance {})",
+                started.address().getHostString(),
+                started.address().getPort(),
+                service,
+                instance);
+        return started;
+    }
+
+    /** Where clients connect. */
+    public InetSocketAddress address() {
+        return factory.getLocalAddress();
+    }
+
+    /** "host:port", for a client's connect string. */
+    public String connectString() {
+        return address().getHostString() + ":" + address().getPort();
+    }
+
+    public String instance() {
+        return instance;
+    }
+
+    /** The zxid of the last transaction applied here. */
+    public long lastZxid() {
+        return server.getZKDatabase().getDataTreeLastProcessedZxid();
+    }
+
+    /**
+     * Stops serving: clients are disconnected, not closed, so their sessions live on and they reconnect to another
+     * instance within their timeout.
+     */
+    @Override
+    public void close() {
+        stop(server, factory, leases);
+    }
+
+    private static void stop(CassandraZooKeeperServer server, ServerCnxnFactory factory, SessionLeases leases) {
+        leases.close();
+        factory.shutdown();
+        server.shutdown(true);
+    }
+}

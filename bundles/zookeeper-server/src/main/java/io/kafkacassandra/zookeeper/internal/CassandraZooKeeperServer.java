@@ -1,0 +1,206 @@
+package io.kafkacassandra.zookeeper.internal;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import org.apache.zookeeper.ZooDefs.OpCode;
+import org.apache.zookeeper.server.FinalRequestProcessor;
+import org.apache.zookeeper.server.Request;
+import org.apache.zookeeper.server.RequestProcessor;
+import org.apache.zookeeper.server.ServerCnxn;
+import org.apache.zookeeper.server.ZooKeeperServer;
+import org.apache.zookeeper.server.quorum.CommitProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * ZooKeeper's server with the log in Cassandra in place of its quorum and files. The request pipeline is an
+ * observer's: every request goes to ZooKeeper's {@link CommitProcessor} (reads are answered from the local tree
+ * in session order), and writes also go to the {@link LogSequencer}, which puts them into the log; the
+ * {@link LogApplier} commits every position of the log in order, and the {@link FinalRequestProcessor} applies
+ * it and answers. Wire protocol, handshake, sessions' bookkeeping, watches and four-letter words are ZooKeeper's.
+ */
+public final class CassandraZooKeeperServer extends ZooKeeperServer {
+    private static final Logger LOG = LoggerFactory.getLogger(CassandraZooKeeperServer.class);
+    private static final Duration CATCH_UP = Duration.ofSeconds(5);
+
+    private final TransactionLogTable log;
+    private final LogApplier applier;
+    private final CassandraSessionTracker tracker;
+    private LogSequencer sequencer;
+    private CommitProcessor commitProcessor;
+
+    public CassandraZooKeeperServer(
+            TransactionLogTable log,
+            Duration tailReadPeriod,
+            int tickTimeMs,
+            int minSessionTimeoutMs,
+            int maxSessionTimeoutMs,
+            CassandraSessionTracker.SessionCreationHook onCreate) {
+        super();
+        setTickTime(tickTimeMs); // first: the session limits' defaults derive from it
+        setMinSessionTimeout(minSessionTimeoutMs);
+        setMaxSessionTimeout(maxSessionTimeoutMs);
+        setZKDatabase(new InMemoryZKDatabase());
+        this.log = log;
+        this.applier = new LogApplier(log, this, tailReadPeriod);
+        this.tracker = new CassandraSessionTracker(getZKDatabase().getSessionWithTimeOuts(), onCreate);
+    }
+
+    public LogApplier applier() {
+        return applier;
+    }
+
+    CassandraSessionTracker tracker() {
+        return tracker;
+    }
+
+    @Override
+    protected void createSessionTracker() {
+        sessionTracker = tracker;
+    }
+
+    @Override
+    protected void startSessionTracker() {}
+
+    @Override
+    protected void setupRequestProcessors() {
+        RequestProcessor last = new FinalRequestProcessor(this);
+        RequestProcessor signalling = new RequestProcessor() {
+            @Override
+            public void processRequest(Request request) throws RequestProcessorException {
+                try {
+                    last.processRequest(request);
+                } finally {
+                    applier.applied();
+                }
+            }
+
+            @Override
+            public void shutdown() {
+                last.shutdown();
+            }
+        };
+        commitProcessor = new CommitProcessor(signalling, "kafka-cassandra", true, getZooKeeperServerListener());
+        commitProcessor.start();
+        sequencer = new LogSequencer(this, log, applier);
+        sequencer.start();
+        applier.start(commitProcessor);
+        firstProcessor = new RequestProcessor() {
+            @Override
+            public void processRequest(Request request) {
+                // First to the commit processor, so that the request waits there before its commit can arrive.
+                commitProcessor.processRequest(request);
+                if (!request.isThrottled() && isLogged(request.type)) {
+                    sequencer.submit(request);
+                }
+            }
+
+            @Override
+            public void shutdown() {
+                sequencer.stop();
+                applier.stop();
+                commitProcessor.shutdown();
+            }
+        };
+    }
+
+    /** The requests that go through the log: those ZooKeeper's commit processor waits for a commit of. */
+    private static boolean isLogged(int type) {
+        switch (type) {
+            case OpCode.create:
+            case OpCode.create2:
+            case OpCode.createTTL:
+            case OpCode.createContainer:
+            case OpCode.delete:
+            case OpCode.deleteContainer:
+            case OpCode.setData:
+            case OpCode.reconfig:
+            case OpCode.setACL:
+            case OpCode.multi:
+            case OpCode.check:
+            case OpCode.sync:
+            case OpCode.createSession:
+            case OpCode.closeSession:
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /**
+     * A client reconnecting here may come from an instance that has applied more of the log, its session's
+     * creation included: catch up before saying whether its session exists, so that it is not told a live
+     * session expired.
+     */
+    @Override
+    protected void revalidateSession(ServerCnxn cnxn, long sessionId, int sessionTimeout) throws IOException {
+        if (!tracker.exists(sessionId)) {
+            try {
+                applier.catchUp(CATCH_UP);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        super.revalidateSession(cnxn, sessionId, sessionTimeout);
+    }
+
+    /**
+     * A thread this instance cannot work without failed: stop serving, so that clients go to another instance
+     * rather than wait for answers that never come.
+     */
+    void fail(String what, Throwable cause) {
+        LOG.error("{} failed; this ZooKeeper instance stops serving", what, cause);
+        setState(State.ERROR);
+    }
+
+    @Override
+    protected void registerJMX() {}
+
+    @Override
+    protected void unregisterJMX() {}
+
+    @Override
+    public String getState() {
+        return "cassandra";
+    }
+
+    @Override
+    public void dumpConf(PrintWriter pwriter) {
+        pwriter.println("clientPort=" + getClientPort());
+        pwriter.println("tickTime=" + getTickTime());
+        pwriter.println("maxClientCnxns=" + getMaxClientCnxnsPerHost());
+        pwriter.println("minSessionTimeout=" + getMinSessionTimeout());
+        pwriter.println("maxSessionTimeout=" + getMaxSessionTimeout());
+    }
+
+    @Override
+    public long getDataDirSize() {
+        return 0;
+    }
+
+    @Override
+    public long getLogDirSize() {
+        return 0;
+    }
+
+    @Override
+    public long getTxnLogElapsedSyncTime() {
+        return 0;
+    }
+
+    @Override
+    public void loadData() {
+        // the tree is built from the log by the applier
+    }
+
+    @Override
+    public void takeSnapshot() {
+        takeSnapshot(false);
+    }
+
+    @Override
+    public void takeSnapshot(boolean syncSnap) {
+        LOG.debug("snapshots of the tree are not written to disk");
+    }
+}

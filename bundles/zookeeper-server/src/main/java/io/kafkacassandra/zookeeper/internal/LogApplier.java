@@ -1,0 +1,194 @@
+package io.kafkacassandra.zookeeper.internal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
+import org.apache.zookeeper.server.OutstandingChanges;
+import org.apache.zookeeper.server.Request;
+import org.apache.zookeeper.server.quorum.CommitProcessor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the log's tail and hands every position, in order, to ZooKeeper's {@link CommitProcessor}, the way a
+ * ZooKeeper observer commits what its leader sends: a position this instance wrote is committed as the local
+ * requests it holds (their clients are answered), any other is decoded and committed as remote transactions (they
+ * are applied, and fire this instance's watches). The tail is read every tail-read period, and at once when
+ * {@link #wake()} is called (after an append of this instance, or a catch-up that cannot wait).
+ *
+ * <p>Progress: {@link #handed()} is the last position handed over, with its last zxid; the database has applied
+ * it when that zxid is the tree's last processed zxid and no prepared change is outstanding
+ * ({@link #isQuiescent()}).
+ */
+public final class LogApplier implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogApplier.class);
+    private static final int READ_LIMIT = 256;
+
+    private final TransactionLogTable log;
+    private final CassandraZooKeeperServer zks;
+    private final long periodNanos;
+    private final Map<UUID, List<Request>> expected = new ConcurrentHashMap<>();
+    private final Object progress = new Object();
+    private volatile CommitProcessor commits;
+    private volatile Handed handed = new Handed(0, 0);
+    private volatile boolean stopped;
+    private boolean woken; // guarded by progress
+    private int failures;
+
+    LogApplier(TransactionLogTable log, CassandraZooKeeperServer zks, Duration period) {
+        this.log = log;
+        this.zks = zks;
+        this.periodNanos = period.toNanos();
+    }
+
+    void start(CommitProcessor commits) {
+        this.commits = commits;
+        Thread t = new Thread(this, "kafka-cassandra-zookeeper-log-applier");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The local requests of a batch about to be appended: if the log holds it, they are committed as they are. */
+    void expect(UUID batch, List<Request> requests) {
+        expected.put(batch, requests);
+    }
+
+    void forget(UUID batch) {
+        expected.remove(batch);
+    }
+
+    /** The last position handed over and the zxid of its last transaction. */
+    record Handed(long position, long zxid) {}
+
+    Handed handed() {
+        return handed;
+    }
+
+    /** Everything handed over is applied: the tree is at the state after {@link #handed()}. */
+    boolean isQuiescent() {
+        return isApplied(handed);
+    }
+
+    private boolean isApplied(Handed h) {
+        return zks.getZKDatabase().getDataTreeLastProcessedZxid() == h.zxid() && OutstandingChanges.count(zks) == 0;
+    }
+
+    /**
+     * Waits until everything handed over is applied, at most {@code timeout}, and returns the position at which
+     * it was (null on timeout). The tree may move on right after; an append prepared on it then finds the next
+     * position taken.
+     */
+    Handed awaitQuiescent(Duration timeout) throws InterruptedException {
+        Handed[] at = new Handed[1];
+        return await(() -> isApplied(at[0] = handed) && handed == at[0], timeout) ? at[0] : null;
+    }
+
+    /** Reads the tail now instead of at the end of the period. */
+    void wake() {
+        synchronized (progress) {
+            woken = true;
+            progress.notifyAll();
+        }
+    }
+
+    /** Called when the database applied something: wakes whoever waits for progress. */
+    void applied() {
+        synchronized (progress) {
+            progress.notifyAll();
+        }
+    }
+
+    /** Waits until {@code condition} holds (checked on every progress), at most {@code timeout}; whether it holds. */
+    boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (progress) {
+            while (!condition.getAsBoolean()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || stopped) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(progress, Math.min(left, TimeUnit.MILLISECONDS.toNanos(50)));
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Reads the tail now and waits until what it held is applied: afterwards this instance has seen every
+     * position acknowledged before the call.
+     */
+    public boolean catchUp(Duration timeout) throws InterruptedException {
+        long target = System.nanoTime();
+        wake();
+        return await(() -> lastReadStart - target >= 0 && isQuiescent(), timeout);
+    }
+
+    private volatile long lastReadStart = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+
+    void stop() {
+        stopped = true;
+        wake();
+    }
+
+    @Override
+    public void run() {
+        while (!stopped) {
+            long start = System.nanoTime();
+            int read = 0;
+            try {
+                List<TransactionLogTable.Entry> entries = log.readAfter(handed.position(), READ_LIMIT);
+                for (TransactionLogTable.Entry entry : entries) {
+                    hand(entry);
+                }
+                read = entries.size();
+                if (read < READ_LIMIT) {
+                    lastReadStart = start; // the tail as of start is handed over
+                }
+                if (failures > 0) {
+                    LOG.info("reading the ZooKeeper log works again after {} failures", failures);
+                    failures = 0;
+                }
+            } catch (StoreUnavailableException e) {
+                if (failures++ == 0) {
+                    LOG.warn("cannot read the ZooKeeper log: {}", e.getMessage());
+                }
+            } catch (RuntimeException | Error e) {
+                stopped = true;
+                zks.fail("applying the ZooKeeper log", e);
+                return;
+            }
+            applied();
+            if (read == READ_LIMIT) {
+                continue; // more to read at once
+            }
+            synchronized (progress) {
+                long wait = periodNanos - (System.nanoTime() - start);
+                try {
+                    while (!woken && !stopped && wait > 0) {
+                        long before = System.nanoTime();
+                        TimeUnit.NANOSECONDS.timedWait(progress, wait);
+                        wait -= System.nanoTime() - before;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                woken = false;
+            }
+        }
+    }
+
+    private void hand(TransactionLogTable.Entry entry) {
+        List<Request> local = expected.remove(entry.batch());
+        List<Request> requests = local != null ? local : TransactionBatch.decode(entry.entry());
+        for (Request r : requests) {
+            commits.commit(r);
+        }
+        handed = new Handed(entry.position(), entry.lastZxid());
+    }
+}

@@ -1,0 +1,183 @@
+package io.kafkacassandra.zookeeper.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
+import org.apache.zookeeper.server.OutstandingChanges;
+import org.apache.zookeeper.server.PrepRequestProcessor;
+import org.apache.zookeeper.server.Request;
+import org.apache.zookeeper.server.RequestProcessor;
+import org.apache.zookeeper.server.ZooKeeperServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts this instance's writes into the log, a batch at a time (group commit), in the order they arrived.
+ *
+ * <p>A batch is prepared by ZooKeeper's own {@link PrepRequestProcessor} (validation, versions, sequential
+ * names, multi results, zxids) on the state after position N, and only when that state is applied here in full;
+ * it is then appended at N + 1 if nothing is there. If another instance's batch is there, this one was prepared
+ * on a state that no longer holds: its prepared changes are dropped and it is prepared again, after that batch is
+ * applied. So every position is prepared on exactly the state that precedes it, and all instances apply the same
+ * transactions with the same zxids. An append without an answer is sent again unchanged (same batch id, same
+ * position), which is idempotent; the answer then says whose batch holds the position.
+ */
+final class LogSequencer implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(LogSequencer.class);
+    private static final int MAX_BATCH = 1000;
+    private static final int MAX_BATCH_BYTES = 512 * 1024;
+
+    private final BlockingQueue<Request> submitted = new LinkedBlockingQueue<>();
+    private final CassandraZooKeeperServer zks;
+    private final TransactionLogTable log;
+    private final LogApplier applier;
+    private final Preparer prep;
+    private volatile boolean stopped;
+    private Thread thread;
+
+    /** ZooKeeper's preparation, run on this thread instead of its own. */
+    private static final class Preparer extends PrepRequestProcessor {
+        Preparer(ZooKeeperServer zks) {
+            super(zks, new RequestProcessor() {
+                @Override
+                public void processRequest(Request request) {}
+
+                @Override
+                public void shutdown() {}
+            });
+        }
+
+        void prepare(Request r) throws RequestProcessorException {
+            pRequest(r);
+        }
+    }
+
+    LogSequencer(CassandraZooKeeperServer zks, TransactionLogTable log, LogApplier applier) {
+        this.zks = zks;
+        this.log = log;
+        this.applier = applier;
+        this.prep = new Preparer(zks);
+    }
+
+    void start() {
+        thread = new Thread(this, "kafka-cassandra-zookeeper-log-sequencer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void submit(Request r) {
+        submitted.add(r);
+    }
+
+    void stop() {
+        stopped = true;
+        if (thread != null) {
+            thread.interrupt();
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            while (!stopped) {
+                Request first = submitted.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                List<Request> batch = new ArrayList<>();
+                batch.add(first);
+                int bytes = size(first);
+                for (Request next;
+                        batch.size() < MAX_BATCH && bytes < MAX_BATCH_BYTES && (next = submitted.peek()) != null; ) {
+                    batch.add(submitted.remove());
+                    bytes += size(next);
+                }
+                commit(batch);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            zks.fail("putting writes into the ZooKeeper log", e);
+        }
+    }
+
+    private static int size(Request r) {
+        return r.request == null ? 16 : r.request.capacity() + 16;
+    }
+
+    private void commit(List<Request> batch) throws InterruptedException {
+        while (!stopped) {
+            LogApplier.Handed state = applier.awaitQuiescent(Duration.ofSeconds(1));
+            if (state == null) {
+                continue;
+            }
+            long position = state.position() + 1;
+            zks.setZxid(state.zxid());
+            for (Request r : batch) {
+                prepare(r);
+            }
+            UUID id = UUID.randomUUID();
+            byte[] entry = TransactionBatch.encode(batch);
+            applier.expect(id, batch);
+            UUID holder = append(position, id, zks.getZxid(), entry);
+            if (id.equals(holder)) {
+                applier.wake();
+                return;
+            }
+            // Another instance's batch took the position: prepare again on the state after it.
+            applier.forget(id);
+            OutstandingChanges.discard(zks);
+            applier.wake();
+            LOG.debug("position {} went to another instance; {} requests are prepared again", position, batch.size());
+        }
+    }
+
+    private void prepare(Request r) {
+        // What a previous preparation left in the request would be taken for this one's.
+        r.setTxnDigest(null);
+        r.setException(null);
+        if (r.request != null) {
+            r.request.rewind();
+        }
+        try {
+            prep.prepare(r);
+        } catch (PrepRequestProcessor.RequestProcessorException e) {
+            throw new IllegalStateException("ZooKeeper could not prepare " + r, e);
+        }
+    }
+
+    /** Appends until Cassandra answers; returns the batch that holds the position. */
+    private UUID append(long position, UUID id, long lastZxid, byte[] entry) throws InterruptedException {
+        long backoff = 10;
+        int failures = 0;
+        while (!stopped) {
+            try {
+                TransactionLogTable.Appended a = log.append(position, id, lastZxid, entry);
+                if (a.answered()) {
+                    if (failures > 0) {
+                        LOG.info("appending to the ZooKeeper log works again after {} failures", failures);
+                    }
+                    return a.holder();
+                }
+                if (failures++ == 0) {
+                    LOG.warn(
+                            "append at position {} got no answer; sending it again: {}",
+                            position,
+                            a.unknownCause().toString());
+                }
+            } catch (StoreUnavailableException e) {
+                if (failures++ == 0) {
+                    LOG.warn("cannot append to the ZooKeeper log; trying again: {}", e.getMessage());
+                }
+            }
+            Thread.sleep(backoff);
+            backoff = Math.min(backoff * 2, 1000);
+        }
+        throw new InterruptedException("stopped");
+    }
+}

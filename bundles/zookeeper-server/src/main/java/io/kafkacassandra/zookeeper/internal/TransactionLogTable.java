@@ -1,0 +1,88 @@
+package io.kafkacassandra.zookeeper.internal;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.internal.CqlRunner;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The statements of {@code zk_log} (see {@code schema.cql}): a service's transaction log, one batch of ZooKeeper
+ * transactions per position, each position written once by a lightweight transaction. Positions start at 1 and
+ * are grouped by {@link #BUCKET} per partition, so that reading the tail is one single-partition read.
+ */
+public final class TransactionLogTable {
+    static final long BUCKET = 4096;
+
+    /** One position of the log as read. */
+    public record Entry(long position, UUID batch, long lastZxid, ByteBuffer entry) {}
+
+    /** The outcome of an append: applied (ours), or the batch that holds the position (ours after a retry, or theirs). */
+    public record Appended(boolean answered, UUID holder, RuntimeException unknownCause) {}
+
+    private final CqlRunner cql;
+    private final String service;
+    private final PreparedStatement append;
+    private final PreparedStatement readAfter;
+
+    public TransactionLogTable(CqlRunner cql, CassandraSettings settings, String service) {
+        this.cql = cql;
+        this.service = service;
+        String table = settings.keyspace() + ".zk_log";
+        CqlSession session = cql.session();
+        try {
+            append = session.prepare("INSERT INTO " + table + " (service, bucket, position, batch_id, last_zxid, entry)"
+                    + " VALUES (?, ?, ?, ?, ?, ?) IF NOT EXISTS");
+            readAfter = session.prepare("SELECT position, batch_id, last_zxid, entry FROM " + table
+                    + " WHERE service = ? AND bucket = ? AND position > ? LIMIT ?");
+        } catch (RuntimeException e) {
+            throw CqlRunner.cannotPrepare(session, table, e);
+        }
+    }
+
+    /**
+     * Writes {@code batch} at {@code position} if nothing is there. Applied or not, the answer names the batch that
+     * holds the position; without an answer the caller sends the same batch again, which is idempotent.
+     */
+    public Appended append(long position, UUID batch, long lastZxid, byte[] entry) {
+        CqlRunner.Attempt attempt = cql.write(
+                append.bind(service, position / BUCKET, position, batch, lastZxid, ByteBuffer.wrap(entry)),
+                "append position " + position + " of the ZooKeeper log of " + service);
+        if (!attempt.answered()) {
+            return new Appended(false, null, attempt.unknownCause());
+        }
+        if (attempt.result().wasApplied()) { // before one(): the driver answers it only before rows are read
+            return new Appended(true, batch, null);
+        }
+        return new Appended(true, attempt.result().one().getUuid("batch_id"), null);
+    }
+
+    /** Up to {@code limit} consecutive entries after {@code position}, in order (a quorum read). */
+    public List<Entry> readAfter(long position, int limit) {
+        List<Entry> entries = new ArrayList<>();
+        long next = position + 1;
+        while (entries.size() < limit) {
+            long bucket = next / BUCKET;
+            int before = entries.size();
+            for (Row row : cql.read(
+                    readAfter.bind(service, bucket, next - 1, limit - entries.size()),
+                    "read the ZooKeeper log of " + service)) {
+                long p = row.getLong("position");
+                if (p != next) {
+                    return entries; // a gap: a position not yet visible here; the next read gets it
+                }
+                entries.add(
+                        new Entry(p, row.getUuid("batch_id"), row.getLong("last_zxid"), row.getByteBuffer("entry")));
+                next++;
+            }
+            if (entries.size() == before || next / BUCKET == bucket) {
+                return entries; // nothing more in this bucket, or the limit was reached within it
+            }
+        }
+        return entries;
+    }
+}
