@@ -1,0 +1,211 @@
+package io.kafkacassandra.zookeeper;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.datastax.oss.driver.api.core.CqlSession;
+import io.kafkacassandra.launcher.CassandraExtension;
+import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.testing.TestKeyspaces;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.WatchedEvent;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What only a service of several instances on Cassandra has to show: instances that die, join and race. */
+class ZooKeeperOnCassandraTest {
+    @RegisterExtension
+    static final CassandraExtension CASSANDRA = CassandraExtension.shared(1);
+
+    private static final int SESSION_TIMEOUT_MS = 4000; // the minimum: two ticks of 2 s
+    private static CqlSession session;
+    private static CassandraSettings settings;
+    private final List<AutoCloseable> opened = new ArrayList<>();
+
+    @BeforeAll
+    static void open() {
+        settings = TestKeyspaces.settings(CASSANDRA.cluster()).build();
+        session = TestKeyspaces.open(settings);
+    }
+
+    @AfterAll
+    static void close() {
+        session.close();
+    }
+
+    @AfterEach
+    void closeOpened() throws Exception {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            opened.get(i).close();
+        }
+    }
+
+    private ZooKeeperService instance(String service) {
+        ZooKeeperService s = ZooKeeperService.start(
+                session,
+                settings,
+                ZooKeeperSettings.fromMap(java.util.Map.of(ZooKeeperSettings.SERVICE_NAME, service))
+                        .withClientPort(0));
+        opened.add(s);
+        return s;
+    }
+
+    private ZooKeeper client(String connectString, Watcher watcher) throws Exception {
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper zk = new ZooKeeper(connectString, SESSION_TIMEOUT_MS, event -> {
+            if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+            watcher.process(event);
+        });
+        opened.add(zk::close);
+        assertTrue(connected.await(30, TimeUnit.SECONDS), "no connection to " + connectString);
+        return zk;
+    }
+
+    /**
+     * The instance holding a session dies (no closeSession is ever sent): the session's ephemerals disappear,
+     * for the clients of every other instance, within the session timeout plus the documented bound.
+     */
+    @Test
+    void theSessionsOfADeadInstanceExpireWithinTheirTimeoutPlusTheBound() throws Exception {
+        ZooKeeperService doomed = instance("expiry");
+        ZooKeeperService survivor = instance("expiry");
+        ZooKeeper owner = client(doomed.connectString(), e -> {});
+        owner.create("/broker", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        ZooKeeper watcher = client(survivor.connectString(), e -> {});
+        BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
+        ZooKeeperConformance.sync(watcher, "/broker");
+        assertNotNull(watcher.exists("/broker", events::add));
+
+        long died = System.nanoTime();
+        doomed.close();
+        WatchedEvent deleted = events.poll(SESSION_TIMEOUT_MS + 10_000, TimeUnit.MILLISECONDS);
+        long afterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - died);
+        assertNotNull(deleted, "the ephemeral of the dead instance's session is still there");
+        assertEquals(Watcher.Event.EventType.NodeDeleted, deleted.getType());
+        // a ping at most a third of the timeout before the death; expiry at most 1 s (whole-second TTLs) + a tick
+        // later, plus a reaper election if the dead instance was the reaper
+        assertTrue(afterMs >= SESSION_TIMEOUT_MS / 2, "expired early, after " + afterMs + " ms");
+        assertTrue(afterMs <= SESSION_TIMEOUT_MS + 6000, "expired late, after " + afterMs + " ms");
+    }
+
+    /** A client whose instance goes away reconnects to another one and keeps its session and its ephemerals. */
+    @Test
+    void aClientMovesToAnotherInstanceAndKeepsItsSession() throws Exception {
+        ZooKeeperService first = instance("move");
+        ZooKeeperService second = instance("move");
+        BlockingQueue<Watcher.Event.KeeperState> states = new LinkedBlockingQueue<>();
+        ZooKeeper zk = client(first.connectString(), e -> states.add(e.getState()));
+        long sessionId = zk.getSessionId();
+        zk.create("/member", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        states.clear();
+        zk.updateServerList(second.connectString());
+        first.close();
+        assertEquals(Watcher.Event.KeeperState.Disconnected, states.poll(30, TimeUnit.SECONDS));
+        assertEquals(Watcher.Event.KeeperState.SyncConnected, states.poll(30, TimeUnit.SECONDS));
+        Thread.sleep(SESSION_TIMEOUT_MS + 3000); // longer than the timeout: the session must still be alive
+        assertEquals(sessionId, zk.getSessionId());
+        Stat stat = zk.exists("/member", false);
+        assertNotNull(stat, "the ephemeral of a live session was deleted");
+        assertEquals(sessionId, stat.getEphemeralOwner());
+        assertTrue(states.stream().noneMatch(s -> s == Watcher.Event.KeeperState.Expired), states.toString());
+    }
+
+    /**
+     * Compare-and-set increments from clients of two instances at once: every instance prepares on its own state
+     * and the log decides; an increment is acknowledged at most once and none is lost.
+     */
+    @Test
+    void concurrentWritersOnTwoInstancesLoseNoUpdate() throws Exception {
+        ZooKeeperService first = instance("race");
+        ZooKeeperService second = instance("race");
+        ZooKeeper setup = client(first.connectString(), e -> {});
+        setup.create("/counter", bytes(0), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        int writers = 4;
+        int each = 15;
+        List<ZooKeeper> clients = new ArrayList<>();
+        for (int i = 0; i < writers; i++) {
+            clients.add(client((i % 2 == 0 ? first : second).connectString(), e -> {}));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        try {
+            List<Future<Integer>> conflicts = new ArrayList<>();
+            for (ZooKeeper zk : clients) {
+                conflicts.add(pool.submit(() -> {
+                    int refused = 0;
+                    for (int done = 0; done < each; ) {
+                        Stat stat = new Stat();
+                        int value = Integer.parseInt(
+                                new String(zk.getData("/counter", false, stat), StandardCharsets.UTF_8));
+                        try {
+                            zk.setData("/counter", bytes(value + 1), stat.getVersion());
+                            done++;
+                        } catch (KeeperException.BadVersionException e) {
+                            refused++;
+                        }
+                    }
+                    return refused;
+                }));
+            }
+            int refused = 0;
+            for (Future<Integer> f : conflicts) {
+                refused += f.get(5, TimeUnit.MINUTES);
+            }
+            for (ZooKeeper zk : clients) {
+                ZooKeeperConformance.sync(zk, "/counter");
+                Stat stat = new Stat();
+                assertArrayEquals(bytes(writers * each), zk.getData("/counter", false, stat));
+                assertEquals(writers * each, stat.getVersion());
+            }
+            System.out.println("counter: " + writers * each + " increments, " + refused + " refused by version");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** An instance started later builds the whole tree from the log: same data, same stats, same zxid. */
+    @Test
+    void anInstanceStartedLaterServesTheSameTree() throws Exception {
+        ZooKeeperService first = instance("late");
+        ZooKeeper zk = client(first.connectString(), e -> {});
+        zk.create("/a", bytes(1), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        for (int i = 0; i < 20; i++) {
+            zk.create("/a/s-", bytes(i), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL);
+        }
+        zk.setData("/a", bytes(2), 0);
+        Stat expected = zk.exists("/a", false);
+
+        ZooKeeperService late = instance("late");
+        assertEquals(first.lastZxid(), late.lastZxid());
+        ZooKeeper other = client(late.connectString(), e -> {});
+        Stat stat = new Stat();
+        assertArrayEquals(bytes(2), other.getData("/a", false, stat));
+        assertEquals(expected, stat);
+        assertEquals(zk.getChildren("/a", false), other.getChildren("/a", false));
+    }
+
+    private static byte[] bytes(int value) {
+        return Integer.toString(value).getBytes(StandardCharsets.UTF_8);
+    }
+}
