@@ -307,4 +307,24 @@ abstract class ZooKeeperConformance {
         assertEquals(0, stat.getAversion());
         assertThrows(KeeperException.NoAuthException.class, () -> b.setData(path, NO_DATA, -1));
     }
+
+    /** Digest authentication and ACLs are enforced as ZooKeeper enforces them, whichever server checks. */
+    @Test
+    void digestAuthenticationAndAclsAreEnforced() throws Exception {
+        String path = root + "/secret";
+        a.addAuthInfo("digest", bytes("alice:wonderland"));
+        a.create(path, bytes("s"), ZooDefs.Ids.CREATOR_ALL_ACL, CreateMode.PERSISTENT);
+        sync(b, path);
+        assertThrows(KeeperException.NoAuthException.class, () -> b.getData(path, false, null));
+        assertThrows(KeeperException.NoAuthException.class, () -> b.setData(path, NO_DATA, -1));
+        b.addAuthInfo("digest", bytes("bob:builder"));
+        assertThrows(KeeperException.NoAuthException.class, () -> b.getData(path, false, null));
+        ZooKeeper alice = client(1);
+        alice.addAuthInfo("digest", bytes("alice:wonderland"));
+        assertArrayEquals(bytes("s"), alice.getData(path, false, null));
+        alice.setData(path, bytes("t"), 0);
+        assertThrows(KeeperException.NoAuthException.class, () -> b.getACL(path, null)); // needs READ or ADMIN
+        assertEquals(1, alice.getACL(path, null).size());
+        assertEquals("digest", alice.getACL(path, null).get(0).getId().getScheme());
+    }
 }
