@@ -56,6 +56,7 @@ public final class ZooKeeperService implements AutoCloseable {
                 settings.maxSessionTimeoutMs(),
                 leases::created);
         NIOServerCnxnFactory factory = new NIOServerCnxnFactory();
+        server.onFailure(() -> stop(server, factory, leases));
         try {
             server.startup();
             if (!server.applier().catchUp(STARTUP_CATCH_UP)) {
@@ -92,6 +93,11 @@ public final class ZooKeeperService implements AutoCloseable {
                 service,
                 instance);
         return started;
+    }
+
+    /** Tests only. */
+    CassandraZooKeeperServer server() {
+        return server;
     }
 
     /** Where clients connect. */

@@ -11,7 +11,7 @@ import java.util.Set;
  * The settings of a ZooKeeper service on Cassandra, besides the Cassandra ones ({@code plugin.cassandra.*}).
  * ZooKeeper's own keys keep ZooKeeper's names and defaults: {@code clientPort} (2181), {@code clientPortAddress}
  * (127.0.0.1: loopback unless configured otherwise), {@code tickTime} (2000 ms), {@code minSessionTimeout} (2
- * ticks), {@code maxSessionTimeout} (20 ticks), {@code maxClientCnxns} (60 per client address, 0 for no limit).
+ * ticks; -1 also means that), {@code maxSessionTimeout} (20 ticks; -1 too), {@code maxClientCnxns} (60 per client address, 0 for no limit).
  * Ours: {@code serviceName} (instances with the same keyspace and service name are one ZooKeeper service; default
  * {@code zookeeper}) and {@code tailReadPeriodMs} (how often an instance reads the log for other instances'
  * writes; default 10).
@@ -47,7 +47,7 @@ public record ZooKeeperSettings(
     public ZooKeeperSettings {
         Text.id(SERVICE_NAME, serviceName);
         require(clientPort >= 0 && clientPort <= 65535, CLIENT_PORT, clientPort, "0 to 65535 (0: any free port)");
-        require(tickTimeMs >= 10 && tickTimeMs <= 60_000, TICK_TIME, tickTimeMs, "10 to 60000 ms");
+        require(tickTimeMs >= 200 && tickTimeMs <= 60_000, TICK_TIME, tickTimeMs, "200 to 60000 ms");
         require(
                 minSessionTimeoutMs >= 2 * tickTimeMs,
                 MIN_SESSION_TIMEOUT,
@@ -89,14 +89,14 @@ public record ZooKeeperSettings(
             }
         }
         int tick = number(map, TICK_TIME, 2000);
-        int min = number(map, MIN_SESSION_TIMEOUT, 2 * tick);
+        int min = orDefault(number(map, MIN_SESSION_TIMEOUT, -1), 2 * tick);
         return new ZooKeeperSettings(
                 string(map, SERVICE_NAME, "zookeeper"),
                 address(string(map, CLIENT_PORT_ADDRESS, "127.0.0.1")),
                 number(map, CLIENT_PORT, 2181),
                 tick,
                 min,
-                number(map, MAX_SESSION_TIMEOUT, Math.max(min, 20 * tick)),
+                orDefault(number(map, MAX_SESSION_TIMEOUT, -1), Math.max(min, 20 * tick)),
                 number(map, MAX_CLIENT_CNXNS, 60),
                 Duration.ofMillis(number(map, TAIL_READ_PERIOD_MS, 10)));
     }
@@ -114,6 +114,11 @@ public record ZooKeeperSettings(
                 tailReadPeriod);
     }
 
+    /** ZooKeeper's -1: the default derived from the tick. */
+    private static int orDefault(int value, int defaultValue) {
+        return value == -1 ? defaultValue : value;
+    }
+
     private static String string(Map<String, ?> map, String key, String defaultValue) {
         Object v = map.get(key);
         return v == null ? defaultValue : v.toString().trim();
@@ -124,11 +129,8 @@ public record ZooKeeperSettings(
         if (v == null) {
             return defaultValue;
         }
-        if (v instanceof Number n) {
-            return n.intValue();
-        }
         try {
-            return Integer.parseInt(v.toString().trim());
+            return Integer.parseInt(v.toString().trim()); // a Number too: 1e10 or 2.5 is refused, not truncated
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a whole number, was " + Text.preview(v.toString()));
         }

@@ -8,7 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.kafkacassandra.launcher.CassandraExtension;
 import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.internal.CqlRunner;
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import io.kafkacassandra.session.testing.TestKeyspaces;
+import io.kafkacassandra.zookeeper.internal.TransactionBatch;
+import io.kafkacassandra.zookeeper.internal.TransactionLogTable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -203,6 +207,59 @@ class ZooKeeperOnCassandraTest {
         assertArrayEquals(bytes(2), other.getData("/a", false, stat));
         assertEquals(expected, stat);
         assertEquals(zk.getChildren("/a", false), other.getChildren("/a", false));
+    }
+
+    /**
+     * A batch that loses its position is prepared again as if its first preparation never happened: a session
+     * whose close was in it is not taken as closing for the writes before the close (which ZooKeeper applies).
+     */
+    @Test
+    void writesBeforeACloseSurviveTheirBatchLosingItsPosition() throws Exception {
+        ZooKeeperService one = instance("lost-race");
+        TransactionLogTable log = new TransactionLogTable(
+                new CqlRunner(session, new ServiceMonitor("ZooKeeper", "test")), settings, "lost-race");
+        ZooKeeper zk = client(one.connectString(), e -> {});
+        zk.create("/gate", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        java.util.concurrent.atomic.AtomicInteger lost = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch holding = new CountDownLatch(1);
+        one.server().sequencer().beforeAppend = (batch, position) -> {
+            boolean closes = batch.stream().anyMatch(r -> r.type == ZooDefs.OpCode.closeSession);
+            boolean creates = batch.stream().anyMatch(r -> r.type == ZooDefs.OpCode.create);
+            if (!closes) {
+                holding.countDown();
+                sleep(300); // the create and the close queue behind this batch, and come in the next one together
+            } else if (creates && lost.compareAndSet(0, 1)) {
+                // another instance takes this batch's position first
+                log.append(position, java.util.UUID.randomUUID(), one.lastZxid(), TransactionBatch.encode(List.of()));
+            }
+        };
+        java.util.concurrent.CompletableFuture<Integer> created = new java.util.concurrent.CompletableFuture<>();
+        zk.setData("/gate", bytes(1), -1, (rc, path, ctx, stat) -> {}, null);
+        assertTrue(holding.await(30, TimeUnit.SECONDS));
+        zk.create(
+                "/gate/e",
+                new byte[0],
+                ZooDefs.Ids.OPEN_ACL_UNSAFE,
+                CreateMode.EPHEMERAL,
+                (rc, path, ctx, name) -> created.complete(rc),
+                null);
+        zk.close();
+        assertEquals(
+                KeeperException.Code.OK.intValue(),
+                created.get(30, TimeUnit.SECONDS),
+                "the create before the close was refused");
+        assertEquals(1, lost.get(), "the create and the close were not in one batch that lost its position");
+        ZooKeeper other = client(one.connectString(), e -> {});
+        assertEquals(null, other.exists("/gate/e", false));
+        assertEquals(2, other.exists("/gate", false).getCversion()); // created, then deleted by the close
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static byte[] bytes(int value) {

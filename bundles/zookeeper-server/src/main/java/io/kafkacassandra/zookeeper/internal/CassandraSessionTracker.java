@@ -45,7 +45,13 @@ public final class CassandraSessionTracker implements SessionTracker {
             id = (1L << 56) | (random.nextLong() & 0x00FF_FFFF_FFFF_FFFFL);
         } while (committed.containsKey(id) || created.putIfAbsent(id, sessionTimeout) != null);
         lastHeard.put(id, System.nanoTime());
-        onCreate.created(id, sessionTimeout);
+        try {
+            onCreate.created(id, sessionTimeout);
+        } catch (RuntimeException e) {
+            created.remove(id);
+            lastHeard.remove(id);
+            throw e;
+        }
         return id;
     }
 
@@ -89,6 +95,11 @@ public final class CassandraSessionTracker implements SessionTracker {
     @Override
     public void setSessionClosing(long sessionId) {
         closing.add(sessionId);
+    }
+
+    /** Its close was prepared in a batch that lost its position: it is not closing until prepared again. */
+    void clearClosing(long sessionId) {
+        closing.remove(sessionId);
     }
 
     boolean isClosing(long sessionId) {

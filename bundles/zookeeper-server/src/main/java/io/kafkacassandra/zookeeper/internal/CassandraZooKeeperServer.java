@@ -27,6 +27,8 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
     private final TransactionLogTable log;
     private final LogApplier applier;
     private final CassandraSessionTracker tracker;
+    private final CassandraSessionTracker.SessionCreationHook sessionRows;
+    private volatile Runnable onFailure = () -> {};
     private LogSequencer sequencer;
     private CommitProcessor commitProcessor;
 
@@ -45,6 +47,17 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
         this.log = log;
         this.applier = new LogApplier(log, this, tailReadPeriod);
         this.tracker = new CassandraSessionTracker(getZKDatabase().getSessionWithTimeOuts(), onCreate);
+        this.sessionRows = onCreate;
+    }
+
+    /** What stops the whole instance (its connections, its session leases, its reaper post) when a thread fails. */
+    public void onFailure(Runnable stopAll) {
+        this.onFailure = stopAll;
+    }
+
+    /** Tests only: the sequencer, for its hook. */
+    public LogSequencer sequencer() {
+        return sequencer;
     }
 
     public LogApplier applier() {
@@ -136,11 +149,24 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
     @Override
     protected void revalidateSession(ServerCnxn cnxn, long sessionId, int sessionTimeout) throws IOException {
         if (!tracker.exists(sessionId)) {
+            boolean caughtUp;
             try {
-                applier.catchUp(CATCH_UP);
+                caughtUp = applier.catchUp(CATCH_UP);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                caughtUp = false;
             }
+            if (!caughtUp) {
+                // Not "expired", which a client takes as final: it tries another instance, or this one again.
+                throw new ServerCnxn.CloseRequestException(
+                        "this instance has not read the log far enough to know" + " session 0x"
+                                + Long.toHexString(sessionId),
+                        ServerCnxn.DisconnectReason.CLIENT_ZXID_AHEAD);
+            }
+        }
+        if (tracker.exists(sessionId) && !tracker.isClosing(sessionId)) {
+            // its liveness row, before the client is told it may go on: a moving session is not left without one
+            sessionRows.created(sessionId, sessionTimeout);
         }
         super.revalidateSession(cnxn, sessionId, sessionTimeout);
     }
@@ -152,6 +178,9 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
     void fail(String what, Throwable cause) {
         LOG.error("{} failed; this ZooKeeper instance stops serving", what, cause);
         setState(State.ERROR);
+        Thread stopper = new Thread(onFailure, "kafka-cassandra-zookeeper-stop");
+        stopper.setDaemon(true);
+        stopper.start();
     }
 
     @Override

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class LogApplier implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(LogApplier.class);
-    private static final int READ_LIMIT = 256;
+    private static final int READ_LIMIT = 32; // positions per read: up to a few MB, within a read's timeout
 
     private final TransactionLogTable log;
     private final CassandraZooKeeperServer zks;
@@ -79,13 +79,16 @@ public final class LogApplier implements Runnable {
     }
 
     /**
-     * Waits until everything handed over is applied, at most {@code timeout}, and returns the position at which
-     * it was (null on timeout). The tree may move on right after; an append prepared on it then finds the next
+     * Waits until everything handed over is applied, up to {@code minPosition} at least (an append there, won or
+     * lost, is seen before the next is prepared), at most {@code timeout}, and returns the position at which it was
+     * (null on timeout). The tree may move on right after; an append prepared on it then finds the next
      * position taken.
      */
-    Handed awaitQuiescent(Duration timeout) throws InterruptedException {
+    Handed awaitQuiescent(long minPosition, Duration timeout) throws InterruptedException {
         Handed[] at = new Handed[1];
-        return await(() -> isApplied(at[0] = handed) && handed == at[0], timeout) ? at[0] : null;
+        return await(() -> (at[0] = handed).position() >= minPosition && isApplied(at[0]) && handed == at[0], timeout)
+                ? at[0]
+                : null;
     }
 
     /** Reads the tail now instead of at the end of the period. */

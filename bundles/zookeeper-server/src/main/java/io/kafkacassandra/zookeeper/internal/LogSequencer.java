@@ -8,6 +8,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
+import org.apache.zookeeper.ZooDefs.OpCode;
 import org.apache.zookeeper.server.OutstandingChanges;
 import org.apache.zookeeper.server.PrepRequestProcessor;
 import org.apache.zookeeper.server.Request;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * transactions with the same zxids. An append without an answer is sent again unchanged (same batch id, same
  * position), which is idempotent; the answer then says whose batch holds the position.
  */
-final class LogSequencer implements Runnable {
+public final class LogSequencer implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(LogSequencer.class);
     private static final int MAX_BATCH = 1000;
     private static final int MAX_BATCH_BYTES = 512 * 1024;
@@ -39,6 +40,9 @@ final class LogSequencer implements Runnable {
     private final Preparer prep;
     private volatile boolean stopped;
     private Thread thread;
+    private long lastAttempted; // the position of the last append, won or lost: the next one comes after it
+    /** Tests only: runs before each append with its batch and position (to make another instance take it first). */
+    public volatile java.util.function.ObjLongConsumer<List<Request>> beforeAppend = (batch, position) -> {};
 
     /** ZooKeeper's preparation, run on this thread instead of its own. */
     private static final class Preparer extends PrepRequestProcessor {
@@ -112,7 +116,7 @@ final class LogSequencer implements Runnable {
 
     private void commit(List<Request> batch) throws InterruptedException {
         while (!stopped) {
-            LogApplier.Handed state = applier.awaitQuiescent(Duration.ofSeconds(1));
+            LogApplier.Handed state = applier.awaitQuiescent(lastAttempted, Duration.ofSeconds(1));
             if (state == null) {
                 continue;
             }
@@ -124,14 +128,22 @@ final class LogSequencer implements Runnable {
             UUID id = UUID.randomUUID();
             byte[] entry = TransactionBatch.encode(batch);
             applier.expect(id, batch);
+            beforeAppend.accept(batch, position);
             UUID holder = append(position, id, zks.getZxid(), entry);
+            lastAttempted = position;
             if (id.equals(holder)) {
                 applier.wake();
                 return;
             }
-            // Another instance's batch took the position: prepare again on the state after it.
+            // Another instance's batch took the position: prepare again on the state after it, as if this
+            // preparation had never happened.
             applier.forget(id);
             OutstandingChanges.discard(zks);
+            for (Request r : batch) {
+                if (r.type == OpCode.closeSession) {
+                    zks.tracker().clearClosing(r.sessionId);
+                }
+            }
             applier.wake();
             LOG.debug("position {} went to another instance; {} requests are prepared again", position, batch.size());
         }

@@ -22,7 +22,6 @@ final class SessionLeaseTable {
     private final CqlRunner cql;
     private final String service;
     private final PreparedStatement renew;
-    private final PreparedStatement remove;
     private final PreparedStatement readAll;
 
     SessionLeaseTable(CqlRunner cql, CassandraSettings settings, String service) {
@@ -33,7 +32,6 @@ final class SessionLeaseTable {
         try {
             renew = session.prepare(
                     "INSERT INTO " + table + " (service, session_id, instance) VALUES (?, ?, ?) USING TTL ?");
-            remove = session.prepare("DELETE FROM " + table + " WHERE service = ? AND session_id = ?");
             readAll = session.prepare("SELECT session_id FROM " + table + " WHERE service = ?");
         } catch (RuntimeException e) {
             throw CqlRunner.cannotPrepare(session, table, e);
@@ -50,11 +48,7 @@ final class SessionLeaseTable {
         cql.read(batch.build(), "renew " + ttlSeconds.size() + " ZooKeeper sessions of " + service);
     }
 
-    void remove(long sessionId) {
-        cql.read(remove.bind(service, sessionId), "remove ZooKeeper session " + Long.toHexString(sessionId));
-    }
-
-    /** The sessions that have a row. */
+    /** The sessions that have a row (of any instance). */
     Set<Long> live() {
         Set<Long> live = new HashSet<>();
         for (Row row : cql.read(readAll.bind(service), "read the ZooKeeper sessions of " + service)) {

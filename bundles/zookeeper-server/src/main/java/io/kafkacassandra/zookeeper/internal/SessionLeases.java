@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * One instance of the service, elected with this project's leader election, is the reaper: a session that exists
  * in the log and has no row was not heard of by any instance for a whole timeout, and the reaper logs its
  * {@code closeSession} (which deletes its ephemerals and fires their watches on every instance). A session is
- * therefore closed within its timeout, plus up to a second (TTLs are whole seconds), plus half a tick, plus the
- * time to elect a reaper if the reaper itself died.
+ * therefore closed within its timeout, plus up to a second (TTLs are whole seconds), plus half a tick, plus, if
+ * the reaper itself died, the time to elect another and two ticks. Each instance writes its own rows, so that one
+ * with an old view of a session (its client just moved away) never shortens the row of the instance now serving
+ * it. Rows are plain writes: liveness needs no linearizability, and a late row only keeps a session longer.
  */
 public final class SessionLeases implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionLeases.class);
@@ -40,6 +42,8 @@ public final class SessionLeases implements AutoCloseable {
     private volatile CassandraZooKeeperServer zks;
     private volatile ServerCnxnFactory connections;
     private int failures;
+    private long reaperSince = -1; // System.nanoTime() when this instance became the reaper, -1 if it is not
+    private long lastRenewFailure = System.nanoTime(); // as if one had just failed: a new reaper waits first
 
     public SessionLeases(CqlRunner cql, CassandraSettings settings, String service, String instance, Duration period) {
         this.table = new SessionLeaseTable(cql, settings, service);
@@ -69,8 +73,18 @@ public final class SessionLeases implements AutoCloseable {
 
     private void round() {
         try {
-            renew();
-            if (reaperElection.heldLeadership(instance).isPresent()) {
+            try {
+                renew();
+            } catch (RuntimeException e) {
+                lastRenewFailure = System.nanoTime();
+                throw e;
+            }
+            if (reaperElection.heldLeadership(instance).isEmpty()) {
+                reaperSince = -1;
+            } else if (reaperSince == -1) {
+                reaperSince = System.nanoTime();
+                LOG.info("{} is the ZooKeeper session reaper", instance);
+            } else if (mayReap()) {
                 reap();
             }
             if (failures > 0) {
@@ -103,11 +117,25 @@ public final class SessionLeases implements AutoCloseable {
         table.renew(rows, instance);
     }
 
+    /**
+     * A reaper trusts the rows only when every instance has had two ticks (four renewal rounds) to write them
+     * since it became the reaper, and since this instance last failed to write its own: when renewals fail here,
+     * they may fail everywhere, and a missing row then says nothing about a client.
+     */
+    private boolean mayReap() {
+        long wait = TimeUnit.MILLISECONDS.toNanos(2L * zks.getTickTime());
+        long now = System.nanoTime();
+        return zks.isRunning() && now - reaperSince > wait && now - lastRenewFailure > wait;
+    }
+
     private void reap() {
+        // The sessions before the rows: a session created after this copy is not judged by an older read.
+        Set<Long> sessions =
+                Set.copyOf(zks.getZKDatabase().getSessionWithTimeOuts().keySet());
         Set<Long> live = table.live();
         long now = System.nanoTime();
         expiring.values().removeIf(at -> now - at > RESUBMIT_NANOS);
-        for (long id : zks.getZKDatabase().getSessionWithTimeOuts().keySet()) {
+        for (long id : sessions) {
             if (!live.contains(id) && !zks.tracker().isClosing(id) && expiring.putIfAbsent(id, now) == null) {
                 LOG.info(
                         "ZooKeeper session 0x{} expired: no instance heard of it for its whole timeout",

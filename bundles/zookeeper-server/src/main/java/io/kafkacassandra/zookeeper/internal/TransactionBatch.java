@@ -16,11 +16,11 @@ import org.apache.zookeeper.server.util.SerializeUtils;
  * The encoding of one log position: a count, then each transaction as ZooKeeper writes it to its own log (header,
  * record, digest; {@link SerializeUtils#serializeRequest}), length-prefixed.
  */
-final class TransactionBatch {
+public final class TransactionBatch {
     private TransactionBatch() {}
 
     /** The transactions of {@code prepared}, in order; requests without a transaction (sync) are left out. */
-    static byte[] encode(List<Request> prepared) {
+    public static byte[] encode(List<Request> prepared) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             List<byte[]> txns = new ArrayList<>();

@@ -1,0 +1,78 @@
+package io.kafkacassandra.zookeeper;
+
+import io.kafkacassandra.session.CassandraConnection;
+import io.kafkacassandra.session.ConnectionFollower;
+import io.kafkacassandra.session.internal.DaemonThreads;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ZooKeeperService} instance on whatever Cassandra connection is current: started when a connection comes,
+ * stopped when it goes, restarted on a new one. Starting reads the log, which may take a while, so it happens on a
+ * thread of its own, one change at a time, never on the caller's.
+ */
+public final class ReconnectingZooKeeperService implements ConnectionFollower {
+    private static final Logger LOG = LoggerFactory.getLogger(ReconnectingZooKeeperService.class);
+
+    private final ZooKeeperSettings settings;
+    private final ExecutorService changes;
+    private CassandraConnection current; // guarded by this
+    private boolean closed; // guarded by this
+    private volatile ZooKeeperService running; // only the changes thread writes it
+
+    public ReconnectingZooKeeperService(ZooKeeperSettings settings) {
+        this.settings = settings;
+        this.changes = Executors.newSingleThreadExecutor(
+                DaemonThreads.named("kafka-cassandra-zookeeper-" + settings.serviceName()));
+    }
+
+    @Override
+    public synchronized void connect(CassandraConnection connection) {
+        current = connection;
+        changes.execute(this::follow);
+    }
+
+    @Override
+    public synchronized void disconnect(CassandraConnection connection) {
+        if (current == connection) {
+            current = null;
+            changes.execute(this::follow);
+        }
+    }
+
+    /** The running instance, or null while there is no connection (or it could not start). */
+    public ZooKeeperService running() {
+        return running;
+    }
+
+    /** On the changes thread: stops what runs, starts on the current connection if there is one. */
+    private void follow() {
+        CassandraConnection target;
+        synchronized (this) {
+            target = closed ? null : current;
+        }
+        ZooKeeperService old = running;
+        running = null;
+        if (old != null) {
+            old.close();
+        }
+        if (target != null) {
+            try {
+                running = ZooKeeperService.start(target.session(), target.settings(), settings);
+            } catch (RuntimeException e) {
+                LOG.error("the ZooKeeper service {} cannot start: {}", settings.serviceName(), e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+            changes.execute(this::follow);
+        }
+        DaemonThreads.shutdown(changes);
+    }
+}
