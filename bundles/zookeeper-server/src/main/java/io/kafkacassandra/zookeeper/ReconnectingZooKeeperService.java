@@ -5,6 +5,7 @@ import io.kafkacassandra.session.ConnectionFollower;
 import io.kafkacassandra.session.internal.DaemonThreads;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,13 +31,16 @@ public final class ReconnectingZooKeeperService implements ConnectionFollower {
 
     @Override
     public synchronized void connect(CassandraConnection connection) {
+        if (closed) {
+            return;
+        }
         current = connection;
         changes.execute(this::follow);
     }
 
     @Override
     public synchronized void disconnect(CassandraConnection connection) {
-        if (current == connection) {
+        if (!closed && current == connection) {
             current = null;
             changes.execute(this::follow);
         }
@@ -70,9 +74,20 @@ public final class ReconnectingZooKeeperService implements ConnectionFollower {
     @Override
     public void close() {
         synchronized (this) {
+            if (closed) {
+                return;
+            }
             closed = true;
-            changes.execute(this::follow);
+            changes.execute(this::follow); // stops what runs
         }
-        DaemonThreads.shutdown(changes);
+        changes.shutdown(); // runs what is queued, that stop included (shutdownNow would drop it)
+        try {
+            if (!changes.awaitTermination(60, TimeUnit.SECONDS)) {
+                LOG.warn("the ZooKeeper service {} did not stop within 60 s", settings.serviceName());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        changes.shutdownNow();
     }
 }
