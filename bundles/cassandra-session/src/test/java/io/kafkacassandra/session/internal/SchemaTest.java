@@ -17,7 +17,7 @@ class SchemaTest {
                 .replication(Replication.simple(3))
                 .build();
         List<String> statements = Schema.statements(s);
-        assertEquals(4, statements.size());
+        assertEquals(1 + Schema.TABLES.size(), statements.size());
         assertTrue(
                 statements
                         .get(0)
