@@ -222,17 +222,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
             if (current.value == null) {
                 throw new NoSuchKeyException(key);
             }
-            long target = current.version + 1;
-            long expected = current.version;
-            if (Boolean.TRUE.equals(attempt(
-                    call,
-                    fence,
-                    path,
-                    target,
-                    id -> table.setIfLiveVersion.bind(data, target, id, path.namespace(), path.name(), expected),
-                    KvTable.FencedForm.SET_IF_LIVE_VERSION,
-                    id -> new Object[] {data, target, id},
-                    new Object[] {expected}))) {
+            if (Boolean.TRUE.equals(setIfLiveVersion(call, fence, path, data, current.version))) {
                 return;
             }
         }
@@ -255,22 +245,23 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         Text.value("data", data, maxValueBytes);
         checkOpen();
         WriteCall call = new WriteCall("compareAndSet " + key, cql, false);
-        long target = expectedVersion + 1;
         boolean done = conditional(
-                path,
-                call,
-                expectedVersion,
-                () -> attempt(
-                        call,
-                        fence,
-                        path,
-                        target,
-                        id -> table.setIfLiveVersion.bind(
-                                data, target, id, path.namespace(), path.name(), expectedVersion),
-                        KvTable.FencedForm.SET_IF_LIVE_VERSION,
-                        id -> new Object[] {data, target, id},
-                        new Object[] {expectedVersion}));
+                path, call, expectedVersion, () -> setIfLiveVersion(call, fence, path, data, expectedVersion));
         return done ? Optional.of(expectedVersion + 1) : Optional.empty();
+    }
+
+    /** One attempt to set a live key's value if it is at {@code expected}, to version {@code expected + 1}. */
+    private Boolean setIfLiveVersion(WriteCall call, FencedWrite fence, KeyPath path, String data, long expected) {
+        long target = expected + 1;
+        return attempt(
+                call,
+                fence,
+                path,
+                target,
+                id -> table.setIfLiveVersion.bind(data, target, id, path.namespace(), path.name(), expected),
+                KvTable.FencedForm.SET_IF_LIVE_VERSION,
+                id -> new Object[] {data, target, id},
+                new Object[] {expected});
     }
 
     @Override

@@ -3,14 +3,9 @@ package io.kafkacassandra.zookeeper;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.datastax.oss.driver.api.core.CqlSession;
-import io.kafkacassandra.launcher.CassandraExtension;
-import io.kafkacassandra.session.CassandraSettings;
-import io.kafkacassandra.session.testing.TestKeyspaces;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -30,49 +25,10 @@ import org.apache.curator.framework.recipes.locks.InterProcessMutex;
 import org.apache.curator.framework.recipes.nodes.GroupMember;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.curator.retry.RetryNTimes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Apache Curator's recipes on two instances of the service, each client on its own instance. */
-class CuratorRecipesTest {
-    @RegisterExtension
-    static final CassandraExtension CASSANDRA = CassandraExtension.shared(1);
-
-    private static CqlSession session;
-    private static CassandraSettings settings;
-    private final List<AutoCloseable> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void open() {
-        settings = TestKeyspaces.settings(CASSANDRA.cluster()).build();
-        session = TestKeyspaces.open(settings);
-    }
-
-    @AfterAll
-    static void close() {
-        session.close();
-    }
-
-    @AfterEach
-    void closeOpened() throws Exception {
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
-        }
-    }
-
-    private ZooKeeperService instance(String service) {
-        ZooKeeperService s = ZooKeeperService.start(
-                session,
-                settings,
-                ZooKeeperSettings.fromMap(Map.of(ZooKeeperSettings.SERVICE_NAME, service))
-                        .withClientPort(0));
-        opened.add(s);
-        return s;
-    }
-
+class CuratorRecipesTest extends InstancesOnCassandra {
     private CuratorFramework curator(ZooKeeperService instance) throws InterruptedException {
         CuratorFramework c = CuratorFrameworkFactory.builder()
                 .connectString(instance.connectString())

@@ -5,12 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.datastax.oss.driver.api.core.CqlSession;
-import io.kafkacassandra.launcher.CassandraExtension;
-import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.internal.CqlRunner;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
-import io.kafkacassandra.session.testing.TestKeyspaces;
 import io.kafkacassandra.zookeeper.internal.TransactionBatch;
 import io.kafkacassandra.zookeeper.internal.TransactionLogTable;
 import java.nio.charset.StandardCharsets;
@@ -30,49 +26,11 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What only a service of several instances on Cassandra has to show: instances that die, join and race. */
-class ZooKeeperOnCassandraTest {
-    @RegisterExtension
-    static final CassandraExtension CASSANDRA = CassandraExtension.shared(1);
-
+class ZooKeeperOnCassandraTest extends InstancesOnCassandra {
     private static final int SESSION_TIMEOUT_MS = 4000; // the minimum: two ticks of 2 s
-    private static CqlSession session;
-    private static CassandraSettings settings;
-    private final List<AutoCloseable> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void open() {
-        settings = TestKeyspaces.settings(CASSANDRA.cluster()).build();
-        session = TestKeyspaces.open(settings);
-    }
-
-    @AfterAll
-    static void close() {
-        session.close();
-    }
-
-    @AfterEach
-    void closeOpened() throws Exception {
-        for (int i = opened.size() - 1; i >= 0; i--) {
-            opened.get(i).close();
-        }
-    }
-
-    private ZooKeeperService instance(String service) {
-        ZooKeeperService s = ZooKeeperService.start(
-                session,
-                settings,
-                ZooKeeperSettings.fromMap(java.util.Map.of(ZooKeeperSettings.SERVICE_NAME, service))
-                        .withClientPort(0));
-        opened.add(s);
-        return s;
-    }
 
     private ZooKeeper client(String connectString, Watcher watcher) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
