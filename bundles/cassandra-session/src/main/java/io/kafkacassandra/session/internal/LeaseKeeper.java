@@ -122,15 +122,17 @@ public final class LeaseKeeper<T> {
 
     /**
      * Holds the lease {@code id}, written by a request sent at {@code sentAt}, and keeps it from now on. A lease
-     * whose deadline has already passed is lost at once.
+     * whose deadline has already passed is lost at once, on the timer: never on the caller's thread, which may hold
+     * its service's lock and not yet have stored the lease where the loss handler looks for it.
      */
     public HeldLease<T> hold(T subject, UUID id, long sentAt) {
+        LeaseWorkers w;
         synchronized (this) {
-            started();
+            w = started();
         }
         HeldLease<T> lease = new HeldLease<>(subject, id, clock.deadlineFor(sentAt), clock);
         held.add(lease);
-        checkDeadline(lease);
+        w.atDeadline(lease.nanosToDeadline(), () -> checkDeadline(lease));
         return lease;
     }
 

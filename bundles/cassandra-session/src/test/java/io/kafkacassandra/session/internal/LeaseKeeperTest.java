@@ -103,6 +103,43 @@ class LeaseKeeperTest {
         assertFalse(lease.isValid());
     }
 
+    /**
+     * A lease already past its deadline when it is held (a join answered late) is lost on the timer, once the holder
+     * has stored it: the loss handler, which runs under the holder's lock, finds it where it looks.
+     */
+    @Test
+    void aLeaseHeldPastItsDeadlineIsLostAfterItsHolderStoredIt() throws Exception {
+        Object serviceLock = new Object();
+        java.util.concurrent.atomic.AtomicReference<HeldLease<String>> stored =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        LeaseKeeper<String> service = new LeaseKeeper<>(
+                "test",
+                "holder",
+                settings,
+                new ServiceMonitor("Test", "holder"),
+                LoggerFactory.getLogger(LeaseKeeperTest.class),
+                lease -> applied(true),
+                (lease, why) -> {
+                    synchronized (serviceLock) {
+                        seen.add(stored.get() == lease ? "its own lease" : "a lease it does not hold yet");
+                    }
+                },
+                () -> {},
+                () -> {});
+        try {
+            service.start();
+            long late = service.clock().now() - settings.leaseValidity().toNanos() - 1;
+            synchronized (serviceLock) {
+                stored.set(service.hold("a", UUID.randomUUID(), late));
+            }
+            waitFor(() -> !seen.isEmpty());
+            assertEquals(List.of("its own lease"), seen);
+        } finally {
+            service.close(() -> {});
+        }
+    }
+
     @Test
     void holdingBeforeTheThreadsRunIsRefused() {
         try {
