@@ -182,15 +182,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
                             base == 0 ? KvTable.FencedForm.CREATE : KvTable.FencedForm.CREATE_ABOVE_FLOOR,
                             id -> new Object[] {data, target, id},
                             base == 0 ? new Object[0] : new Object[] {base})
-                    : attempt(
-                            call,
-                            fence,
-                            path,
-                            target,
-                            id -> table.setIfVersion.bind(data, target, id, path.namespace(), path.name(), expected),
-                            KvTable.FencedForm.SET_IF_VERSION,
-                            id -> new Object[] {data, target, id},
-                            new Object[] {expected});
+                    : setIfAt(call, fence, path, data, expected, table.setIfVersion, KvTable.FencedForm.SET_IF_VERSION);
             if (Boolean.TRUE.equals(applied)) {
                 return;
             }
@@ -222,7 +214,14 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
             if (current.value == null) {
                 throw new NoSuchKeyException(key);
             }
-            if (Boolean.TRUE.equals(setIfLiveVersion(call, fence, path, data, current.version))) {
+            if (Boolean.TRUE.equals(setIfAt(
+                    call,
+                    fence,
+                    path,
+                    data,
+                    current.version,
+                    table.setIfLiveVersion,
+                    KvTable.FencedForm.SET_IF_LIVE_VERSION))) {
                 return;
             }
         }
@@ -246,20 +245,41 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         checkOpen();
         WriteCall call = new WriteCall("compareAndSet " + key, cql, false);
         boolean done = conditional(
-                path, call, expectedVersion, () -> setIfLiveVersion(call, fence, path, data, expectedVersion));
+                path,
+                call,
+                expectedVersion,
+                () -> setIfAt(
+                        call,
+                        fence,
+                        path,
+                        data,
+                        expectedVersion,
+                        table.setIfLiveVersion,
+                        KvTable.FencedForm.SET_IF_LIVE_VERSION));
         return done ? Optional.of(expectedVersion + 1) : Optional.empty();
     }
 
-    /** One attempt to set a live key's value if it is at {@code expected}, to version {@code expected + 1}. */
-    private Boolean setIfLiveVersion(WriteCall call, FencedWrite fence, KeyPath path, String data, long expected) {
+    /**
+     * One attempt to set a key's value if it is at {@code expected}, to version {@code expected + 1}, with
+     * {@code statement} ({@code setIfVersion}: a deleted key's marker too; {@code setIfLiveVersion}: live keys only)
+     * and its fenced form.
+     */
+    private Boolean setIfAt(
+            WriteCall call,
+            FencedWrite fence,
+            KeyPath path,
+            String data,
+            long expected,
+            com.datastax.oss.driver.api.core.cql.PreparedStatement statement,
+            KvTable.FencedForm form) {
         long target = expected + 1;
         return attempt(
                 call,
                 fence,
                 path,
                 target,
-                id -> table.setIfLiveVersion.bind(data, target, id, path.namespace(), path.name(), expected),
-                KvTable.FencedForm.SET_IF_LIVE_VERSION,
+                id -> statement.bind(data, target, id, path.namespace(), path.name(), expected),
+                form,
                 id -> new Object[] {data, target, id},
                 new Object[] {expected});
     }

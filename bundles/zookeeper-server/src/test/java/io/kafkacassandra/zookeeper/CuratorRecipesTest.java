@@ -52,7 +52,11 @@ class CuratorRecipesTest extends InstancesOnCassandra {
         one.start();
         assertTrue(one.await(30, TimeUnit.SECONDS));
         two.start();
-        Thread.sleep(1000);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (two.getParticipants().size() < 2) { // two's node is there: it is a contender now
+            assertTrue(System.nanoTime() < deadline, "the second latch never joined");
+            Thread.sleep(20);
+        }
         assertTrue(one.hasLeadership());
         assertTrue(!two.hasLeadership());
         first.close(); // the leader's instance dies: its session expires, its latch node goes

@@ -86,12 +86,16 @@ class ZooKeeperOnCassandraTest extends InstancesOnCassandra {
         first.close();
         assertEquals(Watcher.Event.KeeperState.Disconnected, states.poll(30, TimeUnit.SECONDS));
         assertEquals(Watcher.Event.KeeperState.SyncConnected, states.poll(30, TimeUnit.SECONDS));
-        Thread.sleep(SESSION_TIMEOUT_MS + 3000); // longer than the timeout: the session must still be alive
+        // Longer than the timeout, the session stays alive: checked all along, not only at the end.
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(SESSION_TIMEOUT_MS + 3000);
+        while (System.nanoTime() < until) {
+            Stat stat = zk.exists("/member", false);
+            assertNotNull(stat, "the ephemeral of a live session was deleted");
+            assertEquals(sessionId, stat.getEphemeralOwner());
+            assertTrue(states.stream().noneMatch(s -> s == Watcher.Event.KeeperState.Expired), states.toString());
+            Thread.sleep(100);
+        }
         assertEquals(sessionId, zk.getSessionId());
-        Stat stat = zk.exists("/member", false);
-        assertNotNull(stat, "the ephemeral of a live session was deleted");
-        assertEquals(sessionId, stat.getEphemeralOwner());
-        assertTrue(states.stream().noneMatch(s -> s == Watcher.Event.KeeperState.Expired), states.toString());
     }
 
     /**
@@ -185,7 +189,11 @@ class ZooKeeperOnCassandraTest extends InstancesOnCassandra {
             boolean creates = batch.stream().anyMatch(r -> r.type == ZooDefs.OpCode.create);
             if (!closes) {
                 holding.countDown();
-                sleep(300); // the create and the close queue behind this batch, and come in the next one together
+                // the create and the close queue behind this batch, and come in the next one together
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (one.server().sequencer().queued() < 2 && System.nanoTime() < deadline) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                }
             } else if (creates && lost.compareAndSet(0, 1)) {
                 // another instance takes this batch's position first
                 log.append(position, java.util.UUID.randomUUID(), one.lastZxid(), TransactionBatch.encode(List.of()));
@@ -210,14 +218,6 @@ class ZooKeeperOnCassandraTest extends InstancesOnCassandra {
         ZooKeeper other = client(one.connectString(), e -> {});
         assertEquals(null, other.exists("/gate/e", false));
         assertEquals(2, other.exists("/gate", false).getCversion()); // created, then deleted by the close
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static byte[] bytes(int value) {

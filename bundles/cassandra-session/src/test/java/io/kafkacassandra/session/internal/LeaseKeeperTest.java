@@ -25,13 +25,17 @@ class LeaseKeeperTest {
             CassandraSettings.builder().leaseTtl(Duration.ofSeconds(2)).build();
     private final List<String> losses = new CopyOnWriteArrayList<>();
     private volatile Function<HeldLease<String>, CqlRunner.Attempt> answer = lease -> applied(true);
+    private final java.util.concurrent.atomic.AtomicInteger rounds = new java.util.concurrent.atomic.AtomicInteger();
     private final LeaseKeeper<String> keeper = new LeaseKeeper<>(
             "test",
             "keeper",
             settings,
             new ServiceMonitor("Test", "keeper"),
             LoggerFactory.getLogger(LeaseKeeperTest.class),
-            lease -> answer.apply(lease),
+            lease -> {
+                rounds.incrementAndGet();
+                return answer.apply(lease);
+            },
             (lease, why) -> losses.add(lease.subject() + ": " + why),
             () -> {},
             () -> {});
@@ -44,9 +48,10 @@ class LeaseKeeperTest {
     @Test
     void appliedRenewalsKeepTheLeaseBeyondItsFirstDeadline() throws Exception {
         keeper.start();
-        HeldLease<String> lease =
-                keeper.hold("a", UUID.randomUUID(), keeper.clock().now());
-        Thread.sleep(settings.leaseValidity().toMillis() * 2);
+        long sentAt = keeper.clock().now();
+        HeldLease<String> lease = keeper.hold("a", UUID.randomUUID(), sentAt);
+        long twoValidities = sentAt + 2 * settings.leaseValidity().toNanos();
+        waitFor(() -> !keeper.clock().isBefore(twoValidities) && rounds.get() >= 6);
         assertTrue(lease.isValid());
         assertEquals(List.of(), losses);
         assertTrue(keeper.millisToDeadline() > 0);
@@ -54,16 +59,22 @@ class LeaseKeeperTest {
 
     @Test
     void unansweredRenewalsLeaveTheDeadlineWhereItWasAndTheLeaseIsLostThereOnce() throws Exception {
-        answer = lease -> new CqlRunner.Attempt(null, new IllegalStateException("write timeout"));
+        // "a" gets no answers; "b", renewed, shows that renewal rounds go on after a's loss
+        answer = lease -> lease.subject().equals("a")
+                ? new CqlRunner.Attempt(null, new IllegalStateException("write timeout"))
+                : applied(true);
         keeper.start();
         long sentAt = keeper.clock().now();
         HeldLease<String> lease = keeper.hold("a", UUID.randomUUID(), sentAt);
+        HeldLease<String> b = keeper.hold("b", UUID.randomUUID(), sentAt);
         waitFor(() -> !losses.isEmpty());
         long lostAfter = TimeUnit.NANOSECONDS.toMillis(keeper.clock().now() - sentAt);
         assertTrue(lostAfter >= settings.leaseValidity().toMillis(), "lost after " + lostAfter + " ms");
         assertFalse(lease.isValid());
-        Thread.sleep(600);
+        int after = rounds.get();
+        waitFor(() -> rounds.get() >= after + 3); // three more rounds: a second loss would have come by now
         assertEquals(List.of("a: its lease was not renewed before the local deadline"), losses);
+        keeper.release(b);
         assertEquals(-1, keeper.millisToDeadline());
     }
 
@@ -82,13 +93,20 @@ class LeaseKeeperTest {
     @Test
     void aReleasedLeaseIsNeverReportedLost() throws Exception {
         keeper.start();
-        HeldLease<String> lease =
-                keeper.hold("a", UUID.randomUUID(), keeper.clock().now());
+        long sentAt = keeper.clock().now();
+        HeldLease<String> lease = keeper.hold("a", UUID.randomUUID(), sentAt);
+        keeper.hold("ticker", UUID.randomUUID(), sentAt); // renewed: its rounds show time passing
         answer = l -> {
-            keeper.release(lease); // released while its renewal is on its way, which Cassandra then refuses
-            return applied(false);
+            if (l == lease) {
+                keeper.release(lease); // released while its renewal is on its way, which Cassandra then refuses
+                return applied(false);
+            }
+            return applied(true);
         };
-        Thread.sleep(settings.leaseValidity().toMillis() + 300);
+        long deadline = sentAt + settings.leaseValidity().toNanos();
+        waitFor(() -> !keeper.clock().isBefore(deadline));
+        int after = rounds.get();
+        waitFor(() -> rounds.get() >= after + 2); // past a's deadline, and two rounds after it
         assertFalse(lease.isValid());
         assertEquals(List.of(), losses);
     }

@@ -74,6 +74,11 @@ public final class LogSequencer implements Runnable {
         thread.start();
     }
 
+    /** Tests only: how many requests wait for the next batch. */
+    public int queued() {
+        return submitted.size();
+    }
+
     void submit(Request r) {
         submitted.add(r);
     }
