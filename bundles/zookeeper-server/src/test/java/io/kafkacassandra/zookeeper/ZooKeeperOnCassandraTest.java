@@ -220,6 +220,62 @@ class ZooKeeperOnCassandraTest extends InstancesOnCassandra {
         assertEquals(2, other.exists("/gate", false).getCversion()); // created, then deleted by the close
     }
 
+    /**
+     * A client moves to another instance while a write of its waits on the first (its batch not yet appended): the
+     * left-behind write must not be applied after the writes the client makes on the new instance, which would
+     * break the client's order and let a stale value win. ZooKeeper refuses it as SESSIONMOVED; here the move is
+     * claimed in the log, and a write prepared after the claim on another instance is refused the same way.
+     */
+    @Test
+    void aWriteLeftBehindByAClientThatMovedIsRefusedAsSessionMoved() throws Exception {
+        ZooKeeperService first = instance("moved");
+        ZooKeeperService second = instance("moved");
+        ZooKeeper zk = client(first.connectString(), e -> {});
+        zk.create("/value", bytes(0), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        long session = zk.getSessionId();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        first.server().sequencer().beforeAppend = (batch, position) -> {
+            boolean stale = batch.stream().anyMatch(r -> r.type == ZooDefs.OpCode.setData && r.sessionId == session);
+            if (stale && held.getCount() > 0) {
+                held.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        java.util.concurrent.CompletableFuture<Integer> leftBehind = new java.util.concurrent.CompletableFuture<>();
+        zk.setData("/value", bytes(1), -1, (rc, path, ctx, stat) -> leftBehind.complete(rc), null);
+        assertTrue(held.await(30, TimeUnit.SECONDS), "the first write never reached its append");
+
+        zk.updateServerList(second.connectString()); // the client leaves the first instance for the second
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                zk.setData("/value", bytes(2), -1);
+                break;
+            } catch (KeeperException.ConnectionLossException e) {
+                assertTrue(System.nanoTime() < deadline, "the client did not reconnect to the second instance");
+                Thread.sleep(50);
+            }
+        }
+        release.countDown();
+        assertEquals(KeeperException.Code.CONNECTIONLOSS.intValue(), leftBehind.get(30, TimeUnit.SECONDS));
+
+        // A write of another client on the first instance is appended after the left-behind one.
+        ZooKeeper later = client(first.connectString(), e -> {});
+        later.create("/after", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        for (ZooKeeper reader : List.of(later, zk)) {
+            ZooKeeperConformance.sync(reader, "/value");
+            Stat stat = new Stat();
+            assertArrayEquals(bytes(2), reader.getData("/value", false, stat), "the left-behind write won");
+            assertEquals(1, stat.getVersion(), "the left-behind write was applied");
+        }
+        assertEquals(session, zk.getSessionId());
+    }
+
     private static byte[] bytes(int value) {
         return Integer.toString(value).getBytes(StandardCharsets.UTF_8);
     }

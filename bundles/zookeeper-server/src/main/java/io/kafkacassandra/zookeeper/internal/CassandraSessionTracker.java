@@ -25,6 +25,7 @@ public final class CassandraSessionTracker implements SessionTracker {
     private final Map<Long, Integer> created = new ConcurrentHashMap<>(); // created here, not yet committed
     private final Map<Long, Long> lastHeard = new ConcurrentHashMap<>(); // session -> System.nanoTime()
     private final Set<Long> closing = ConcurrentHashMap.newKeySet();
+    private final Set<Long> ownedHere = ConcurrentHashMap.newKeySet(); // last created or claimed in this one's batch
     private final SecureRandom random = new SecureRandom();
     private final SessionCreationHook onCreate;
 
@@ -78,6 +79,27 @@ public final class CassandraSessionTracker implements SessionTracker {
         return true;
     }
 
+    /**
+     * The log's last {@code createSession} of the session (its creation, or a move: {@link SessionClaim}) was in
+     * a batch of this instance ({@code here}) or of another; called in log order, before the position is applied.
+     */
+    void ownerLogged(long sessionId, boolean here) {
+        if (here) {
+            ownedHere.add(sessionId);
+        } else {
+            ownedHere.remove(sessionId);
+        }
+    }
+
+    boolean isOwnedHere(long sessionId) {
+        return ownedHere.contains(sessionId);
+    }
+
+    /** Its creation is applied (a session only created here and not yet logged is not). */
+    boolean isCommitted(long sessionId) {
+        return committed.containsKey(sessionId);
+    }
+
     boolean exists(long sessionId) {
         return committed.containsKey(sessionId) || created.containsKey(sessionId);
     }
@@ -115,6 +137,7 @@ public final class CassandraSessionTracker implements SessionTracker {
         created.remove(sessionId);
         lastHeard.remove(sessionId);
         closing.remove(sessionId);
+        ownedHere.remove(sessionId);
     }
 
     @Override
@@ -122,6 +145,7 @@ public final class CassandraSessionTracker implements SessionTracker {
         return exists(sessionId);
     }
 
+    /** Called when a write is prepared here, on the state just before the position it is prepared for. */
     @Override
     public void checkSession(long sessionId, Object owner)
             throws KeeperException.SessionExpiredException, KeeperException.SessionMovedException,
@@ -129,9 +153,7 @@ public final class CassandraSessionTracker implements SessionTracker {
         if (!exists(sessionId)) {
             throw new KeeperException.UnknownSessionException();
         }
-        if (closing.contains(sessionId)) {
-            throw new KeeperException.SessionExpiredException();
-        }
+        checkGlobalSession(sessionId, owner);
     }
 
     @Override
@@ -139,6 +161,10 @@ public final class CassandraSessionTracker implements SessionTracker {
             throws KeeperException.SessionExpiredException, KeeperException.SessionMovedException {
         if (!exists(sessionId) || closing.contains(sessionId)) {
             throw new KeeperException.SessionExpiredException();
+        }
+        if (!ownedHere.contains(sessionId)) {
+            // its client has moved to another instance since this write arrived (see SessionClaim)
+            throw new KeeperException.SessionMovedException();
         }
     }
 

@@ -83,7 +83,11 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
             @Override
             public void processRequest(Request request) throws RequestProcessorException {
                 try {
-                    last.processRequest(request);
+                    if (request instanceof SessionClaim claim && claim.refused()) {
+                        answerRefusedClaim(claim);
+                    } else {
+                        last.processRequest(request);
+                    }
                 } finally {
                     applier.applied();
                 }
@@ -164,11 +168,29 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
                         ServerCnxn.DisconnectReason.CLIENT_ZXID_AHEAD);
             }
         }
-        if (tracker.exists(sessionId) && !tracker.isClosing(sessionId)) {
-            // its liveness row, before the client is told it may go on: a moving session is not left without one
-            sessionRows.created(sessionId, sessionTimeout);
+        if (!tracker.exists(sessionId) || tracker.isClosing(sessionId)) {
+            finishSessionInit(cnxn, false);
+            return;
         }
-        super.revalidateSession(cnxn, sessionId, sessionTimeout);
+        // its liveness row, before the client is told it may go on: a moving session is not left without one
+        sessionRows.created(sessionId, sessionTimeout);
+        if (tracker.isOwnedHere(sessionId)) {
+            super.revalidateSession(cnxn, sessionId, sessionTimeout);
+        } else {
+            // the client comes from another instance: claim the session in the log first; it is answered when
+            // the claim is applied, so nothing it sends here can be ordered before a write it left there
+            tracker.touchSession(sessionId, sessionTimeout);
+            submitRequest(new SessionClaim(cnxn, sessionId, sessionTimeout));
+        }
+    }
+
+    /** What ZooKeeper's final processor does for a request with a connection, for a claim that logged nothing. */
+    private void answerRefusedClaim(SessionClaim claim) {
+        if (claim.cnxn != null) {
+            decInProcess();
+            requestFinished(claim);
+            finishSessionInit(claim.cnxn, false);
+        }
     }
 
     /**

@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
+import org.apache.zookeeper.ZooDefs.OpCode;
 import org.apache.zookeeper.server.OutstandingChanges;
 import org.apache.zookeeper.server.Request;
 import org.apache.zookeeper.server.quorum.CommitProcessor;
@@ -190,6 +191,9 @@ public final class LogApplier implements Runnable {
         List<Request> local = expected.remove(entry.batch());
         List<Request> requests = local != null ? local : TransactionBatch.decode(entry.entry());
         for (Request r : requests) {
+            if (r.getHdr() != null && r.getHdr().getType() == OpCode.createSession) {
+                zks.tracker().ownerLogged(r.sessionId, local != null);
+            }
             commits.commit(r);
         }
         handed = new Handed(entry.position(), entry.lastZxid());

@@ -161,6 +161,13 @@ public final class LogSequencer implements Runnable {
         if (r.request != null) {
             r.request.rewind();
         }
+        if (r instanceof SessionClaim claim) {
+            if (!zks.tracker().isCommitted(r.sessionId) || zks.tracker().isClosing(r.sessionId)) {
+                claim.refuse(); // closed before its client could move here
+                return;
+            }
+            claim.accept();
+        }
         try {
             prep.prepare(r);
         } catch (PrepRequestProcessor.RequestProcessorException e) {
