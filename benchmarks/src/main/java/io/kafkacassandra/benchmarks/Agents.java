@@ -22,7 +22,8 @@ final class Agents implements AutoCloseable {
 
     /** Starts an agent and waits until it is set up. */
     ChildJvm start(String name, String... roleAndArgs) throws InterruptedException {
-        List<String> args = new ArrayList<>(List.of(target.spec()));
+        List<String> specs = target.agentSpecs();
+        List<String> args = new ArrayList<>(List.of(specs.get(started.size() % specs.size())));
         args.addAll(List.of(roleAndArgs));
         ChildJvm agent = ChildJvm.start(
                 name,

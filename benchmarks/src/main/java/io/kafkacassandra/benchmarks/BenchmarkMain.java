@@ -50,6 +50,29 @@ public final class BenchmarkMain {
         }
     }
 
+    /** The systems under test, in the order they run. */
+    enum SystemUnderTest {
+        KAFKA_CASSANDRA,
+        ZOOKEEPER_ON_CASSANDRA,
+        ZOOKEEPER;
+
+        String name(int n) {
+            return switch (this) {
+                case KAFKA_CASSANDRA -> BenchmarkReport.ours(n);
+                case ZOOKEEPER_ON_CASSANDRA -> BenchmarkReport.bridge(n);
+                case ZOOKEEPER -> BenchmarkReport.peer(n);
+            };
+        }
+
+        Target start(int n, Path home) throws Exception {
+            return switch (this) {
+                case KAFKA_CASSANDRA -> Target.cassandra(n, home);
+                case ZOOKEEPER_ON_CASSANDRA -> Target.zookeeperOnCassandra(n, home);
+                case ZOOKEEPER -> Target.zookeeper(n, home);
+            };
+        }
+    }
+
     private BenchmarkMain() {}
 
     public static void main(String[] args) throws Exception {
@@ -72,7 +95,7 @@ public final class BenchmarkMain {
         }
         String command = "./benchmarks/run.sh --size " + size + " --topologies "
                 + String.join(",", topologies.stream().map(String::valueOf).toList());
-        Results results = run(size, topologies, dir);
+        Results results = run(size, topologies, List.of(SystemUnderTest.values()), dir);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(
                 out,
@@ -83,17 +106,17 @@ public final class BenchmarkMain {
     }
 
     /** Every workload on every target, one target running at a time. */
-    static Results run(Size size, List<Integer> topologies, Path dir) throws Exception {
+    static Results run(Size size, List<Integer> topologies, List<SystemUnderTest> systems, Path dir) throws Exception {
         long began = System.nanoTime();
         Results results = new Results();
         for (int n : topologies) {
-            for (boolean cassandra : new boolean[] {true, false}) {
-                Path home = dir.resolve((cassandra ? "cassandra-" : "zookeeper-") + n);
+            for (SystemUnderTest system : systems) {
+                String name = system.name(n);
+                Path home = dir.resolve(system.name().toLowerCase() + "-" + n);
                 wipe(home);
                 Files.createDirectories(home);
-                System.out.println(
-                        "[bench] starting " + (cassandra ? BenchmarkReport.ours(n) : BenchmarkReport.peer(n)));
-                try (Target target = cassandra ? Target.cassandra(n, home) : Target.zookeeper(n, home)) {
+                System.out.println("[bench] starting " + name);
+                try (Target target = system.start(n, home)) {
                     StorageBenchmark.run(target, results, size.storageCell);
                     ElectionBenchmark.run(target, results, home, size.electionTrials);
                     NotificationBenchmark.run(target, results, home, size.notificationTrials);
@@ -105,8 +128,7 @@ public final class BenchmarkMain {
                     // The other targets still run and the page is still written, with this failure on it.
                     e.printStackTrace();
                     results.failedTargets++;
-                    results.note((cassandra ? BenchmarkReport.ours(n) : BenchmarkReport.peer(n))
-                            + ": the run stopped early (" + e + "); its missing figures are shown as -");
+                    results.note(name + ": the run stopped early (" + e + "); its missing figures are shown as -");
                 }
             }
         }

@@ -18,6 +18,19 @@ interface Coordination extends AutoCloseable {
     /** A linearizable read where the service offers one (the value as of the call). */
     Optional<String> fetch(String key) throws Exception;
 
+    /**
+     * A read answered from the server's own copy without a round of agreement, which may be stale (ZooKeeper's
+     * getData without sync); empty if the service has no such read, or if the key does not exist.
+     */
+    default Optional<String> read(String key) throws Exception {
+        throw new UnsupportedOperationException("no local read");
+    }
+
+    /** Whether {@link #read} is offered. */
+    default boolean readsLocally() {
+        return false;
+    }
+
     /** Calls back with each new value of the key. */
     void watch(String key, Consumer<Optional<String>> listener) throws Exception;
 

@@ -62,6 +62,20 @@ final class CuratorCoordination implements Coordination {
     }
 
     @Override
+    public Optional<String> read(String key) throws Exception {
+        try {
+            return Optional.of(new String(client.getData().forPath(key), StandardCharsets.UTF_8));
+        } catch (KeeperException.NoNodeException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean readsLocally() {
+        return true;
+    }
+
+    @Override
     public void watch(String key, Consumer<Optional<String>> listener) {
         CuratorCache cache = CuratorCache.build(client, key, CuratorCache.Options.SINGLE_NODE_CACHE);
         cache.listenable()

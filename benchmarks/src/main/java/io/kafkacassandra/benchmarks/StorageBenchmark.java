@@ -8,7 +8,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Recorder;
 
 /**
- * Workload 1: latency and throughput of put (create), update and fetch at 1, 8 and 32 concurrent callers
+ * Workload 1: latency and throughput of put (create), update, fetch (linearizable: after a sync on ZooKeeper) and,
+ * where a server answers from its own copy, getData (no sync) at 1, 8 and 32 concurrent callers
  * sharing one client, as broker threads share one. Each cell runs for a fixed time after a short warm-up.
  */
 final class StorageBenchmark {
@@ -30,6 +31,9 @@ final class StorageBenchmark {
                 measure(results, target, "put", threads, cell, (t, i) -> c.put(base + "/p" + t + "-" + i, "v" + i));
                 measure(results, target, "update", threads, cell, (t, i) -> c.update(base + "/u" + t, "v" + i));
                 measure(results, target, "fetch", threads, cell, (t, i) -> c.fetch(base + "/u" + t));
+                if (c.readsLocally()) {
+                    measure(results, target, "getData", threads, cell, (t, i) -> c.read(base + "/u" + t));
+                }
             }
         }
     }

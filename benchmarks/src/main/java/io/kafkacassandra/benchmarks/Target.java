@@ -8,18 +8,23 @@ import io.kafkacassandra.launcher.CassandraNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
 /**
- * A running system under test: kafka-cassandra on a Cassandra ring, or ZooKeeper; with how to reach it.
+ * A running system under test: kafka-cassandra on a Cassandra ring, ZooKeeper, or this project's ZooKeeper service
+ * on a Cassandra ring; with how to reach it.
  *
- * @param name     the column heading, e.g. "kafka-cassandra, 3 nodes"
- * @param spec     what {@link Coordination#open} takes, in this JVM or in an agent's
- * @param requests requests the servers have received so far, summed over every server
- * @param closer   stops the servers
+ * @param name       the column heading, e.g. "kafka-cassandra, 3 nodes"
+ * @param spec       what {@link Coordination#open} takes in this JVM
+ * @param agentSpecs what agents take, the n-th agent started the n-th modulo their number (so that with several
+ *                   instances of a service, agents and this JVM are clients of different instances)
+ * @param requests   requests the servers have received so far, summed over every server
+ * @param closer     stops the servers
  */
-record Target(String name, String spec, LongSupplier requests, AutoCloseable closer) implements AutoCloseable {
+record Target(String name, String spec, List<String> agentSpecs, LongSupplier requests, AutoCloseable closer)
+        implements AutoCloseable {
     long serverRequests() {
         return requests.getAsLong();
     }
@@ -35,7 +40,40 @@ record Target(String name, String spec, LongSupplier requests, AutoCloseable clo
 
     /** The same settings as docs/plugin.properties (lease TTL 2 s, renew 500 ms, poll 500 ms), RF = nodes. */
     static Target cassandra(int nodes, Path directory) throws Exception {
-        CassandraCluster cluster = CassandraCluster.builder()
+        CassandraCluster cluster = startCassandra(nodes, directory);
+        String spec = "cassandra:" + pluginProperties(cluster, directory);
+        return new Target(
+                BenchmarkReport.ours(nodes), spec, List.of(spec), () -> coordinatorRequests(cluster), cluster);
+    }
+
+    /**
+     * Two instances of the ZooKeeper service on the same ring and settings, each in a JVM of its own started from
+     * its runnable jar; this JVM is a client of the first, the agents alternately of the second and the first.
+     */
+    static Target zookeeperOnCassandra(int nodes, Path directory) throws Exception {
+        CassandraCluster cluster = startCassandra(nodes, directory);
+        try {
+            ZooKeeperInstances instances =
+                    ZooKeeperInstances.start(2, pluginProperties(cluster, directory), directory.resolve("instances"));
+            List<String> agents =
+                    List.of("zookeeper:" + instances.connectString(2), "zookeeper:" + instances.connectString(1));
+            return new Target(
+                    BenchmarkReport.bridge(nodes),
+                    "zookeeper:" + instances.connectString(1),
+                    agents,
+                    () -> coordinatorRequests(cluster),
+                    () -> {
+                        instances.close();
+                        cluster.close();
+                    });
+        } catch (Exception | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    private static CassandraCluster startCassandra(int nodes, Path directory) throws Exception {
+        return CassandraCluster.builder()
                 .nodes(nodes)
                 .heapMb(512)
                 .firstHost(1)
@@ -44,6 +82,9 @@ record Target(String name, String spec, LongSupplier requests, AutoCloseable clo
                 .directory(directory.resolve("cassandra"))
                 .startTimeout(Duration.ofSeconds(300))
                 .start();
+    }
+
+    private static Path pluginProperties(CassandraCluster cluster, Path directory) throws Exception {
         Path properties = directory.resolve("plugin.properties");
         Files.writeString(
                 properties,
@@ -56,20 +97,22 @@ record Target(String name, String spec, LongSupplier requests, AutoCloseable clo
                         "plugin.cassandra.port=9342",
                         "plugin.cassandra.local.datacenter=" + CassandraCluster.DATACENTER,
                         "plugin.cassandra.keyspace=bench",
-                        "plugin.cassandra.replication=SimpleStrategy:" + nodes,
+                        "plugin.cassandra.replication=SimpleStrategy:"
+                                + cluster.nodes().size(),
                         "plugin.cassandra.lease.ttl.seconds=2",
                         "plugin.cassandra.le.renew.ttl.period.ms=500",
                         "plugin.cassandra.lr.pull.period.ms=500",
                         ""));
-        return new Target(
-                BenchmarkReport.ours(nodes), "cassandra:" + properties, () -> coordinatorRequests(cluster), cluster);
+        return properties;
     }
 
     static Target zookeeper(int servers, Path directory) throws Exception {
         ZooKeeperEnsemble ensemble = ZooKeeperEnsemble.start(servers, directory.resolve("zookeeper"));
+        String spec = "zookeeper:" + ensemble.connectString();
         return new Target(
                 BenchmarkReport.peer(servers),
-                "zookeeper:" + ensemble.connectString(),
+                spec,
+                List.of(spec),
                 () -> ensemble.counter("zk_packets_received"),
                 ensemble);
     }

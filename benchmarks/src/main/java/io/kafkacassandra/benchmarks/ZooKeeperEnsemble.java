@@ -80,7 +80,7 @@ final class ZooKeeperEnsemble implements AutoCloseable {
     private void awaitServing(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int i = 1; i <= size; i++) {
-            while (!fourLetterWord(i, "srvr").contains("Mode: ")) {
+            while (!fourLetterWord("127.0.0." + i, CLIENT_PORT, "srvr").contains("Mode: ")) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("ZooKeeper server " + i + " is not serving after " + timeout);
                 }
@@ -93,7 +93,8 @@ final class ZooKeeperEnsemble implements AutoCloseable {
     long counter(String name) {
         long total = 0;
         for (int i = 1; i <= size; i++) {
-            for (String line : fourLetterWord(i, "mntr").split("\n")) {
+            for (String line :
+                    fourLetterWord("127.0.0." + i, CLIENT_PORT, "mntr").split("\n")) {
                 String[] kv = line.split("\t");
                 if (kv.length == 2 && kv[0].equals(name)) {
                     total += Long.parseLong(kv[1].trim());
@@ -103,9 +104,10 @@ final class ZooKeeperEnsemble implements AutoCloseable {
         return total;
     }
 
-    private static String fourLetterWord(int server, String word) {
+    /** A ZooKeeper four-letter word's answer, or "" if the server cannot be reached. */
+    static String fourLetterWord(String host, int port, String word) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0." + server, CLIENT_PORT), 1_000);
+            s.connect(new InetSocketAddress(host, port), 1_000);
             s.setSoTimeout(2_000);
             OutputStream out = s.getOutputStream();
             out.write(word.getBytes(StandardCharsets.US_ASCII));

@@ -6,6 +6,8 @@ import io.kafkacassandra.session.internal.CqlRunner;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import io.kafkacassandra.zookeeper.internal.CassandraZooKeeperServer;
 import io.kafkacassandra.zookeeper.internal.SessionLeases;
+import io.kafkacassandra.zookeeper.internal.SnapshotTable;
+import io.kafkacassandra.zookeeper.internal.Snapshots;
 import io.kafkacassandra.zookeeper.internal.TransactionLogTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -58,6 +60,8 @@ public final class ZooKeeperService implements AutoCloseable {
         NIOServerCnxnFactory factory = new NIOServerCnxnFactory();
         server.onFailure(() -> stop(server, factory, leases));
         try {
+            server.restore(
+                    new Snapshots(new SnapshotTable(cql, cassandra, service), settings.snapCount(), leases::isReaper));
             server.startup();
             if (!server.applier().catchUp(STARTUP_CATCH_UP)) {
                 throw new IllegalStateException("could not read the ZooKeeper log of " + service + " within "

@@ -14,7 +14,8 @@ import java.util.Set;
  * ticks; -1 also means that), {@code maxSessionTimeout} (20 ticks; -1 too), {@code maxClientCnxns} (60 per client address, 0 for no limit).
  * Ours: {@code serviceName} (instances with the same keyspace and service name are one ZooKeeper service; default
  * {@code zookeeper}) and {@code tailReadPeriodMs} (how often an instance reads the log for other instances'
- * writes; default 10).
+ * writes; default 10). {@code snapCount} keeps ZooKeeper's name and default (100000): the transactions between two
+ * snapshots of the tree in Cassandra.
  */
 public record ZooKeeperSettings(
         String serviceName,
@@ -24,7 +25,8 @@ public record ZooKeeperSettings(
         int minSessionTimeoutMs,
         int maxSessionTimeoutMs,
         int maxClientCnxns,
-        Duration tailReadPeriod) {
+        Duration tailReadPeriod,
+        int snapCount) {
 
     public static final String SERVICE_NAME = "serviceName";
     public static final String CLIENT_PORT_ADDRESS = "clientPortAddress";
@@ -34,6 +36,7 @@ public record ZooKeeperSettings(
     public static final String MAX_SESSION_TIMEOUT = "maxSessionTimeout";
     public static final String MAX_CLIENT_CNXNS = "maxClientCnxns";
     public static final String TAIL_READ_PERIOD_MS = "tailReadPeriodMs";
+    public static final String SNAP_COUNT = "snapCount";
     private static final Set<String> KEYS = Set.of(
             SERVICE_NAME,
             CLIENT_PORT_ADDRESS,
@@ -42,7 +45,8 @@ public record ZooKeeperSettings(
             MIN_SESSION_TIMEOUT,
             MAX_SESSION_TIMEOUT,
             MAX_CLIENT_CNXNS,
-            TAIL_READ_PERIOD_MS);
+            TAIL_READ_PERIOD_MS,
+            SNAP_COUNT);
 
     public ZooKeeperSettings {
         Text.id(SERVICE_NAME, serviceName);
@@ -65,6 +69,7 @@ public record ZooKeeperSettings(
                 "0 (no limit) to 100000");
         long tail = tailReadPeriod.toMillis();
         require(tail >= 1 && tail <= 10_000, TAIL_READ_PERIOD_MS, tail, "1 to 10000 ms");
+        require(snapCount >= 10 && snapCount <= 100_000_000, SNAP_COUNT, snapCount, "10 to 100000000 transactions");
     }
 
     private static void require(boolean ok, String key, Object value, String range) {
@@ -98,7 +103,8 @@ public record ZooKeeperSettings(
                 min,
                 orDefault(number(map, MAX_SESSION_TIMEOUT, -1), Math.max(min, 20 * tick)),
                 number(map, MAX_CLIENT_CNXNS, 60),
-                Duration.ofMillis(number(map, TAIL_READ_PERIOD_MS, 10)));
+                Duration.ofMillis(number(map, TAIL_READ_PERIOD_MS, 10)),
+                number(map, SNAP_COUNT, 100_000));
     }
 
     /** The same with another client port (0: any free port). */
@@ -111,7 +117,8 @@ public record ZooKeeperSettings(
                 minSessionTimeoutMs,
                 maxSessionTimeoutMs,
                 maxClientCnxns,
-                tailReadPeriod);
+                tailReadPeriod,
+                snapCount);
     }
 
     /** ZooKeeper's -1: the default derived from the tick. */

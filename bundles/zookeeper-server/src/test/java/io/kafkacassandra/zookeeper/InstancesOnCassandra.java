@@ -44,11 +44,15 @@ abstract class InstancesOnCassandra {
 
     /** A new instance of {@code service}, closed after the test. */
     ZooKeeperService instance(String service) {
+        return instance(service, Map.of());
+    }
+
+    /** The same with more settings. */
+    ZooKeeperService instance(String service, Map<String, String> more) {
+        Map<String, String> config = new java.util.HashMap<>(more);
+        config.put(ZooKeeperSettings.SERVICE_NAME, service);
         ZooKeeperService s = ZooKeeperService.start(
-                session,
-                settings,
-                ZooKeeperSettings.fromMap(Map.of(ZooKeeperSettings.SERVICE_NAME, service))
-                        .withClientPort(0));
+                session, settings, ZooKeeperSettings.fromMap(config).withClientPort(0));
         opened.add(s);
         return s;
     }

@@ -38,11 +38,24 @@ public final class ChildJvm implements AutoCloseable {
     /** Starts {@code java <jvmOptions> -cp <this class path> <mainClass> <args>}. */
     public static ChildJvm start(
             String name, List<String> jvmOptions, String mainClass, List<String> args, Path errorLog) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
+        List<String> command = new ArrayList<>(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(args);
+        return launch(name, command, errorLog);
+    }
+
+    /** Starts {@code java <jvmOptions> -jar <jar> <args>}: a self-contained program, on its own class path. */
+    public static ChildJvm startJar(String name, List<String> jvmOptions, Path jar, List<String> args, Path errorLog) {
+        List<String> command = new ArrayList<>(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        command.addAll(args);
+        return launch(name, command, errorLog);
+    }
+
+    private static ChildJvm launch(String name, List<String> javaArgs, Path errorLog) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(javaArgs);
         try {
             Process process = new ProcessBuilder(command)
                     .redirectError(ProcessBuilder.Redirect.appendTo(errorLog.toFile()))

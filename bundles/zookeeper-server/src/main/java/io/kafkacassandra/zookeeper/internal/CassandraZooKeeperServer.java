@@ -29,6 +29,7 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
     private final CassandraSessionTracker tracker;
     private final CassandraSessionTracker.SessionCreationHook sessionRows;
     private volatile Runnable onFailure = () -> {};
+    private Snapshots snapshots;
     private LogSequencer sequencer;
     private CommitProcessor commitProcessor;
 
@@ -53,6 +54,15 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
     /** What stops the whole instance (its connections, its session leases, its reaper post) when a thread fails. */
     public void onFailure(Runnable stopAll) {
         this.onFailure = stopAll;
+    }
+
+    /**
+     * Before {@link #startup()}: loads the newest snapshot, so that the log is read from after it, and takes
+     * snapshots from then on.
+     */
+    public void restore(Snapshots snapshots) {
+        this.snapshots = snapshots;
+        applier.restoredFrom(snapshots.restore(getZKDatabase()), snapshots);
     }
 
     /** Tests only: the sequencer, for its hook. */
@@ -118,6 +128,9 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
                 sequencer.stop();
                 applier.stop();
                 commitProcessor.shutdown();
+                if (snapshots != null) {
+                    snapshots.close();
+                }
             }
         };
     }

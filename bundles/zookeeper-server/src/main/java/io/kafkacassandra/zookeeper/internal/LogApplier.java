@@ -35,7 +35,12 @@ public final class LogApplier implements Runnable {
     private final long periodNanos;
     private final Map<UUID, List<Request>> expected = new ConcurrentHashMap<>();
     private final Object progress = new Object();
+    private static final long TRUNCATION_CHECK_NANOS = TimeUnit.SECONDS.toNanos(5);
+    private static final Duration SNAPSHOT_WAIT = Duration.ofSeconds(10);
+
     private volatile CommitProcessor commits;
+    private Snapshots snapshots; // null: none taken, none checked
+    private long nextTruncationCheck = System.nanoTime();
     private volatile Handed handed = new Handed(0, 0);
     private volatile boolean stopped;
     private boolean woken; // guarded by progress
@@ -45,6 +50,12 @@ public final class LogApplier implements Runnable {
         this.log = log;
         this.zks = zks;
         this.periodNanos = period.toNanos();
+    }
+
+    /** Before {@link #start}: the log is read from after {@code from} (a snapshot's), and snapshots are taken. */
+    void restoredFrom(Handed from, Snapshots snapshots) {
+        this.handed = from;
+        this.snapshots = snapshots;
     }
 
     void start(CommitProcessor commits) {
@@ -157,10 +168,19 @@ public final class LogApplier implements Runnable {
                     LOG.info("reading the ZooKeeper log works again after {} failures", failures);
                     failures = 0;
                 }
+                if (snapshots != null) {
+                    snapshot();
+                    if (read < READ_LIMIT) {
+                        checkNotTruncated();
+                    }
+                }
             } catch (StoreUnavailableException e) {
                 if (failures++ == 0) {
                     LOG.warn("cannot read the ZooKeeper log: {}", e.getMessage());
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             } catch (RuntimeException | Error e) {
                 stopped = true;
                 zks.fail("applying the ZooKeeper log", e);
@@ -184,6 +204,33 @@ public final class LogApplier implements Runnable {
                 }
                 woken = false;
             }
+        }
+    }
+
+    /** A snapshot of the state after what was handed over, if one is due: taken once all of it is applied. */
+    private void snapshot() throws InterruptedException {
+        Handed at = handed;
+        if (snapshots.isDue(at)
+                && await(() -> zks.getZKDatabase().getDataTreeLastProcessedZxid() == at.zxid(), SNAPSHOT_WAIT)) {
+            snapshots.take(zks.getZKDatabase(), at);
+        }
+    }
+
+    /**
+     * At the tail as far as a read can tell: fails if the log after what was handed over was deleted below a
+     * snapshot (this instance fell more than a snapshot interval behind), rather than wait for ever. Restarting
+     * the instance loads the newest snapshot.
+     */
+    private void checkNotTruncated() {
+        long now = System.nanoTime();
+        if (now - nextTruncationCheck < 0) {
+            return;
+        }
+        nextTruncationCheck = now + TRUNCATION_CHECK_NANOS;
+        long kept = snapshots.oldestKeptPosition();
+        if (handed.position() < kept && log.readAfter(handed.position(), 1).isEmpty()) {
+            throw new IllegalStateException("the log after position " + handed.position()
+                    + " was deleted below the snapshot after position " + kept + ": this instance fell behind");
         }
     }
 

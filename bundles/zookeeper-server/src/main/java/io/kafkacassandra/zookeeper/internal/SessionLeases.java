@@ -58,6 +58,11 @@ public final class SessionLeases implements AutoCloseable {
         table.renew(Map.of(sessionId, ttlSeconds(timeoutMs)), instance);
     }
 
+    /** Whether this instance holds the reaper post now (it also writes the snapshots). */
+    public boolean isReaper() {
+        return reaperElection.heldLeadership(instance).isPresent();
+    }
+
     /** Starts renewing the sessions of {@code factory}'s connections, and running for reaper. */
     public void start(CassandraZooKeeperServer server, ServerCnxnFactory factory) {
         this.zks = server;

@@ -57,6 +57,9 @@ public final class ZooKeeperServiceComponent {
 
         @AttributeDefinition(description = "How often the log is read for other instances' writes, ms")
         int tailReadPeriodMs() default 10;
+
+        @AttributeDefinition(description = "Transactions between two snapshots of the tree in Cassandra")
+        int snapCount() default 100_000;
     }
 
     private final ReconnectingZooKeeperService service;
@@ -72,7 +75,8 @@ public final class ZooKeeperServiceComponent {
             ZooKeeperSettings.MIN_SESSION_TIMEOUT,
             ZooKeeperSettings.MAX_SESSION_TIMEOUT,
             ZooKeeperSettings.MAX_CLIENT_CNXNS,
-            ZooKeeperSettings.TAIL_READ_PERIOD_MS
+            ZooKeeperSettings.TAIL_READ_PERIOD_MS,
+            ZooKeeperSettings.SNAP_COUNT
         }) {
             Object value = properties.get(key);
             if (value != null) {

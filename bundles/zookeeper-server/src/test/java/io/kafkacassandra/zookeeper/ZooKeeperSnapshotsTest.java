@@ -1,0 +1,106 @@
+package io.kafkacassandra.zookeeper;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kafkacassandra.session.internal.CqlRunner;
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
+import io.kafkacassandra.zookeeper.internal.TransactionLogTable;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.Watcher;
+import org.apache.zookeeper.ZooDefs;
+import org.apache.zookeeper.ZooKeeper;
+import org.apache.zookeeper.data.Stat;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Snapshots of the tree in Cassandra: the log below them is deleted, and an instance started afterwards loads the
+ * newest and builds exactly the tree of the others (same digest, stats, sessions), then goes on with them.
+ */
+class ZooKeeperSnapshotsTest extends InstancesOnCassandra {
+    private static final Map<String, String> OFTEN = Map.of(ZooKeeperSettings.SNAP_COUNT, "40");
+
+    private ZooKeeper client(ZooKeeperService instance) throws Exception {
+        CountDownLatch connected = new CountDownLatch(1);
+        ZooKeeper zk = new ZooKeeper(instance.connectString(), 4000, e -> {
+            if (e.getState() == Watcher.Event.KeeperState.SyncConnected) {
+                connected.countDown();
+            }
+        });
+        opened.add(zk::close);
+        assertTrue(connected.await(30, TimeUnit.SECONDS));
+        return zk;
+    }
+
+    @Test
+    void anInstanceStartedAfterTheLogWasTruncatedLoadsASnapshotAndServesTheSameTree() throws Exception {
+        ZooKeeperService first = instance("snap", OFTEN);
+        ZooKeeper zk = client(first);
+        ZooKeeper owner = client(first);
+        zk.create("/s", bytes("root"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        owner.create("/s/ephemeral", bytes("e"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        zk.create("/s/read-only", bytes("r"), ZooDefs.Ids.READ_ACL_UNSAFE, CreateMode.PERSISTENT);
+        for (int i = 0; i < 200; i++) {
+            zk.create("/s/n-", bytes("v" + i), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL);
+            if (i % 10 == 0) {
+                zk.setData("/s", bytes("root" + i), -1);
+            }
+        }
+        zk.delete("/s/n-0000000003", -1);
+
+        // The writer of snapshots (the reaper) has deleted the log's first positions.
+        TransactionLogTable log = new TransactionLogTable(
+                new CqlRunner(session, new ServiceMonitor("ZooKeeper", "test")), settings, "snap");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!log.readAfter(0, 1).isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "the log was never truncated below a snapshot");
+            Thread.sleep(50);
+        }
+
+        ZooKeeperService late = instance("snap", OFTEN);
+        assertEquals(first.lastZxid(), late.lastZxid());
+        ZooKeeper reader = client(late);
+        ZooKeeperConformance.sync(reader, "/s");
+        assertSameTree(first, late);
+        Stat stat = new Stat();
+        assertArrayEquals(bytes("root190"), reader.getData("/s", false, stat));
+        assertEquals(zk.exists("/s", false), stat);
+        assertEquals(zk.getChildren("/s", false), reader.getChildren("/s", false));
+        assertEquals(owner.getSessionId(), reader.exists("/s/ephemeral", false).getEphemeralOwner());
+        assertEquals(ZooDefs.Ids.READ_ACL_UNSAFE, reader.getACL("/s/read-only", new Stat()));
+
+        // Both go on together: a write through the new instance, and a session known only from the snapshot closed.
+        reader.create("/s/after", bytes("a"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        owner.close();
+        ZooKeeperConformance.sync(reader, "/s");
+        assertNull(reader.exists("/s/ephemeral", false));
+        ZooKeeperConformance.sync(zk, "/s");
+        assertArrayEquals(bytes("a"), zk.getData("/s/after", false, null));
+        assertSameTree(first, late);
+    }
+
+    /** Same transactions applied, same tree: ZooKeeper's digest of every node, and the sessions. */
+    private static void assertSameTree(ZooKeeperService a, ZooKeeperService b) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (a.lastZxid() != b.lastZxid() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(a.lastZxid(), b.lastZxid());
+        assertEquals(
+                a.server().getZKDatabase().getDataTree().getTreeDigest(),
+                b.server().getZKDatabase().getDataTree().getTreeDigest());
+        assertEquals(
+                a.server().getZKDatabase().getSessionWithTimeOuts(),
+                b.server().getZKDatabase().getSessionWithTimeOuts());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
