@@ -3,6 +3,7 @@ package io.kafkacassandra.zookeeper;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.internal.CqlRunner;
+import io.kafkacassandra.session.monitoring.JmxRegistration;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import io.kafkacassandra.zookeeper.internal.CassandraZooKeeperServer;
 import io.kafkacassandra.zookeeper.internal.SessionLeases;
@@ -33,32 +34,46 @@ public final class ZooKeeperService implements AutoCloseable {
     private final ServerCnxnFactory factory;
     private final SessionLeases leases;
     private final String instance;
+    private final ServiceMonitor monitor;
+    private final JmxRegistration jmx;
 
     private ZooKeeperService(
-            CassandraZooKeeperServer server, ServerCnxnFactory factory, SessionLeases leases, String instance) {
+            CassandraZooKeeperServer server,
+            ServerCnxnFactory factory,
+            SessionLeases leases,
+            String instance,
+            ServiceMonitor monitor) {
         this.server = server;
         this.factory = factory;
         this.leases = leases;
         this.instance = instance;
+        this.monitor = monitor;
+        this.jmx = JmxRegistration.register(monitor);
     }
 
     /** Starts an instance; it serves clients when this returns. */
     public static ZooKeeperService start(CqlSession session, CassandraSettings cassandra, ZooKeeperSettings settings) {
         ZooKeeperSystemProperties.apply();
         String service = settings.serviceName();
-        CqlRunner cql = new CqlRunner(session, new ServiceMonitor("ZooKeeper", service));
+        ServiceMonitor monitor = new ServiceMonitor("ZooKeeper", service);
+        monitor.connected(session);
+        CqlRunner cql = new CqlRunner(session, monitor);
         String instance = "zk-" + UUID.randomUUID();
-        SessionLeases leases =
-                new SessionLeases(cql, cassandra, service, instance, Duration.ofMillis(settings.tickTimeMs() / 2));
+        SessionLeases leases = new SessionLeases(
+                cql, monitor, cassandra, service, instance, Duration.ofMillis(settings.tickTimeMs() / 2));
         CassandraZooKeeperServer server = new CassandraZooKeeperServer(
                 new TransactionLogTable(cql, cassandra, service),
+                monitor,
                 settings.tailReadPeriod(),
                 settings.tickTimeMs(),
                 settings.minSessionTimeoutMs(),
                 settings.maxSessionTimeoutMs(),
                 leases::created);
         NIOServerCnxnFactory factory = new NIOServerCnxnFactory();
-        server.onFailure(() -> stop(server, factory, leases));
+        server.onFailure(reason -> {
+            monitor.disconnected("this instance stopped: " + reason);
+            stop(server, factory, leases);
+        });
         try {
             server.restore(
                     new Snapshots(new SnapshotTable(cql, cassandra, service), settings.snapCount(), leases::isReaper));
@@ -89,7 +104,7 @@ public final class ZooKeeperService implements AutoCloseable {
             stop(server, factory, leases);
             throw e;
         }
-        ZooKeeperService started = new ZooKeeperService(server, factory, leases, instance);
+        ZooKeeperService started = new ZooKeeperService(server, factory, leases, instance, monitor);
         LOG.info(
                 "serving ZooKeeper clients on {}:{} (service {}, instance {})",
                 started.address().getHostString(),
@@ -118,6 +133,21 @@ public final class ZooKeeperService implements AutoCloseable {
         return instance;
     }
 
+    /** Whether this instance is the service's session reaper now (which also writes its snapshots). */
+    public boolean isReaper() {
+        return leases.isReaper();
+    }
+
+    /** Its health (CONNECTED, DEGRADED, UNAVAILABLE with a reason) and metrics, as published on JMX. */
+    public ServiceMonitor monitor() {
+        return monitor;
+    }
+
+    /** A read-only view of this instance's copy of the tree and sessions, for people and tools. */
+    public ZooKeeperTreeView tree() {
+        return new ZooKeeperTreeView(server.getZKDatabase());
+    }
+
     /** The zxid of the last transaction applied here. */
     public long lastZxid() {
         return server.getZKDatabase().getDataTreeLastProcessedZxid();
@@ -129,6 +159,8 @@ public final class ZooKeeperService implements AutoCloseable {
      */
     @Override
     public void close() {
+        monitor.disconnected("stopped");
+        jmx.close();
         stop(server, factory, leases);
     }
 

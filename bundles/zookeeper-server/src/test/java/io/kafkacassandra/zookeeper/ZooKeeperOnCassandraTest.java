@@ -3,6 +3,7 @@ package io.kafkacassandra.zookeeper;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kafkacassandra.session.internal.CqlRunner;
@@ -274,6 +275,63 @@ class ZooKeeperOnCassandraTest extends InstancesOnCassandra {
             assertEquals(1, stat.getVersion(), "the left-behind write was applied");
         }
         assertEquals(session, zk.getSessionId());
+    }
+
+    /**
+     * The reaper closes a session while another instance's claim of it (its client moving there) waits for its
+     * append. The close must stay a close on every instance, and the claim be refused (the client told its session
+     * expired): a claim taken for the close, or the close for the claim, would bring the session back without its
+     * ephemerals, or drop it from one instance's sessions and not another's.
+     */
+    @Test
+    void aCloseRacingAClaimOfTheSameSessionStaysAClose() throws Exception {
+        ZooKeeperService first = instance("claim-race");
+        ZooKeeperService second = instance("claim-race");
+        BlockingQueue<Watcher.Event.KeeperState> states = new LinkedBlockingQueue<>();
+        ZooKeeper zk = client(first.connectString(), e -> states.add(e.getState()));
+        zk.create("/lock", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
+        long session = zk.getSessionId();
+        CountDownLatch held = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        second.server().sequencer().beforeAppend = (batch, position) -> {
+            boolean claim =
+                    batch.stream().anyMatch(r -> r.type == ZooDefs.OpCode.createSession && r.sessionId == session);
+            if (claim && held.getCount() > 0) {
+                held.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        zk.updateServerList(second.connectString());
+        assertTrue(held.await(30, TimeUnit.SECONDS), "the claim never reached its append");
+        first.server().expire(session); // the reaper's close, appended by the first instance first
+        awaitGone(first, session);
+        release.countDown();
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!states.contains(Watcher.Event.KeeperState.Expired)) {
+            assertTrue(System.nanoTime() < deadline, "the client was not told its session expired: " + states);
+            Thread.sleep(20);
+        }
+        awaitGone(second, session);
+        ZooKeeper other = client(second.connectString(), e -> {});
+        ZooKeeperConformance.sync(other, "/");
+        assertNull(other.exists("/lock", false));
+        assertEquals(first.lastZxid(), second.lastZxid());
+        assertEquals(
+                first.server().getZKDatabase().getDataTree().getTreeDigest(),
+                second.server().getZKDatabase().getDataTree().getTreeDigest());
+    }
+
+    private static void awaitGone(ZooKeeperService instance, long session) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (instance.tree().sessions().containsKey(session)) {
+            assertTrue(System.nanoTime() < deadline, "session still known to " + instance.instance());
+            Thread.sleep(20);
+        }
     }
 
     private static byte[] bytes(int value) {

@@ -10,6 +10,7 @@ import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import io.kafkacassandra.zookeeper.internal.TransactionLogTable;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.zookeeper.CreateMode;
@@ -61,6 +62,13 @@ class ZooKeeperSnapshotsTest extends InstancesOnCassandra {
         while (!log.readAfter(0, 1).isEmpty()) {
             assertTrue(System.nanoTime() < deadline, "the log was never truncated below a snapshot");
             Thread.sleep(50);
+        }
+
+        // A deleted position cannot be written again, by an instance that fell behind the truncation: neither the
+        // log's first position nor one after it.
+        for (long position : new long[] {1, 5}) {
+            TransactionLogTable.Appended late = log.append(position, UUID.randomUUID(), 0, new byte[4]);
+            assertTrue(late.answered() && late.truncated(), "position " + position + ": " + late);
         }
 
         ZooKeeperService late = instance("snap", OFTEN);

@@ -24,7 +24,6 @@ import org.apache.kafka.plugin.interfaces.ListenerRegistry;
 import org.apache.kafka.plugin.interfaces.PluginLocator;
 import org.apache.kafka.plugin.interfaces.Storage;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
-import org.apache.karaf.shell.api.console.Session;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -304,18 +303,5 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
         execute("kafka-cassandra:members --leave shell-7 brokers");
         String leader = execute("kafka-cassandra:leader --nominate shell-1 itest_shell");
         assertTrue(leader, leader.contains("shell-1 leads itest_shell"));
-    }
-
-    private String execute(String command) throws Exception {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
-        Session session = shell.create(new java.io.ByteArrayInputStream(new byte[0]), out, out);
-        try {
-            session.execute(command);
-        } finally {
-            session.close();
-        }
-        out.flush();
-        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

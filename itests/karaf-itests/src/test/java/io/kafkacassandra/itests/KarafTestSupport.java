@@ -174,4 +174,19 @@ public abstract class KarafTestSupport {
         }
         fail("not told " + expected + " within " + WAIT_MS + " ms");
     }
+
+    /** Runs a shell command as an operator would; returns what it printed (errors included). */
+    protected String execute(String command) throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        org.apache.karaf.shell.api.console.Session session =
+                shell.create(new java.io.ByteArrayInputStream(new byte[0]), out, out);
+        try {
+            session.execute(command);
+        } finally {
+            session.close();
+        }
+        out.flush();
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+    }
 }

@@ -23,8 +23,9 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 /**
  * The feature kafka-cassandra-zookeeper in a Karaf of its own: installed, it serves ZooKeeper clients on the
- * configured port from the Cassandra connection of kafka-cassandra-core; a new port in its configuration moves it
- * there without a restart; uninstalled, it stops serving.
+ * configured port from the Cassandra connection of kafka-cassandra-core, its health is on JMX and in
+ * kafka-cassandra:status, and kafka-cassandra:zk shows its tree; a new port in its configuration moves it there
+ * without a restart; uninstalled, it stops serving.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -53,6 +54,19 @@ public class ZooKeeperFeatureIT extends KarafTestSupport {
         awaitWord(port, "ruok", "imok");
         assertTrue(fourLetters(port, "srvr").contains("Zookeeper version: 3.8.4"));
 
+        String status = awaitCommand("kafka-cassandra:zk status"); // the port opens just before start() returns
+        assertTrue(status, status.contains("serving on 127.0.0.1:" + port) && status.contains("last zxid 0x"));
+        String ls = execute("kafka-cassandra:zk ls /");
+        assertTrue(ls, ls.lines().anyMatch("zookeeper"::equals));
+        String stat = execute("kafka-cassandra:zk stat /zookeeper");
+        assertTrue(stat, stat.contains("czxid = 0x0") && stat.contains("numChildren = "));
+        String missing = failure("kafka-cassandra:zk get /no/such/node");
+        assertTrue(missing, missing.contains("no node /no/such/node"));
+        String bad = failure("kafka-cassandra:zk ls no-slash");
+        assertTrue(bad, bad.contains("Path must start with / character"));
+        String health = execute("kafka-cassandra:status");
+        assertTrue(health, health.contains("Health of ZooKeeper zookeeper: "));
+
         int moved = freePort();
         Dictionary<String, Object> properties = configuration.getProperties();
         properties.put("clientPort", Integer.toString(moved));
@@ -62,6 +76,30 @@ public class ZooKeeperFeatureIT extends KarafTestSupport {
 
         features.uninstallFeature("kafka-cassandra-zookeeper");
         awaitClosed(moved);
+    }
+
+    /** Runs the command until it succeeds, at most {@link #WAIT_MS}; what it printed. */
+    private String awaitCommand(String command) throws Exception {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (true) {
+            try {
+                return execute(command);
+            } catch (IllegalStateException notYet) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw notYet;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** What a command that must fail said (Karaf's session hands the command's exception to its caller). */
+    private String failure(String command) {
+        try {
+            return "no failure: " + execute(command);
+        } catch (Exception e) {
+            return String.valueOf(e.getMessage());
+        }
     }
 
     private static int freePort() {

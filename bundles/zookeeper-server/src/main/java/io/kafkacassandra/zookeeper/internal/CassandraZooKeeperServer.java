@@ -1,8 +1,10 @@
 package io.kafkacassandra.zookeeper.internal;
 
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.function.Consumer;
 import org.apache.zookeeper.ZooDefs.OpCode;
 import org.apache.zookeeper.server.FinalRequestProcessor;
 import org.apache.zookeeper.server.Request;
@@ -28,13 +30,14 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
     private final LogApplier applier;
     private final CassandraSessionTracker tracker;
     private final CassandraSessionTracker.SessionCreationHook sessionRows;
-    private volatile Runnable onFailure = () -> {};
+    private volatile Consumer<String> onFailure = reason -> {};
     private Snapshots snapshots;
     private LogSequencer sequencer;
     private CommitProcessor commitProcessor;
 
     public CassandraZooKeeperServer(
             TransactionLogTable log,
+            ServiceMonitor monitor,
             Duration tailReadPeriod,
             int tickTimeMs,
             int minSessionTimeoutMs,
@@ -46,13 +49,16 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
         setMaxSessionTimeout(maxSessionTimeoutMs);
         setZKDatabase(new InMemoryZKDatabase());
         this.log = log;
-        this.applier = new LogApplier(log, this, tailReadPeriod);
+        this.applier = new LogApplier(log, this, tailReadPeriod, monitor.polls());
         this.tracker = new CassandraSessionTracker(getZKDatabase().getSessionWithTimeOuts(), onCreate);
         this.sessionRows = onCreate;
     }
 
-    /** What stops the whole instance (its connections, its session leases, its reaper post) when a thread fails. */
-    public void onFailure(Runnable stopAll) {
+    /**
+     * What stops the whole instance (its connections, its session leases, its reaper post) when a thread fails;
+     * it is told what failed.
+     */
+    public void onFailure(Consumer<String> stopAll) {
         this.onFailure = stopAll;
     }
 
@@ -160,26 +166,23 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
 
     /**
      * A client reconnecting here may come from an instance that has applied more of the log, its session's
-     * creation included: catch up before saying whether its session exists, so that it is not told a live
-     * session expired.
+     * creation or a claim of it by another instance included: catch up before saying whether its session exists
+     * (so that it is not told a live session expired) and before trusting that it is still owned here.
      */
     @Override
     protected void revalidateSession(ServerCnxn cnxn, long sessionId, int sessionTimeout) throws IOException {
-        if (!tracker.exists(sessionId)) {
-            boolean caughtUp;
-            try {
-                caughtUp = applier.catchUp(CATCH_UP);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                caughtUp = false;
-            }
-            if (!caughtUp) {
-                // Not "expired", which a client takes as final: it tries another instance, or this one again.
-                throw new ServerCnxn.CloseRequestException(
-                        "this instance has not read the log far enough to know" + " session 0x"
-                                + Long.toHexString(sessionId),
-                        ServerCnxn.DisconnectReason.CLIENT_ZXID_AHEAD);
-            }
+        boolean caughtUp;
+        try {
+            caughtUp = applier.catchUp(CATCH_UP);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            caughtUp = false;
+        }
+        if (!caughtUp && !tracker.exists(sessionId)) {
+            // Not "expired", which a client takes as final: it tries another instance, or this one again.
+            throw new ServerCnxn.CloseRequestException(
+                    "this instance has not read the log far enough to know session 0x" + Long.toHexString(sessionId),
+                    ServerCnxn.DisconnectReason.CLIENT_ZXID_AHEAD);
         }
         if (!tracker.exists(sessionId) || tracker.isClosing(sessionId)) {
             finishSessionInit(cnxn, false);
@@ -187,7 +190,7 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
         }
         // its liveness row, before the client is told it may go on: a moving session is not left without one
         sessionRows.created(sessionId, sessionTimeout);
-        if (tracker.isOwnedHere(sessionId)) {
+        if (caughtUp && tracker.isOwnedHere(sessionId)) {
             super.revalidateSession(cnxn, sessionId, sessionTimeout);
         } else {
             // the client comes from another instance: claim the session in the log first; it is answered when
@@ -213,7 +216,8 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
     void fail(String what, Throwable cause) {
         LOG.error("{} failed; this ZooKeeper instance stops serving", what, cause);
         setState(State.ERROR);
-        Thread stopper = new Thread(onFailure, "kafka-cassandra-zookeeper-stop");
+        String reason = what + " failed: " + cause;
+        Thread stopper = new Thread(() -> onFailure.accept(reason), "kafka-cassandra-zookeeper-stop");
         stopper.setDaemon(true);
         stopper.start();
     }

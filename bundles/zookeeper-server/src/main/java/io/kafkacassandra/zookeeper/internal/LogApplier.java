@@ -1,5 +1,6 @@
 package io.kafkacassandra.zookeeper.internal;
 
+import io.kafkacassandra.session.monitoring.Outcomes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ public final class LogApplier implements Runnable {
     private static final int READ_LIMIT = 32; // positions per read: up to a few MB, within a read's timeout
 
     private final TransactionLogTable log;
+    private final Outcomes reads; // each tail read, for the service's health and metrics
     private final CassandraZooKeeperServer zks;
     private final long periodNanos;
     private final Map<UUID, List<Request>> expected = new ConcurrentHashMap<>();
@@ -46,8 +48,9 @@ public final class LogApplier implements Runnable {
     private boolean woken; // guarded by progress
     private int failures;
 
-    LogApplier(TransactionLogTable log, CassandraZooKeeperServer zks, Duration period) {
+    LogApplier(TransactionLogTable log, CassandraZooKeeperServer zks, Duration period, Outcomes reads) {
         this.log = log;
+        this.reads = reads;
         this.zks = zks;
         this.periodNanos = period.toNanos();
     }
@@ -156,7 +159,14 @@ public final class LogApplier implements Runnable {
             long start = System.nanoTime();
             int read = 0;
             try {
-                List<TransactionLogTable.Entry> entries = log.readAfter(handed.position(), READ_LIMIT);
+                List<TransactionLogTable.Entry> entries;
+                try {
+                    entries = log.readAfter(handed.position(), READ_LIMIT);
+                    reads.succeeded(System.nanoTime() - start);
+                } catch (StoreUnavailableException e) {
+                    reads.failed(e);
+                    throw e;
+                }
                 for (TransactionLogTable.Entry entry : entries) {
                     hand(entry);
                 }

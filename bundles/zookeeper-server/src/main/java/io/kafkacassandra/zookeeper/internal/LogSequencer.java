@@ -162,8 +162,11 @@ public final class LogSequencer implements Runnable {
             r.request.rewind();
         }
         if (r instanceof SessionClaim claim) {
-            if (!zks.tracker().isCommitted(r.sessionId) || zks.tracker().isClosing(r.sessionId)) {
-                claim.refuse(); // closed before its client could move here
+            if (!zks.tracker().isCommitted(r.sessionId)
+                    || zks.tracker().isClosing(r.sessionId)
+                    || claim.cnxn == null
+                    || claim.cnxn.isStale()) {
+                claim.refuse(); // closed before its client could move here, or the client has gone elsewhere
                 return;
             }
             claim.accept();
@@ -183,6 +186,10 @@ public final class LogSequencer implements Runnable {
             try {
                 TransactionLogTable.Appended a = log.append(position, id, lastZxid, entry);
                 if (a.answered()) {
+                    if (a.truncated()) {
+                        throw new IllegalStateException("position " + position + " of the log was deleted below a"
+                                + " snapshot: this instance fell behind (restarting it loads the newest snapshot)");
+                    }
                     if (failures > 0) {
                         LOG.info("appending to the ZooKeeper log works again after {} failures", failures);
                     }

@@ -1,6 +1,7 @@
 package io.kafkacassandra.zookeeper.internal;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.zookeeper.ZooDefs.OpCode;
 import org.apache.zookeeper.server.Request;
 import org.apache.zookeeper.server.ServerCnxn;
@@ -17,7 +18,17 @@ final class SessionClaim extends Request {
     private volatile boolean refused;
 
     SessionClaim(ServerCnxn cnxn, long sessionId, int timeoutMs) {
-        super(cnxn, sessionId, 0, OpCode.createSession, timeout(timeoutMs), null);
+        super(cnxn, sessionId, uniqueCxid(), OpCode.createSession, timeout(timeoutMs), null);
+    }
+
+    /**
+     * ZooKeeper's commit processor takes a commit for a request of its own when the session and cxid match. A
+     * claim must match nothing but itself: not the reaper's close of the same session (cxid 0, as ZooKeeper's own
+     * creations and expiries), not a client's request (cxids from 1), not another instance's claim. So a random
+     * negative cxid, below the client library's special xids (-1 to -8).
+     */
+    private static int uniqueCxid() {
+        return ThreadLocalRandom.current().nextInt(Integer.MIN_VALUE, -1024);
     }
 
     private static ByteBuffer timeout(int timeoutMs) {
@@ -27,7 +38,10 @@ final class SessionClaim extends Request {
         return to;
     }
 
-    /** Prepared on a state where the session is gone or closing: nothing to log, the client is told it expired. */
+    /**
+     * Prepared on a state where the session is gone or closing, or for a connection already closed (its client
+     * went elsewhere, whose claim must not be undone by this one): nothing to log; the client is told it expired.
+     */
     void refuse() {
         refused = true;
         setHdr(null);

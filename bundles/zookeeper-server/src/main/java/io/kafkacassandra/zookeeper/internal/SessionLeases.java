@@ -4,6 +4,7 @@ import io.kafkacassandra.election.CassandraLeaderElection;
 import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.internal.CqlRunner;
 import io.kafkacassandra.session.internal.DaemonThreads;
+import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,6 +35,7 @@ public final class SessionLeases implements AutoCloseable {
     private static final long RESUBMIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final SessionLeaseTable table;
+    private final ServiceMonitor monitor;
     private final String instance;
     private final CassandraLeaderElection reaperElection;
     private final Duration period;
@@ -45,8 +47,16 @@ public final class SessionLeases implements AutoCloseable {
     private long reaperSince = -1; // System.nanoTime() when this instance became the reaper, -1 if it is not
     private long lastRenewFailure = System.nanoTime(); // as if one had just failed: a new reaper waits first
 
-    public SessionLeases(CqlRunner cql, CassandraSettings settings, String service, String instance, Duration period) {
+    /** @param monitor where each round of row renewals is counted */
+    public SessionLeases(
+            CqlRunner cql,
+            ServiceMonitor monitor,
+            CassandraSettings settings,
+            String service,
+            String instance,
+            Duration period) {
         this.table = new SessionLeaseTable(cql, settings, service);
+        this.monitor = monitor;
         this.instance = instance;
         this.period = period;
         this.reaperElection = new CassandraLeaderElection(cql.session(), settings, "zookeeper-reaper-" + service);
@@ -78,10 +88,13 @@ public final class SessionLeases implements AutoCloseable {
 
     private void round() {
         try {
+            long started = System.nanoTime();
             try {
                 renew();
+                monitor.renewals().succeeded(System.nanoTime() - started);
             } catch (RuntimeException e) {
                 lastRenewFailure = System.nanoTime();
+                monitor.renewals().failed(e);
                 throw e;
             }
             if (reaperElection.heldLeadership(instance).isEmpty()) {

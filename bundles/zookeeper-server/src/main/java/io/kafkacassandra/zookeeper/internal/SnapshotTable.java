@@ -30,7 +30,6 @@ public final class SnapshotTable {
     private final PreparedStatement readChunks;
     private final PreparedStatement deleteRow;
     private final PreparedStatement deleteChunks;
-    private final PreparedStatement deleteBucket;
     private final PreparedStatement deleteBelow;
 
     public SnapshotTable(CqlRunner cql, CassandraSettings settings, String service) {
@@ -51,7 +50,6 @@ public final class SnapshotTable {
                     + " WHERE service = ? AND snapshot_id = ? AND chunk >= ?" + " LIMIT 8");
             deleteRow = session.prepare("DELETE FROM " + snapshots + " WHERE service = ? AND position = ?");
             deleteChunks = session.prepare("DELETE FROM " + chunks + " WHERE service = ? AND snapshot_id = ?");
-            deleteBucket = session.prepare("DELETE FROM " + log + " WHERE service = ? AND bucket = ?");
             deleteBelow = session.prepare("DELETE FROM " + log + " WHERE service = ? AND bucket = ? AND position < ?");
         } catch (RuntimeException e) {
             throw CqlRunner.cannotPrepare(session, snapshots, e);
@@ -90,7 +88,10 @@ public final class SnapshotTable {
 
     /** A snapshot's bytes; fails if a chunk is missing. */
     byte[] read(Snapshot snapshot) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE, snapshot.bytes()));
+        if (snapshot.bytes() < 0 || snapshot.bytes() > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("snapshot " + snapshot + " says it has " + snapshot.bytes() + " bytes");
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(64 << 20, snapshot.bytes()));
         int next = 0;
         while (next < snapshot.chunks()) {
             int before = next;
@@ -121,13 +122,15 @@ public final class SnapshotTable {
         cql.read(deleteRow.bind(service, snapshot.position()), "delete a snapshot of the ZooKeeper tree of " + service);
     }
 
-    /** Deletes the log's positions from {@code from} (inclusive) to {@code below} (exclusive). */
+    /**
+     * Deletes the log's positions from {@code from} (inclusive) to {@code below} (exclusive): a range per partition,
+     * which keeps the partition's {@code last_position}, so that no append can take a deleted position again.
+     */
     void truncateLog(long from, long below) {
         String what = "truncate the ZooKeeper log of " + service;
-        long lastBucket = below / TransactionLogTable.BUCKET;
-        for (long bucket = from / TransactionLogTable.BUCKET; bucket < lastBucket; bucket++) {
-            cql.read(deleteBucket.bind(service, bucket), what); // whole partitions: one tombstone each
+        for (long bucket = from / TransactionLogTable.BUCKET; bucket <= below / TransactionLogTable.BUCKET; bucket++) {
+            long end = Math.min(below, (bucket + 1) * TransactionLogTable.BUCKET);
+            cql.read(deleteBelow.bind(service, bucket, end), what); // one range tombstone
         }
-        cql.read(deleteBelow.bind(service, lastBucket, below), what); // one range tombstone
     }
 }

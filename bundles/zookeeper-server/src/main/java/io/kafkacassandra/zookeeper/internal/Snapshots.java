@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
  * it, and the log does not grow for ever. A snapshot is the state after a position, taken on the applier's thread
  * while everything handed over is applied and nothing else is (ZooKeeper's own serialization of the tree and the
  * sessions, gzip-compressed), and written by a thread of its own. One instance writes them, the reaper, every
- * {@code snapCount} transactions; after writing one it deletes the log below the one before it, and any older
- * snapshot, so that an instance that has not yet read up to the newest snapshot still finds the log it needs.
+ * {@code snapCount} transactions; after writing one it deletes the log below an older one (see {@link #truncate}),
+ * so that an instance that has not yet read up to the newest snapshot still finds the log it needs. An instance
+ * that falls further behind cannot append to the deleted part ({@link TransactionLogTable}): it stops.
  */
 public final class Snapshots implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Snapshots.class);
@@ -56,7 +57,8 @@ public final class Snapshots implements AutoCloseable {
      * position it is the state after, with its zxid; (0, 0) if there is none.
      */
     LogApplier.Handed restore(ZKDatabase db) {
-        for (SnapshotTable.Snapshot s : table.newest(KEPT)) {
+        List<SnapshotTable.Snapshot> newest = table.newest(KEPT);
+        for (SnapshotTable.Snapshot s : newest) {
             try {
                 db.clear();
                 load(table.read(s), db);
@@ -70,28 +72,44 @@ public final class Snapshots implements AutoCloseable {
                         db.getSessionWithTimeOuts().size(),
                         db.getDataTree().getNodeCount());
                 return new LogApplier.Handed(s.position(), s.lastZxid());
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | IllegalStateException | UncheckedIOException e) {
+                // a damaged snapshot (Cassandra being unavailable is not: it fails the start, to be tried again)
                 LOG.warn("cannot load the snapshot after position {}; trying an older one", s.position(), e);
             }
         }
         db.clear();
+        if (!newest.isEmpty()) {
+            // the log below them may be gone: starting from an empty tree would serve a wrong one
+            throw new IllegalStateException("none of the newest snapshots " + newest + " can be loaded");
+        }
         return new LogApplier.Handed(0, 0);
     }
 
-    /** The position below which the log may have been deleted (that of the second newest snapshot), or 0. */
+    /** The position up to which the log may have been deleted (that of the oldest snapshot kept), or 0. */
     long oldestKeptPosition() {
-        List<SnapshotTable.Snapshot> newest = table.newest(KEPT);
-        return newest.size() < KEPT ? 0 : newest.get(KEPT - 1).position();
+        List<SnapshotTable.Snapshot> newest = table.newest(10);
+        return newest.size() < 2 ? 0 : newest.get(newest.size() - 1).position();
     }
 
-    /** Whether this instance should take a snapshot of the state after {@code at}. */
+    /**
+     * Whether this instance should take a snapshot of the state after {@code at}: it is the writer, and the newest
+     * snapshot (its own or, read from Cassandra when it seems due, another writer's) is {@code snapCount}
+     * transactions old.
+     */
     boolean isDue(LogApplier.Handed at) {
-        return at.zxid() - lastZxid >= snapCount && !writing.get() && writer.getAsBoolean();
+        if (at.zxid() - lastZxid < snapCount || writing.get() || !writer.getAsBoolean()) {
+            return false;
+        }
+        List<SnapshotTable.Snapshot> newest = table.newest(1); // a writer before this one may have taken one
+        if (!newest.isEmpty() && newest.get(0).lastZxid() > lastZxid) {
+            lastZxid = newest.get(0).lastZxid();
+        }
+        return at.zxid() - lastZxid >= snapCount;
     }
 
     /**
      * On the applier's thread, with everything handed over applied and nothing else: serializes the state after
-     * {@code at} and has it written.
+     * {@code at} and has it written, if this instance is still the writer by then.
      */
     void take(ZKDatabase db, LogApplier.Handed at) {
         if (!writing.compareAndSet(false, true)) {
@@ -106,10 +124,15 @@ public final class Snapshots implements AutoCloseable {
         }
         io.execute(() -> {
             try {
+                if (!writer.getAsBoolean()) {
+                    return;
+                }
                 table.write(at.position(), at.zxid(), bytes);
                 lastZxid = at.zxid();
                 LOG.info("wrote a snapshot after position {} ({} bytes)", at.position(), bytes.length);
-                truncate();
+                if (writer.getAsBoolean()) {
+                    truncate();
+                }
             } catch (RuntimeException e) {
                 LOG.warn("cannot write a snapshot after position {}; the next one is due as before", at.position(), e);
             } finally {
@@ -118,16 +141,27 @@ public final class Snapshots implements AutoCloseable {
         });
     }
 
-    /** Deletes the log below the second newest snapshot, and the snapshots older than it. */
+    /**
+     * Deletes the log below the newest snapshot that is at least half an interval older than the newest one (two
+     * writers in turn may have taken two close together), and the snapshots older than that one. An instance
+     * half an interval behind the newest snapshot still finds the log it needs.
+     */
     private void truncate() {
         List<SnapshotTable.Snapshot> newest = table.newest(10);
-        if (newest.size() < KEPT) {
+        if (newest.isEmpty()) {
             return;
         }
-        SnapshotTable.Snapshot keep = newest.get(KEPT - 1);
-        List<SnapshotTable.Snapshot> older = newest.subList(KEPT, newest.size());
+        long oldEnough = newest.get(0).lastZxid() - snapCount / 2;
+        int keep = 1;
+        while (keep < newest.size() && newest.get(keep).lastZxid() > oldEnough) {
+            keep++;
+        }
+        if (keep == newest.size()) {
+            return;
+        }
+        List<SnapshotTable.Snapshot> older = newest.subList(keep + 1, newest.size());
         long from = older.isEmpty() ? 1 : older.get(older.size() - 1).position();
-        table.truncateLog(from, keep.position() + 1);
+        table.truncateLog(from, newest.get(keep).position() + 1);
         older.forEach(table::delete);
     }
 

@@ -14,6 +14,11 @@ import java.util.UUID;
  * The statements of {@code zk_log} (see {@code schema.cql}): a service's transaction log, one batch of ZooKeeper
  * transactions per position, each position written once by a lightweight transaction. Positions start at 1 and
  * are grouped by {@link #BUCKET} per partition, so that reading the tail is one single-partition read.
+ *
+ * <p>A partition's static {@code last_position} is the last position written in it. Position p + 1 is written only
+ * if it is empty and {@code last_position} is p (null for a bucket's first position): a position deleted below a
+ * snapshot ({@link SnapshotTable#truncateLog}, which keeps the static cell) can never be written again by an
+ * instance that fell behind, which would otherwise see "not exists" on the deleted row.
  */
 public final class TransactionLogTable {
     static final long BUCKET = 4096;
@@ -21,8 +26,11 @@ public final class TransactionLogTable {
     /** One position of the log as read. */
     public record Entry(long position, UUID batch, long lastZxid, ByteBuffer entry) {}
 
-    /** The outcome of an append: applied (ours), or the batch that holds the position (ours after a retry, or theirs). */
-    public record Appended(boolean answered, UUID holder, RuntimeException unknownCause) {}
+    /**
+     * The outcome of an append: applied (ours), or the batch that holds the position (ours after a retry, or
+     * theirs), or the position was deleted below a snapshot ({@code truncated}).
+     */
+    public record Appended(boolean answered, UUID holder, boolean truncated, RuntimeException unknownCause) {}
 
     private final CqlRunner cql;
     private final String service;
@@ -35,8 +43,9 @@ public final class TransactionLogTable {
         String table = settings.keyspace() + ".zk_log";
         CqlSession session = cql.session();
         try {
-            append = session.prepare("INSERT INTO " + table + " (service, bucket, position, batch_id, last_zxid, entry)"
-                    + " VALUES (?, ?, ?, ?, ?, ?) IF NOT EXISTS");
+            append = session.prepare(
+                    "UPDATE " + table + " SET batch_id = ?, last_zxid = ?, entry = ?, last_position = ?"
+                            + " WHERE service = ? AND bucket = ? AND position = ? IF batch_id = null AND last_position = ?");
             readAfter = session.prepare("SELECT position, batch_id, last_zxid, entry FROM " + table
                     + " WHERE service = ? AND bucket = ? AND position > ? LIMIT ?");
         } catch (RuntimeException e) {
@@ -49,16 +58,22 @@ public final class TransactionLogTable {
      * holds the position; without an answer the caller sends the same batch again, which is idempotent.
      */
     public Appended append(long position, UUID batch, long lastZxid, byte[] entry) {
+        long bucket = position / BUCKET;
+        // null: the log's or a bucket's first position, where nothing was written before in the partition
+        Long previous = position > 1 && (position - 1) / BUCKET == bucket ? position - 1 : null;
         CqlRunner.Attempt attempt = cql.write(
-                append.bind(service, position / BUCKET, position, batch, lastZxid, ByteBuffer.wrap(entry)),
+                append.bind(batch, lastZxid, ByteBuffer.wrap(entry), position, service, bucket, position, previous),
                 "append position " + position + " of the ZooKeeper log of " + service);
         if (!attempt.answered()) {
-            return new Appended(false, null, attempt.unknownCause());
+            return new Appended(false, null, false, attempt.unknownCause());
         }
         if (attempt.result().wasApplied()) { // before one(): the driver answers it only before rows are read
-            return new Appended(true, batch, null);
+            return new Appended(true, batch, false, null);
         }
-        return new Appended(true, attempt.result().one().getUuid("batch_id"), null);
+        Row current = attempt.result().one();
+        UUID holder = current.getUuid("batch_id");
+        // empty, yet the partition has gone past it: deleted below a snapshot
+        return new Appended(true, holder, holder == null, null);
     }
 
     /** Up to {@code limit} consecutive entries after {@code position}, in order (a quorum read). */

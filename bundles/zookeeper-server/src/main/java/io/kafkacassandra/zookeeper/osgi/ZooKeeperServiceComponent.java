@@ -2,8 +2,10 @@ package io.kafkacassandra.zookeeper.osgi;
 
 import io.kafkacassandra.session.CassandraConnection;
 import io.kafkacassandra.zookeeper.ReconnectingZooKeeperService;
+import io.kafkacassandra.zookeeper.ZooKeeperService;
 import io.kafkacassandra.zookeeper.ZooKeeperSettings;
 import java.util.Map;
+import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -24,7 +26,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 @Component(
         configurationPid = ZooKeeperServiceComponent.PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {},
+        service = ZooKeeperServiceComponent.class, // for this bundle's shell command
         immediate = true)
 @Designate(ocd = ZooKeeperServiceComponent.Config.class)
 public final class ZooKeeperServiceComponent {
@@ -96,6 +98,11 @@ public final class ZooKeeperServiceComponent {
 
     void unbindConnection(CassandraConnection connection) {
         service.disconnect(connection);
+    }
+
+    /** The instance running now; empty while there is no Cassandra connection or it could not start. */
+    public Optional<ZooKeeperService> running() {
+        return Optional.ofNullable(service.running());
     }
 
     @Deactivate
