@@ -17,7 +17,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code java -jar kafka-cassandra-zookeeper.jar FILE}: one instance of a ZooKeeper service on Cassandra. FILE is
  * a properties file with the {@code plugin.cassandra.*} keys of {@code docs/plugin.properties} and the keys of
  * {@link ZooKeeperSettings}. Exits with 2 and one line on standard error when the configuration cannot be used,
- * with 1 when Cassandra or the port cannot be reached.
+ * with 1 when Cassandra or the port cannot be reached, or when the instance stopped itself after a failure (so that
+ * a supervisor starts it again).
  */
 public final class Main {
     private Main() {}
@@ -43,7 +44,12 @@ public final class Main {
         ZooKeeperService service;
         try {
             session = SessionFactory.open(cassandra);
-            service = ZooKeeperService.start(session, cassandra, zookeeper);
+            service = ZooKeeperService.start(session, cassandra, zookeeper, () -> {
+                // a supervisor (systemd, Kubernetes) starts it again, which reads the newest snapshot
+                System.err.println("kafka-cassandra-zookeeper: this instance stopped after a failure (see the log);"
+                        + " exiting with 1 so that it is started again");
+                System.exit(1);
+            });
         } catch (RuntimeException e) {
             if (session != null) {
                 session.close();

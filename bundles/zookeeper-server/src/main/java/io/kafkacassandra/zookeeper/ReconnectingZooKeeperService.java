@@ -3,19 +3,23 @@ package io.kafkacassandra.zookeeper;
 import io.kafkacassandra.session.CassandraConnection;
 import io.kafkacassandra.session.ConnectionFollower;
 import io.kafkacassandra.session.internal.DaemonThreads;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ZooKeeperService} instance on whatever Cassandra connection is current: started when a connection comes,
- * stopped when it goes, restarted on a new one. Starting reads the log, which may take a while, so it happens on a
- * thread of its own, one change at a time, never on the caller's.
+ * stopped when it goes, restarted on a new one, and restarted a few seconds after it stopped itself on a failure.
+ * Starting reads the log, which may take a while, so it happens on a thread of its own, one change at a time, never
+ * on the caller's.
  */
 public final class ReconnectingZooKeeperService implements ConnectionFollower {
     private static final Logger LOG = LoggerFactory.getLogger(ReconnectingZooKeeperService.class);
+    private static final long RESTART_DELAY_SECONDS = 5;
 
     private final ZooKeeperSettings settings;
     private final ExecutorService changes;
@@ -64,10 +68,24 @@ public final class ReconnectingZooKeeperService implements ConnectionFollower {
         }
         if (target != null) {
             try {
-                running = ZooKeeperService.start(target.session(), target.settings(), settings);
+                running = ZooKeeperService.start(target.session(), target.settings(), settings, this::restartLater);
             } catch (RuntimeException e) {
                 LOG.error("the ZooKeeper service {} cannot start: {}", settings.serviceName(), e.getMessage(), e);
             }
+        }
+    }
+
+    /** After the running instance stopped itself: a new one on the current connection, a little later. */
+    private void restartLater() {
+        LOG.warn(
+                "the ZooKeeper service {} stopped after a failure; it starts again in {} s",
+                settings.serviceName(),
+                RESTART_DELAY_SECONDS);
+        try {
+            CompletableFuture.delayedExecutor(RESTART_DELAY_SECONDS, TimeUnit.SECONDS, changes)
+                    .execute(this::follow);
+        } catch (RejectedExecutionException closed) {
+            // closing: nothing to restart
         }
     }
 

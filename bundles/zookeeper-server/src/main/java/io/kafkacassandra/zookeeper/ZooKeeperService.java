@@ -53,6 +53,15 @@ public final class ZooKeeperService implements AutoCloseable {
 
     /** Starts an instance; it serves clients when this returns. */
     public static ZooKeeperService start(CqlSession session, CassandraSettings cassandra, ZooKeeperSettings settings) {
+        return start(session, cassandra, settings, () -> {});
+    }
+
+    /**
+     * The same, with what to do after the instance stopped itself because a thread it cannot work without failed
+     * (it fell behind the log's truncation, a position could not be decoded, ...): restart it, or end the process.
+     */
+    public static ZooKeeperService start(
+            CqlSession session, CassandraSettings cassandra, ZooKeeperSettings settings, Runnable afterFailure) {
         ZooKeeperSystemProperties.apply();
         String service = settings.serviceName();
         ServiceMonitor monitor = new ServiceMonitor("ZooKeeper", service);
@@ -73,6 +82,7 @@ public final class ZooKeeperService implements AutoCloseable {
         server.onFailure(reason -> {
             monitor.disconnected("this instance stopped: " + reason);
             stop(server, factory, leases);
+            afterFailure.run();
         });
         try {
             server.restore(

@@ -27,6 +27,7 @@ import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
 import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
+import org.apache.zookeeper.server.Request;
 import org.junit.jupiter.api.Test;
 
 /** What only a service of several instances on Cassandra has to show: instances that die, join and race. */
@@ -234,22 +235,10 @@ class ZooKeeperOnCassandraTest extends InstancesOnCassandra {
         ZooKeeper zk = client(first.connectString(), e -> {});
         zk.create("/value", bytes(0), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
         long session = zk.getSessionId();
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        first.server().sequencer().beforeAppend = (batch, position) -> {
-            boolean stale = batch.stream().anyMatch(r -> r.type == ZooDefs.OpCode.setData && r.sessionId == session);
-            if (stale && held.getCount() > 0) {
-                held.countDown();
-                try {
-                    release.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        HeldAppend held = HeldAppend.of(first, r -> r.type == ZooDefs.OpCode.setData && r.sessionId == session);
         java.util.concurrent.CompletableFuture<Integer> leftBehind = new java.util.concurrent.CompletableFuture<>();
         zk.setData("/value", bytes(1), -1, (rc, path, ctx, stat) -> leftBehind.complete(rc), null);
-        assertTrue(held.await(30, TimeUnit.SECONDS), "the first write never reached its append");
+        held.await("the first write never reached its append");
 
         zk.updateServerList(second.connectString()); // the client leaves the first instance for the second
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -262,7 +251,7 @@ class ZooKeeperOnCassandraTest extends InstancesOnCassandra {
                 Thread.sleep(50);
             }
         }
-        release.countDown();
+        held.release();
         assertEquals(KeeperException.Code.CONNECTIONLOSS.intValue(), leftBehind.get(30, TimeUnit.SECONDS));
 
         // A write of another client on the first instance is appended after the left-behind one.
@@ -291,25 +280,12 @@ class ZooKeeperOnCassandraTest extends InstancesOnCassandra {
         ZooKeeper zk = client(first.connectString(), e -> states.add(e.getState()));
         zk.create("/lock", new byte[0], ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.EPHEMERAL);
         long session = zk.getSessionId();
-        CountDownLatch held = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        second.server().sequencer().beforeAppend = (batch, position) -> {
-            boolean claim =
-                    batch.stream().anyMatch(r -> r.type == ZooDefs.OpCode.createSession && r.sessionId == session);
-            if (claim && held.getCount() > 0) {
-                held.countDown();
-                try {
-                    release.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+        HeldAppend held = HeldAppend.of(second, r -> r.type == ZooDefs.OpCode.createSession && r.sessionId == session);
         zk.updateServerList(second.connectString());
-        assertTrue(held.await(30, TimeUnit.SECONDS), "the claim never reached its append");
+        held.await("the claim never reached its append");
         first.server().expire(session); // the reaper's close, appended by the first instance first
         awaitGone(first, session);
-        release.countDown();
+        held.release();
 
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!states.contains(Watcher.Event.KeeperState.Expired)) {
@@ -324,6 +300,32 @@ class ZooKeeperOnCassandraTest extends InstancesOnCassandra {
         assertEquals(
                 first.server().getZKDatabase().getDataTree().getTreeDigest(),
                 second.server().getZKDatabase().getDataTree().getTreeDigest());
+    }
+
+    /** Holds an instance's first append of a batch with a matching request until released (at most 60 s). */
+    private record HeldAppend(CountDownLatch reached, CountDownLatch released) {
+        static HeldAppend of(ZooKeeperService instance, java.util.function.Predicate<Request> matching) {
+            HeldAppend held = new HeldAppend(new CountDownLatch(1), new CountDownLatch(1));
+            instance.server().sequencer().beforeAppend = (batch, position) -> {
+                if (held.reached.getCount() > 0 && batch.stream().anyMatch(matching)) {
+                    held.reached.countDown();
+                    try {
+                        held.released.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            };
+            return held;
+        }
+
+        void await(String otherwise) throws InterruptedException {
+            assertTrue(reached.await(30, TimeUnit.SECONDS), otherwise);
+        }
+
+        void release() {
+            released.countDown();
+        }
     }
 
     private static void awaitGone(ZooKeeperService instance, long session) throws InterruptedException {

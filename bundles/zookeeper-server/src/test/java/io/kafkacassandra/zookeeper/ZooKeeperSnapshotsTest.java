@@ -2,6 +2,7 @@ package io.kafkacassandra.zookeeper;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,10 +60,13 @@ class ZooKeeperSnapshotsTest extends InstancesOnCassandra {
         TransactionLogTable log = new TransactionLogTable(
                 new CqlRunner(session, new ServiceMonitor("ZooKeeper", "test")), settings, "snap");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!log.readAfter(0, 1).isEmpty()) {
+        while (!log.readAfter(0, 1).entries().isEmpty()) {
             assertTrue(System.nanoTime() < deadline, "the log was never truncated below a snapshot");
             Thread.sleep(50);
         }
+
+        assertTrue(log.isDeleted(1), "position 1 is not seen as deleted");
+        assertFalse(log.isDeleted(10_000), "a position not written yet is seen as deleted");
 
         // A deleted position cannot be written again, by an instance that fell behind the truncation: neither the
         // log's first position nor one after it.

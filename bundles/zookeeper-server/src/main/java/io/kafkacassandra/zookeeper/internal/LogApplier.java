@@ -159,20 +159,23 @@ public final class LogApplier implements Runnable {
             long start = System.nanoTime();
             int read = 0;
             try {
-                List<TransactionLogTable.Entry> entries;
+                TransactionLogTable.Tail tail;
                 try {
-                    entries = log.readAfter(handed.position(), READ_LIMIT);
+                    tail = log.readAfter(handed.position(), READ_LIMIT);
                     reads.succeeded(System.nanoTime() - start);
                 } catch (StoreUnavailableException e) {
                     reads.failed(e);
                     throw e;
                 }
-                for (TransactionLogTable.Entry entry : entries) {
+                for (TransactionLogTable.Entry entry : tail.entries()) {
                     hand(entry);
                 }
-                read = entries.size();
+                read = tail.entries().size();
                 if (read < READ_LIMIT) {
-                    lastReadStart = start; // the tail as of start is handed over
+                    checkNotTruncated(tail.gap());
+                    if (!tail.gap()) {
+                        lastReadStart = start; // the tail as of start is handed over
+                    }
                 }
                 if (failures > 0) {
                     LOG.info("reading the ZooKeeper log works again after {} failures", failures);
@@ -180,9 +183,6 @@ public final class LogApplier implements Runnable {
                 }
                 if (snapshots != null) {
                     snapshot();
-                    if (read < READ_LIMIT) {
-                        checkNotTruncated();
-                    }
                 }
             } catch (StoreUnavailableException e) {
                 if (failures++ == 0) {
@@ -227,21 +227,30 @@ public final class LogApplier implements Runnable {
     }
 
     /**
-     * At the tail as far as a read can tell: fails if the log after what was handed over was deleted below a
-     * snapshot (this instance fell more than a snapshot interval behind), rather than wait for ever. Restarting
-     * the instance loads the newest snapshot.
+     * At the tail as far as a read can tell (or stopped by a gap): fails if the next position was deleted below a
+     * snapshot (this instance fell behind the kept log), rather than serve a tree that no longer moves and take the
+     * end of what is left for the end of the log. Checked at every gap, and every few seconds otherwise (a whole
+     * deleted partition reads as empty). Restarting the instance loads the newest snapshot.
      */
-    private void checkNotTruncated() {
+    private void checkNotTruncated(boolean gap) {
         long now = System.nanoTime();
-        if (now - nextTruncationCheck < 0) {
+        if (!gap && now - nextTruncationCheck < 0) {
             return;
         }
         nextTruncationCheck = now + TRUNCATION_CHECK_NANOS;
-        long kept = snapshots.oldestKeptPosition();
-        if (handed.position() < kept && log.readAfter(handed.position(), 1).isEmpty()) {
-            throw new IllegalStateException("the log after position " + handed.position()
-                    + " was deleted below the snapshot after position " + kept + ": this instance fell behind");
+        long next = handed.position() + 1;
+        if (log.isDeleted(next)) {
+            throw new IllegalStateException("position " + next + " of the log was deleted below a snapshot: this"
+                    + " instance fell behind (restarting it loads the newest snapshot)");
         }
+    }
+
+    /**
+     * Whether the batch expected with this id (appended at one position only) was found in the log and handed over,
+     * before it was forgotten.
+     */
+    boolean wasHanded(UUID batch) {
+        return !expected.containsKey(batch);
     }
 
     private void hand(TransactionLogTable.Entry entry) {

@@ -186,6 +186,9 @@ public final class LogSequencer implements Runnable {
             try {
                 TransactionLogTable.Appended a = log.append(position, id, lastZxid, entry);
                 if (a.answered()) {
+                    if (a.truncated() && applier.wasHanded(id)) {
+                        return id; // an earlier attempt landed, was applied, and the log moved past it since
+                    }
                     if (a.truncated()) {
                         throw new IllegalStateException("position " + position + " of the log was deleted below a"
                                 + " snapshot: this instance fell behind (restarting it loads the newest snapshot)");

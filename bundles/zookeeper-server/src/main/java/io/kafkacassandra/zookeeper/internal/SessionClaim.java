@@ -24,11 +24,11 @@ final class SessionClaim extends Request {
     /**
      * ZooKeeper's commit processor takes a commit for a request of its own when the session and cxid match. A
      * claim must match nothing but itself: not the reaper's close of the same session (cxid 0, as ZooKeeper's own
-     * creations and expiries), not a client's request (cxids from 1), not another instance's claim. So a random
-     * negative cxid, below the client library's special xids (-1 to -8).
+     * creations and expiries), not a client's request (cxids from 1). So a random negative cxid, below the client
+     * library's special xids (-1 to -8) and above the one of other instances' transactions.
      */
     private static int uniqueCxid() {
-        return ThreadLocalRandom.current().nextInt(Integer.MIN_VALUE, -1024);
+        return ThreadLocalRandom.current().nextInt(TransactionBatch.REMOTE_CXID + 1, -1024);
     }
 
     private static ByteBuffer timeout(int timeoutMs) {

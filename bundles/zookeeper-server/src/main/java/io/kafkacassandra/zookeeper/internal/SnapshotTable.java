@@ -128,7 +128,9 @@ public final class SnapshotTable {
      */
     void truncateLog(long from, long below) {
         String what = "truncate the ZooKeeper log of " + service;
-        for (long bucket = from / TransactionLogTable.BUCKET; bucket <= below / TransactionLogTable.BUCKET; bucket++) {
+        for (long bucket = from / TransactionLogTable.BUCKET;
+                bucket <= (below - 1) / TransactionLogTable.BUCKET;
+                bucket++) {
             long end = Math.min(below, (bucket + 1) * TransactionLogTable.BUCKET);
             cql.read(deleteBelow.bind(service, bucket, end), what); // one range tombstone
         }

@@ -9,12 +9,14 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.jute.BinaryInputArchive;
 import org.apache.jute.BinaryOutputArchive;
+import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 import org.apache.zookeeper.server.ZKDatabase;
 import org.apache.zookeeper.server.util.SerializeUtils;
 import org.slf4j.Logger;
@@ -44,6 +46,7 @@ public final class Snapshots implements AutoCloseable {
         return t;
     });
     private volatile long lastZxid; // of the newest snapshot known here
+    private long truncatedBelow = 1; // on the writing thread: where this instance's last truncation ended
 
     /** @param writer whether this instance is the one that writes snapshots now */
     public Snapshots(SnapshotTable table, long snapCount, BooleanSupplier writer) {
@@ -72,8 +75,10 @@ public final class Snapshots implements AutoCloseable {
                         db.getSessionWithTimeOuts().size(),
                         db.getDataTree().getNodeCount());
                 return new LogApplier.Handed(s.position(), s.lastZxid());
-            } catch (IOException | IllegalStateException | UncheckedIOException e) {
-                // a damaged snapshot (Cassandra being unavailable is not: it fails the start, to be tried again)
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof StoreUnavailableException unavailable) {
+                    throw unavailable; // not a damaged snapshot: the start fails, to be tried again
+                }
                 LOG.warn("cannot load the snapshot after position {}; trying an older one", s.position(), e);
             }
         }
@@ -83,12 +88,6 @@ public final class Snapshots implements AutoCloseable {
             throw new IllegalStateException("none of the newest snapshots " + newest + " can be loaded");
         }
         return new LogApplier.Handed(0, 0);
-    }
-
-    /** The position up to which the log may have been deleted (that of the oldest snapshot kept), or 0. */
-    long oldestKeptPosition() {
-        List<SnapshotTable.Snapshot> newest = table.newest(10);
-        return newest.size() < 2 ? 0 : newest.get(newest.size() - 1).position();
     }
 
     /**
@@ -122,23 +121,30 @@ public final class Snapshots implements AutoCloseable {
             writing.set(false);
             throw e;
         }
-        io.execute(() -> {
-            try {
-                if (!writer.getAsBoolean()) {
-                    return;
-                }
-                table.write(at.position(), at.zxid(), bytes);
-                lastZxid = at.zxid();
-                LOG.info("wrote a snapshot after position {} ({} bytes)", at.position(), bytes.length);
-                if (writer.getAsBoolean()) {
-                    truncate();
-                }
-            } catch (RuntimeException e) {
-                LOG.warn("cannot write a snapshot after position {}; the next one is due as before", at.position(), e);
-            } finally {
-                writing.set(false);
+        try {
+            io.execute(() -> write(at, bytes));
+        } catch (RejectedExecutionException closing) {
+            writing.set(false);
+        }
+    }
+
+    /** On the writing thread: the snapshot, if this instance is still the writer, then the truncation. */
+    private void write(LogApplier.Handed at, byte[] bytes) {
+        try {
+            if (!writer.getAsBoolean()) {
+                return;
             }
-        });
+            table.write(at.position(), at.zxid(), bytes);
+            lastZxid = at.zxid();
+            LOG.info("wrote a snapshot after position {} ({} bytes)", at.position(), bytes.length);
+            if (writer.getAsBoolean()) {
+                truncate();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("cannot write a snapshot after position {}; the next one is due as before", at.position(), e);
+        } finally {
+            writing.set(false);
+        }
     }
 
     /**
@@ -160,8 +166,16 @@ public final class Snapshots implements AutoCloseable {
             return;
         }
         List<SnapshotTable.Snapshot> older = newest.subList(keep + 1, newest.size());
-        long from = older.isEmpty() ? 1 : older.get(older.size() - 1).position();
-        table.truncateLog(from, newest.get(keep).position() + 1);
+        // from where the last truncation here ended, else the oldest snapshot deleted now (the log below it went
+        // before it), else the log's start (a writer's first truncation with no older snapshot left)
+        long from = Math.max(
+                truncatedBelow,
+                older.isEmpty() ? 1 : older.get(older.size() - 1).position());
+        long below = newest.get(keep).position() + 1;
+        if (from < below) {
+            table.truncateLog(from, below);
+            truncatedBelow = below;
+        }
         older.forEach(table::delete);
     }
 

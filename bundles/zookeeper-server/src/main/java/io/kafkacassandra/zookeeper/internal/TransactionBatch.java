@@ -17,6 +17,14 @@ import org.apache.zookeeper.server.util.SerializeUtils;
  * record, digest; {@link SerializeUtils#serializeRequest}), length-prefixed.
  */
 public final class TransactionBatch {
+    /**
+     * The cxid of every request decoded from another instance's batch. ZooKeeper's commit processor takes a commit
+     * for its own oldest queued write when session and cxid match; another instance's transaction must never be
+     * taken for one of this instance's requests (a reaper's close for a close queued here, a new handle's xid for an
+     * old one's), so it carries a cxid no request of this instance has (see {@link SessionClaim}).
+     */
+    static final int REMOTE_CXID = Integer.MIN_VALUE;
+
     private TransactionBatch() {}
 
     /** The transactions of {@code prepared}, in order; requests without a transaction (sync) are left out. */
@@ -53,7 +61,7 @@ public final class TransactionBatch {
                 TxnLogEntry logged = SerializeUtils.deserializeTxn(txn);
                 Request r = new Request(
                         logged.getHeader().getClientId(),
-                        logged.getHeader().getCxid(),
+                        REMOTE_CXID,
                         logged.getHeader().getType(),
                         logged.getHeader(),
                         logged.getTxn(),

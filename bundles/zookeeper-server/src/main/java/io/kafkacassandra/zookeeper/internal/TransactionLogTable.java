@@ -1,5 +1,6 @@
 package io.kafkacassandra.zookeeper.internal;
 
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.cql.Row;
@@ -27,6 +28,12 @@ public final class TransactionLogTable {
     public record Entry(long position, UUID batch, long lastZxid, ByteBuffer entry) {}
 
     /**
+     * Consecutive entries read from the tail, and whether a later position was found where the next one was expected
+     * (a position deleted below a snapshot, or, rarely, one not yet visible to this read; {@link #isDeleted} tells).
+     */
+    public record Tail(List<Entry> entries, boolean gap) {}
+
+    /**
      * The outcome of an append: applied (ours), or the batch that holds the position (ours after a retry, or
      * theirs), or the position was deleted below a snapshot ({@code truncated}).
      */
@@ -36,6 +43,8 @@ public final class TransactionLogTable {
     private final String service;
     private final PreparedStatement append;
     private final PreparedStatement readAfter;
+    private final PreparedStatement readLastPosition;
+    private final PreparedStatement readPosition;
 
     public TransactionLogTable(CqlRunner cql, CassandraSettings settings, String service) {
         this.cql = cql;
@@ -48,6 +57,10 @@ public final class TransactionLogTable {
                             + " WHERE service = ? AND bucket = ? AND position = ? IF batch_id = null AND last_position = ?");
             readAfter = session.prepare("SELECT position, batch_id, last_zxid, entry FROM " + table
                     + " WHERE service = ? AND bucket = ? AND position > ? LIMIT ?");
+            readLastPosition =
+                    session.prepare("SELECT last_position FROM " + table + " WHERE service = ? AND bucket = ? LIMIT 1");
+            readPosition = session.prepare(
+                    "SELECT batch_id FROM " + table + " WHERE service = ? AND bucket = ? AND position = ?");
         } catch (RuntimeException e) {
             throw CqlRunner.cannotPrepare(session, table, e);
         }
@@ -71,13 +84,16 @@ public final class TransactionLogTable {
             return new Appended(true, batch, false, null);
         }
         Row current = attempt.result().one();
-        UUID holder = current.getUuid("batch_id");
-        // empty, yet the partition has gone past it: deleted below a snapshot
+        // Cassandra answers the condition's columns, or none if the partition holds nothing live at all
+        UUID holder = current != null && current.getColumnDefinitions().contains("batch_id")
+                ? current.getUuid("batch_id")
+                : null;
+        // empty, yet the partition has gone past it (or is gone): deleted below a snapshot
         return new Appended(true, holder, holder == null, null);
     }
 
     /** Up to {@code limit} consecutive entries after {@code position}, in order (a quorum read). */
-    public List<Entry> readAfter(long position, int limit) {
+    public Tail readAfter(long position, int limit) {
         List<Entry> entries = new ArrayList<>();
         long next = position + 1;
         while (entries.size() < limit) {
@@ -88,16 +104,33 @@ public final class TransactionLogTable {
                     "read the ZooKeeper log of " + service)) {
                 long p = row.getLong("position");
                 if (p != next) {
-                    return entries; // a gap: a position not yet visible here; the next read gets it
+                    return new Tail(entries, true);
                 }
                 entries.add(
                         new Entry(p, row.getUuid("batch_id"), row.getLong("last_zxid"), row.getByteBuffer("entry")));
                 next++;
             }
             if (entries.size() == before || next / BUCKET == bucket) {
-                return entries; // nothing more in this bucket, or the limit was reached within it
+                return new Tail(entries, false); // nothing more in this bucket, or the limit was reached within it
             }
         }
-        return entries;
+        return new Tail(entries, false);
+    }
+
+    /**
+     * Whether {@code position} was written and then deleted below a snapshot: its partition was written past it
+     * (the static {@code last_position}), and a linearizable read does not find it. Positions are written one after
+     * another, each only once its predecessor is, so a missing position below the last one was deleted.
+     */
+    public boolean isDeleted(long position) {
+        long bucket = position / BUCKET;
+        String what = "check the ZooKeeper log of " + service;
+        Row last = cql.read(readLastPosition.bind(service, bucket), what).one();
+        if (last == null || last.isNull("last_position") || last.getLong("last_position") < position) {
+            return false;
+        }
+        return cql.read(readPosition.bind(service, bucket, position).setConsistencyLevel(ConsistencyLevel.SERIAL), what)
+                        .one()
+                == null;
     }
 }
