@@ -6,7 +6,6 @@ import io.kafkacassandra.session.internal.DaemonThreads;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +25,7 @@ public final class ReconnectingZooKeeperService implements ConnectionFollower {
     private CassandraConnection current; // guarded by this
     private boolean closed; // guarded by this
     private volatile ZooKeeperService running; // only the changes thread writes it
+    private long starts; // on the changes thread: how many instances were started
 
     public ReconnectingZooKeeperService(ZooKeeperSettings settings) {
         this.settings = settings;
@@ -68,25 +68,30 @@ public final class ReconnectingZooKeeperService implements ConnectionFollower {
         }
         if (target != null) {
             try {
-                running = ZooKeeperService.start(target.session(), target.settings(), settings, this::restartLater);
+                long generation = ++starts;
+                running = ZooKeeperService.start(
+                        target.session(), target.settings(), settings, () -> restartLater(generation));
             } catch (RuntimeException e) {
                 LOG.error("the ZooKeeper service {} cannot start: {}", settings.serviceName(), e.getMessage(), e);
             }
         }
     }
 
-    /** After the running instance stopped itself: a new one on the current connection, a little later. */
-    private void restartLater() {
+    /**
+     * After an instance stopped itself: a new one on the current connection, a little later, unless another was
+     * started meanwhile (a new connection) or this is closed ({@link #follow} then stops what runs).
+     */
+    private void restartLater(long generation) {
         LOG.warn(
                 "the ZooKeeper service {} stopped after a failure; it starts again in {} s",
                 settings.serviceName(),
                 RESTART_DELAY_SECONDS);
-        try {
-            CompletableFuture.delayedExecutor(RESTART_DELAY_SECONDS, TimeUnit.SECONDS, changes)
-                    .execute(this::follow);
-        } catch (RejectedExecutionException closed) {
-            // closing: nothing to restart
-        }
+        CompletableFuture.delayedExecutor(RESTART_DELAY_SECONDS, TimeUnit.SECONDS, changes)
+                .execute(() -> {
+                    if (starts == generation) {
+                        follow();
+                    }
+                });
     }
 
     @Override

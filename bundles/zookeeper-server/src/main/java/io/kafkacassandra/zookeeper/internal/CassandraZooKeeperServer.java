@@ -4,6 +4,7 @@ import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.zookeeper.ZooDefs.OpCode;
 import org.apache.zookeeper.server.FinalRequestProcessor;
@@ -31,6 +32,7 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
     private final CassandraSessionTracker tracker;
     private final CassandraSessionTracker.SessionCreationHook sessionRows;
     private volatile Consumer<String> onFailure = reason -> {};
+    private final AtomicBoolean failed = new AtomicBoolean();
     private Snapshots snapshots;
     private LogSequencer sequencer;
     private CommitProcessor commitProcessor;
@@ -122,6 +124,15 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
         firstProcessor = new RequestProcessor() {
             @Override
             public void processRequest(Request request) {
+                if (request.cxid == TransactionBatch.REMOTE_CXID && request.cnxn != null) {
+                    // the commit processor would take another instance's transaction for this request
+                    LOG.warn(
+                            "closing the connection of session 0x{}: its request has the reserved xid {}",
+                            Long.toHexString(request.sessionId),
+                            request.cxid);
+                    request.cnxn.close(ServerCnxn.DisconnectReason.CONNECTION_CLOSE_FORCED);
+                    return;
+                }
                 // First to the commit processor, so that the request waits there before its commit can arrive.
                 commitProcessor.processRequest(request);
                 if (!request.isThrottled() && isLogged(request.type)) {
@@ -214,6 +225,11 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
      * rather than wait for answers that never come.
      */
     void fail(String what, Throwable cause) {
+        // once, and not for what a deliberate shutdown breaks (it would stop, or restart, the instance again)
+        if (state == State.SHUTDOWN || !failed.compareAndSet(false, true)) {
+            LOG.debug("{} failed after this instance stopped", what, cause);
+            return;
+        }
         LOG.error("{} failed; this ZooKeeper instance stops serving", what, cause);
         setState(State.ERROR);
         String reason = what + " failed: " + cause;

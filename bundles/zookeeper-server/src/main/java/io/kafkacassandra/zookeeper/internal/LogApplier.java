@@ -142,10 +142,12 @@ public final class LogApplier implements Runnable {
      */
     public boolean catchUp(Duration timeout) throws InterruptedException {
         long target = System.nanoTime();
+        checkRequested = true;
         wake();
         return await(() -> lastReadStart - target >= 0 && isQuiescent(), timeout);
     }
 
+    private volatile boolean checkRequested; // by catchUp: check for a deleted next position after the next read
     private volatile long lastReadStart = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
 
     void stop() {
@@ -157,6 +159,8 @@ public final class LogApplier implements Runnable {
     public void run() {
         while (!stopped) {
             long start = System.nanoTime();
+            boolean force = checkRequested;
+            checkRequested = false;
             int read = 0;
             try {
                 TransactionLogTable.Tail tail;
@@ -172,7 +176,8 @@ public final class LogApplier implements Runnable {
                 }
                 read = tail.entries().size();
                 if (read < READ_LIMIT) {
-                    checkNotTruncated(tail.gap());
+                    // a caller of catchUp must not take a deleted rest of a partition for the end of the log
+                    checkNotTruncated(tail.gap() || force);
                     if (!tail.gap()) {
                         lastReadStart = start; // the tail as of start is handed over
                     }
@@ -229,12 +234,12 @@ public final class LogApplier implements Runnable {
     /**
      * At the tail as far as a read can tell (or stopped by a gap): fails if the next position was deleted below a
      * snapshot (this instance fell behind the kept log), rather than serve a tree that no longer moves and take the
-     * end of what is left for the end of the log. Checked at every gap, and every few seconds otherwise (a whole
-     * deleted partition reads as empty). Restarting the instance loads the newest snapshot.
+     * end of what is left for the end of the log. Checked at once at a gap or for a caller of {@link #catchUp}, and
+     * every few seconds otherwise (a deleted rest of a partition reads as empty). Restarting the instance loads the newest snapshot.
      */
-    private void checkNotTruncated(boolean gap) {
+    private void checkNotTruncated(boolean atOnce) {
         long now = System.nanoTime();
-        if (!gap && now - nextTruncationCheck < 0) {
+        if (!atOnce && now - nextTruncationCheck < 0) {
             return;
         }
         nextTruncationCheck = now + TRUNCATION_CHECK_NANOS;
