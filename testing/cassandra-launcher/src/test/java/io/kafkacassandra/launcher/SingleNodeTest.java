@@ -16,10 +16,7 @@ class SingleNodeTest {
     static final CassandraExtension CASSANDRA = CassandraExtension.shared(1);
 
     private static CqlSession connect(CassandraCluster cluster) {
-        return CqlSession.builder()
-                .addContactPoints(cluster.contactPoints())
-                .withLocalDatacenter(cluster.localDatacenter())
-                .build();
+        return TestSessions.connect(cluster.contactPoints());
     }
 
     @Test

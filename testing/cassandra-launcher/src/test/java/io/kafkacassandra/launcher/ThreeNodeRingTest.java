@@ -31,10 +31,7 @@ class ThreeNodeRingTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     private static CqlSession connect(List<InetSocketAddress> contactPoints) {
-        return CqlSession.builder()
-                .addContactPoints(contactPoints)
-                .withLocalDatacenter(CassandraCluster.DATACENTER)
-                .build();
+        return TestSessions.connect(contactPoints);
     }
 
     @Test
@@ -43,9 +40,8 @@ class ThreeNodeRingTest {
         Set<String> all = Set.of("127.0.0.1", "127.0.0.2", "127.0.0.3");
         for (CassandraNode node : cluster.nodes()) {
             // Each node's own view, through a session that only talks to that node.
-            try (CqlSession session = CqlSession.builder()
+            try (CqlSession session = TestSessions.builder()
                     .addContactPoint(node.contactPoint())
-                    .withLocalDatacenter(CassandraCluster.DATACENTER)
                     .withNodeDistanceEvaluator((n, dc) ->
                             n.getEndPoint().resolve().equals(node.contactPoint()) ? null : NodeDistance.IGNORED)
                     .build()) {
