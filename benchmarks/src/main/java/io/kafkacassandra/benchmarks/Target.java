@@ -5,10 +5,12 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.loadbalancing.NodeDistance;
 import io.kafkacassandra.launcher.CassandraCluster;
 import io.kafkacassandra.launcher.CassandraNode;
+import io.kafkacassandra.launcher.kafka.ZooKeeperServiceInstances;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
@@ -25,6 +27,9 @@ import java.util.stream.Collectors;
  */
 record Target(String name, String spec, List<String> agentSpecs, LongSupplier requests, AutoCloseable closer)
         implements AutoCloseable {
+    /** The port of the ZooKeeper service's instances; the ZooKeeper ensemble's is 2281. */
+    private static final int ZOOKEEPER_SERVICE_PORT = 2381;
+
     long serverRequests() {
         return requests.getAsLong();
     }
@@ -53,8 +58,17 @@ record Target(String name, String spec, List<String> agentSpecs, LongSupplier re
     static Target zookeeperOnCassandra(int nodes, Path directory) throws Exception {
         CassandraCluster cluster = startCassandra(nodes, directory);
         try {
-            ZooKeeperInstances instances =
-                    ZooKeeperInstances.start(2, pluginProperties(cluster, directory), directory.resolve("instances"));
+            // The ZooKeeper servers' session limits: tickTime 500 ms, sessions from 1 s to 20 s.
+            ZooKeeperServiceInstances instances = ZooKeeperServiceInstances.start(
+                    2,
+                    Files.readString(pluginProperties(cluster, directory)),
+                    Map.of(
+                            "serviceName", "bench",
+                            "tickTime", "500",
+                            "minSessionTimeout", "1000",
+                            "maxSessionTimeout", "20000"),
+                    ZOOKEEPER_SERVICE_PORT,
+                    directory.resolve("instances"));
             List<String> agents =
                     List.of("zookeeper:" + instances.connectString(2), "zookeeper:" + instances.connectString(1));
             return new Target(

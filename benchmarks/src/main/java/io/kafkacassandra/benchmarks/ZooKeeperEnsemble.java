@@ -1,13 +1,7 @@
 package io.kafkacassandra.benchmarks;
 
 import io.kafkacassandra.launcher.ChildJvm;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import io.kafkacassandra.launcher.kafka.FourLetterWords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,7 +74,7 @@ final class ZooKeeperEnsemble implements AutoCloseable {
     private void awaitServing(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int i = 1; i <= size; i++) {
-            while (!fourLetterWord("127.0.0." + i, CLIENT_PORT, "srvr").contains("Mode: ")) {
+            while (!FourLetterWords.send("127.0.0." + i, CLIENT_PORT, "srvr").contains("Mode: ")) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("ZooKeeper server " + i + " is not serving after " + timeout);
                 }
@@ -94,7 +88,7 @@ final class ZooKeeperEnsemble implements AutoCloseable {
         long total = 0;
         for (int i = 1; i <= size; i++) {
             for (String line :
-                    fourLetterWord("127.0.0." + i, CLIENT_PORT, "mntr").split("\n")) {
+                    FourLetterWords.send("127.0.0." + i, CLIENT_PORT, "mntr").split("\n")) {
                 String[] kv = line.split("\t");
                 if (kv.length == 2 && kv[0].equals(name)) {
                     total += Long.parseLong(kv[1].trim());
@@ -105,20 +99,6 @@ final class ZooKeeperEnsemble implements AutoCloseable {
     }
 
     /** A ZooKeeper four-letter word's answer, or "" if the server cannot be reached. */
-    static String fourLetterWord(String host, int port, String word) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, port), 1_000);
-            s.setSoTimeout(2_000);
-            OutputStream out = s.getOutputStream();
-            out.write(word.getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-            return in.lines().collect(Collectors.joining("\n"));
-        } catch (IOException e) {
-            return "";
-        }
-    }
-
     @Override
     public void close() {
         servers.forEach(ChildJvm::close);

@@ -25,12 +25,13 @@ public final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final Writer stdin;
     private final List<String> lines = new ArrayList<>();
+    private final Thread reader;
 
     private ChildJvm(String name, Process process) {
         this.name = name;
         this.process = process;
         this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        Thread reader = new Thread(this::readLines, name + "-stdout");
+        this.reader = new Thread(this::readLines, name + "-stdout");
         reader.setDaemon(true);
         reader.start();
     }
@@ -40,6 +41,20 @@ public final class ChildJvm implements AutoCloseable {
             String name, List<String> jvmOptions, String mainClass, List<String> args, Path errorLog) {
         List<String> command = new ArrayList<>(jvmOptions);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(args);
+        return launch(name, command, errorLog);
+    }
+
+    /** Starts {@code java <jvmOptions> -cp <classPath> <mainClass> <args>}: a program on a class path of its own. */
+    public static ChildJvm startOnClassPath(
+            String name,
+            List<String> jvmOptions,
+            String classPath,
+            String mainClass,
+            List<String> args,
+            Path errorLog) {
+        List<String> command = new ArrayList<>(jvmOptions);
+        command.addAll(List.of("-cp", classPath, mainClass));
         command.addAll(args);
         return launch(name, command, errorLog);
     }
@@ -139,6 +154,11 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** The exit status once it has ended (143 after a SIGTERM it handled, 137 after a SIGKILL). */
+    public int exitStatus() {
+        return process.exitValue();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
@@ -149,6 +169,12 @@ public final class ChildJvm implements AutoCloseable {
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
+    /** SIGTERM: the program's shutdown hooks run; see {@link #awaitExit(Duration)}. */
+    public void terminate() {
+        // Not Process.destroy(): it also closes the pipes, and what the shutdown hooks print would be lost.
+        Signals.send("TERM", process.pid());
+    }
+
     public void pause() {
         Signals.send("STOP", process.pid());
     }
@@ -157,8 +183,13 @@ public final class ChildJvm implements AutoCloseable {
         Signals.send("CONT", process.pid());
     }
 
+    /** Waits for the process to end; once it has, {@link #lines()} holds every line it printed. */
     public boolean awaitExit(Duration timeout) throws InterruptedException {
-        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return false;
+        }
+        reader.join(10_000); // its standard output is closed: the reader reaches its end at once
+        return true;
     }
 
     /** Kills it if it still runs (resuming it first, should it be stopped). */

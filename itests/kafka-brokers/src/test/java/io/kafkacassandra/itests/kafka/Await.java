@@ -1,0 +1,33 @@
+package io.kafkacassandra.itests.kafka;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/** Polls a condition until it holds; a condition that throws counts as not yet holding until the deadline. */
+final class Await {
+    private Await() {}
+
+    static void until(Duration timeout, String what, Callable<Boolean> condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (true) {
+            try {
+                if (condition.call()) {
+                    return;
+                }
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                last = e;
+            }
+            if (System.nanoTime() > deadline) {
+                AssertionError error = new AssertionError("no " + what + " within " + timeout);
+                if (last != null) {
+                    error.initCause(last);
+                }
+                throw error;
+            }
+            Thread.sleep(250);
+        }
+    }
+}
