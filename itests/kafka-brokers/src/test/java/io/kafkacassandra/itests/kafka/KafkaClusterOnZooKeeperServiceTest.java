@@ -95,7 +95,7 @@ class KafkaClusterOnZooKeeperServiceTest {
             broker.awaitStarted(Duration.ofSeconds(180));
         }
         clients = new KafkaClients(brokers.stream().map(KafkaBroker::bootstrap).collect(Collectors.joining(",")));
-        zookeeper = new ZooKeeperReader(bridge.connectString(2) + CHROOT);
+        zookeeper = new ZooKeeperReader(bridge.connectString() + CHROOT);
     }
 
     @AfterAll
@@ -170,7 +170,10 @@ class KafkaClusterOnZooKeeperServiceTest {
     @Order(4)
     void theBrokersGoOnThroughTheOtherInstanceWhenOneIsKilled() throws Exception {
         Map<String, Long> registrations = registrations();
-        bridge.kill(1);
+        // The instance that serves the most brokers (at least two of the three are on one of the two).
+        int killed = brokerSessions(1) >= brokerSessions(2) ? 1 : 2;
+        assertTrue(brokerSessions(killed) >= 2, "brokers' sessions on instance " + killed);
+        bridge.kill(killed);
         try {
             acknowledged.addAll(clients.produce(ORDERS, "one-instance", 200));
             clients.assertConsumedOnce(ORDERS, acknowledged);
@@ -179,11 +182,22 @@ class KafkaClusterOnZooKeeperServiceTest {
                     .all()
                     .get();
             awaitFullIsr("while-one-instance", Set.of(1, 2, 3));
+            Await.until(
+                    RECOVERY, "every broker's session on the other instance", () -> brokerSessions(3 - killed) == 3);
             // Each broker kept its session (moved to the other instance): a lost one re-registers with a new czxid.
             assertEquals(registrations, registrations());
         } finally {
-            bridge.restart(1);
+            bridge.restart(killed);
         }
+    }
+
+    /** Sessions connected to instance {@code i}, other than this test's own reader. */
+    private static long brokerSessions(int i) {
+        String own = "sid=0x" + Long.toHexString(zookeeper.sessionId());
+        return bridge.fourLetterWord(i, "cons")
+                .lines()
+                .filter(line -> line.contains("sid=0x") && !line.contains(own + ","))
+                .count();
     }
 
     @Test

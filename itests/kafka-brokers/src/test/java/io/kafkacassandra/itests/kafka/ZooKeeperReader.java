@@ -30,6 +30,10 @@ final class ZooKeeperReader implements AutoCloseable {
         }
     }
 
+    long sessionId() {
+        return zookeeper.getSessionId();
+    }
+
     List<String> children(String path) throws Exception {
         return zookeeper.getChildren(path, false);
     }

@@ -105,6 +105,11 @@ public final class ZooKeeperServiceInstances implements AutoCloseable {
                 .collect(Collectors.joining(","));
     }
 
+    /** Instance {@code i}'s answer to a four-letter word ({@code cons}: its connections and their sessions). */
+    public String fourLetterWord(int i, String word) {
+        return FourLetterWords.send(host(i), port, word);
+    }
+
     /** SIGKILL of instance {@code i}. */
     public void kill(int i) throws InterruptedException {
         instances.get(i - 1).kill();
