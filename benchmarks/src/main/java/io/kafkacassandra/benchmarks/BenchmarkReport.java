@@ -107,11 +107,11 @@ final class BenchmarkReport {
         return "ZooKeeper + Curator, " + n + (n == 1 ? " server" : " servers");
     }
 
-    private static String ratio(Double a, Double b) {
+    static String ratio(Double a, Double b) {
         return a == null || b == null || a.isNaN() || b.isNaN() || b == 0 ? "-" : String.format("%.2f", a / b);
     }
 
-    private static String format(Double v) {
+    static String format(Double v) {
         if (v == null || v.isNaN()) {
             return "-";
         }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A running system under test: kafka-cassandra on a Cassandra ring, ZooKeeper, or this project's ZooKeeper service
@@ -29,6 +30,16 @@ record Target(String name, String spec, List<String> agentSpecs, LongSupplier re
         implements AutoCloseable {
     /** The port of the ZooKeeper service's instances; the ZooKeeper ensemble's is 2281. */
     private static final int ZOOKEEPER_SERVICE_PORT = 2381;
+
+    /** Every ZooKeeper server or instance of the target, as a {@code zookeeper.connect} string. */
+    String zookeeperConnect() {
+        return agentSpecs.stream()
+                .filter(s -> s.startsWith("zookeeper:"))
+                .flatMap(s -> Stream.of(s.substring("zookeeper:".length()).split(",")))
+                .distinct()
+                .sorted()
+                .collect(Collectors.joining(","));
+    }
 
     long serverRequests() {
         return requests.getAsLong();

@@ -1,0 +1,227 @@
+package io.kafkacassandra.benchmarks;
+
+import io.kafkacassandra.launcher.kafka.KafkaBroker;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * The Kafka workload: three released Kafka 3.9 brokers (ZooKeeper mode, Kafka's default 18 s session timeout) on
+ * the target's ZooKeeper: the time for the cluster to form, to create topics, for a controller to take over after
+ * the controller broker is killed, and produce and consume throughput (the data path, which must not differ).
+ */
+final class KafkaBenchmark {
+    static final String WORKLOAD = "kafka";
+    private static final int BROKERS = 3;
+    private static final int FIRST_PORT = 19190;
+    private static final Duration DEADLINE = Duration.ofMinutes(5);
+
+    /** How much of each: topics and their partitions, failover trials, records of 100 bytes. */
+    record Sizes(int topics, int partitionsPerTopic, int failovers, int records) {}
+
+    private KafkaBenchmark() {}
+
+    static void run(String target, String zookeeperConnect, Results results, Path dir, Sizes sizes) throws Exception {
+        List<KafkaBroker> brokers = new ArrayList<>();
+        try {
+            long began = System.nanoTime();
+            for (int id = 1; id <= BROKERS; id++) {
+                KafkaBroker broker = new KafkaBroker(
+                        id,
+                        FIRST_PORT + id,
+                        zookeeperConnect + "/kafka",
+                        dir.resolve("broker-" + id),
+                        Map.of("offsets.topic.replication.factor", "3", "auto.create.topics.enable", "false"),
+                        List.of("-Xmx512m", "-XX:+UseG1GC"));
+                brokers.add(broker);
+                broker.start();
+            }
+            String bootstrap = brokers.stream().map(KafkaBroker::bootstrap).collect(Collectors.joining(","));
+            try (Admin admin = Admin.create(Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    bootstrap,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                    "120000"))) {
+                await(
+                        "the cluster forming",
+                        () -> admin.describeCluster().nodes().get().size() == BROKERS
+                                && admin.describeCluster().controller().get() != null);
+                results.add(WORKLOAD, "3 brokers form a cluster (s)", Results.Better.LOWER, target, seconds(began));
+
+                createTopics(admin, target, results, sizes);
+                List<Double> failovers = new ArrayList<>();
+                for (int trial = 0; trial < sizes.failovers(); trial++) {
+                    failovers.add(failover(admin, brokers));
+                }
+                failovers.sort(null);
+                results.add(
+                        WORKLOAD,
+                        "controller failover after SIGKILL, median of " + failovers.size() + " (s)",
+                        Results.Better.LOWER,
+                        target,
+                        failovers.get(failovers.size() / 2));
+                results.add(
+                        WORKLOAD,
+                        "controller failover after SIGKILL, max (s)",
+                        Results.Better.LOWER,
+                        target,
+                        failovers.get(failovers.size() - 1));
+                throughput(admin, bootstrap, target, results, sizes.records());
+            }
+        } finally {
+            brokers.forEach(KafkaBroker::close);
+        }
+    }
+
+    private static void createTopics(Admin admin, String target, Results results, Sizes sizes) throws Exception {
+        List<String> names =
+                IntStream.range(0, sizes.topics()).mapToObj(i -> "topic-" + i).toList();
+        long began = System.nanoTime();
+        admin.createTopics(names.stream()
+                        .map(n -> new NewTopic(n, sizes.partitionsPerTopic(), (short) 3))
+                        .toList())
+                .all()
+                .get();
+        await(
+                "every partition with a leader",
+                () -> admin.describeTopics(names).allTopicNames().get().values().stream()
+                        .flatMap(t -> t.partitions().stream())
+                        .allMatch(p -> p.leader() != null && p.isr().size() == 3));
+        results.add(
+                WORKLOAD,
+                "create " + sizes.topics() + " topics × " + sizes.partitionsPerTopic() + " partitions (s)",
+                Results.Better.LOWER,
+                target,
+                seconds(began));
+    }
+
+    /**
+     * SIGKILL of the controller broker, until the others' metadata names another controller; then a restart.
+     * Returns the seconds to the new controller.
+     */
+    private static double failover(Admin admin, List<KafkaBroker> brokers) throws Exception {
+        int controller = admin.describeCluster().controller().get().id();
+        KafkaBroker killed = brokers.get(controller - 1);
+        long began = System.nanoTime();
+        killed.kill();
+        await("a new controller", () -> {
+            Node now = admin.describeCluster().controller().get();
+            return now != null && now.id() != controller;
+        });
+        double took = seconds(began);
+        killed.start();
+        killed.awaitStarted(DEADLINE);
+        await(
+                "the restarted broker back in every ISR",
+                () -> admin.describeTopics(admin.listTopics().names().get()).allTopicNames().get().values().stream()
+                        .map(TopicDescription::partitions)
+                        .flatMap(List::stream)
+                        .allMatch(p -> p.isr().size() == 3));
+        return took;
+    }
+
+    private static void throughput(Admin admin, String bootstrap, String target, Results results, int records)
+            throws Exception {
+        String topic = "throughput";
+        admin.createTopics(List.of(new NewTopic(topic, 6, (short) 3).configs(Map.of("min.insync.replicas", "2"))))
+                .all()
+                .get();
+        await(
+                "the throughput topic",
+                () -> admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                        .allMatch(p -> p.leader() != null && p.isr().size() == 3));
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        byte[] value = new byte[100];
+        long began = System.nanoTime();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+            List<Future<RecordMetadata>> sends = new ArrayList<>();
+            for (int i = 0; i < records; i++) {
+                sends.add(producer.send(new ProducerRecord<>(topic, value)));
+            }
+            for (Future<RecordMetadata> send : sends) {
+                send.get();
+            }
+        }
+        results.add(
+                WORKLOAD,
+                "produce, acks=all, 100 B records (records/s)",
+                Results.Better.HIGHER,
+                target,
+                records / seconds(began));
+
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "throughput");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        began = System.nanoTime();
+        long deadline = began + DEADLINE.toNanos();
+        int read = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
+            consumer.subscribe(List.of(topic));
+            while (read < records) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("read " + read + " of " + records + " records in " + DEADLINE);
+                }
+                read += consumer.poll(Duration.ofMillis(500)).count();
+            }
+        }
+        // Includes joining the group, as a consumer started from scratch does.
+        results.add(
+                WORKLOAD,
+                "consume from a new group (records/s)",
+                Results.Better.HIGHER,
+                target,
+                records / seconds(began));
+    }
+
+    private static double seconds(long began) {
+        return (System.nanoTime() - began) / 1e9;
+    }
+
+    interface Check {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls every 50 ms: the granularity of the times above. */
+    private static void await(String what, Check check) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (check.holds()) {
+                    return;
+                }
+            } catch (Exception e) {
+                last = e; // e.g. a request to the broker just killed
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("no " + what + " within " + DEADLINE, last);
+    }
+}
