@@ -148,7 +148,11 @@ public final class BenchmarkMain {
 
     /** The hand-written analysis that follows the tables (why we lose where we lose, and how to win). */
     private static String findings() throws IOException {
-        try (InputStream in = BenchmarkMain.class.getResourceAsStream("findings.md")) {
+        return findings("findings.md");
+    }
+
+    static String findings(String resource) throws IOException {
+        try (InputStream in = BenchmarkMain.class.getResourceAsStream(resource)) {
             return in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }

@@ -23,6 +23,9 @@ public final class KafkaBenchmarkMain {
         List<Integer> topologies = List.of(1);
         Path out = Path.of("docs", "benchmarks-kafka.md");
         Path dir = Path.of("benchmarks", "target", "bench-kafka");
+        if (args.length % 2 != 0) {
+            throw new IllegalArgumentException("options come in pairs: --size full|smoke --topologies 1,3 --out FILE");
+        }
         for (int i = 0; i < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -65,7 +68,8 @@ public final class KafkaBenchmarkMain {
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(
                 out,
-                render(results, topologies, command, Duration.ofNanos(System.nanoTime() - began)),
+                render(results, topologies, command, Duration.ofNanos(System.nanoTime() - began))
+                        + BenchmarkMain.findings("kafka-findings.md"),
                 StandardCharsets.UTF_8);
         System.out.println("[bench] wrote " + out);
         System.exit(results.failedTargets == 0 ? 0 : 1);
@@ -97,9 +101,12 @@ public final class KafkaBenchmarkMain {
                         + "`zookeeper.connect` lists both instances (two JVMs from `kafka-cassandra-zookeeper.jar`) on a "
                         + "Cassandra ring of the stated size; on ZooKeeper, the server or the ensemble. Formation counts from "
                         + "the brokers' JVMs starting; topic creation until every partition has a leader and three replicas "
-                        + "in sync; failover from the SIGKILL of the controller broker until the others' metadata names "
-                        + "another controller (sent by the new controller), the killed broker then restarted and back in "
-                        + "every ISR before the next trial. Ratio = ZooKeeper service / ZooKeeper.\n\n");
+                        + "in sync (polled every 250 ms); failover from the SIGKILL of the controller broker until a "
+                        + "surviving broker's metadata names another controller (sent by the new controller; polled every "
+                        + "50 ms), the killed broker then restarted and back in every ISR before the next trial; produce "
+                        + "throughput after a first acknowledged record (the producer's id and metadata untimed); consume "
+                        + "throughput of a new group from its first record, after another group created the offsets "
+                        + "topic. Ratio = ZooKeeper service / ZooKeeper.\n\n");
         r.append("| figure |");
         StringBuilder rule = new StringBuilder("|---|");
         for (int n : topologies) {
@@ -134,6 +141,6 @@ public final class KafkaBenchmarkMain {
             r.append("\n## Failures\n\n");
             results.notes.forEach(n -> r.append("- ").append(n).append('\n'));
         }
-        return r.toString();
+        return r.append('\n').toString();
     }
 }

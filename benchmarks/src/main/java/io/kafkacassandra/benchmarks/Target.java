@@ -33,12 +33,16 @@ record Target(String name, String spec, List<String> agentSpecs, LongSupplier re
 
     /** Every ZooKeeper server or instance of the target, as a {@code zookeeper.connect} string. */
     String zookeeperConnect() {
-        return agentSpecs.stream()
+        String connect = agentSpecs.stream()
                 .filter(s -> s.startsWith("zookeeper:"))
                 .flatMap(s -> Stream.of(s.substring("zookeeper:".length()).split(",")))
                 .distinct()
                 .sorted()
                 .collect(Collectors.joining(","));
+        if (connect.isEmpty()) {
+            throw new IllegalStateException(name + " is no ZooKeeper");
+        }
+        return connect;
     }
 
     long serverRequests() {

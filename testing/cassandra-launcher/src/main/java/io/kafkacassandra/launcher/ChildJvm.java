@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -21,6 +23,15 @@ import java.util.function.Predicate;
  * benchmarks: brokers, candidates, members, listeners.
  */
 public final class ChildJvm implements AutoCloseable {
+    /** Children still running when this JVM ends (Maven interrupted, a test JVM done) are killed with it. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(() -> RUNNING.forEach(p -> p.toHandle().destroyForcibly()), "child-jvms-shutdown"));
+    }
+
     private final String name;
     private final Process process;
     private final Writer stdin;
@@ -75,6 +86,8 @@ public final class ChildJvm implements AutoCloseable {
             Process process = new ProcessBuilder(command)
                     .redirectError(ProcessBuilder.Redirect.appendTo(errorLog.toFile()))
                     .start();
+            RUNNING.add(process);
+            process.onExit().thenRun(() -> RUNNING.remove(process));
             return new ChildJvm(name, process);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
@@ -172,7 +185,7 @@ public final class ChildJvm implements AutoCloseable {
     /** SIGTERM: the program's shutdown hooks run; see {@link #awaitExit(Duration)}. */
     public void terminate() {
         // Not Process.destroy(): it also closes the pipes, and what the shutdown hooks print would be lost.
-        Signals.send("TERM", process.pid());
+        process.toHandle().destroy();
     }
 
     public void pause() {
@@ -189,6 +202,10 @@ public final class ChildJvm implements AutoCloseable {
             return false;
         }
         reader.join(10_000); // its standard output is closed: the reader reaches its end at once
+        if (reader.isAlive()) {
+            throw new IllegalStateException(
+                    name + " ended, but its output is still open (a child process of its own?)");
+        }
         return true;
     }
 

@@ -30,4 +30,15 @@ final class Await {
             Thread.sleep(250);
         }
     }
+
+    /** Checks the condition every 250 ms for {@code period}; fails at the first time it does not hold. */
+    static void holdsFor(Duration period, String what, Callable<Boolean> condition) throws Exception {
+        long end = System.nanoTime() + period.toNanos();
+        while (System.nanoTime() < end) {
+            if (!condition.call()) {
+                throw new AssertionError("no longer " + what);
+            }
+            Thread.sleep(250);
+        }
+    }
 }

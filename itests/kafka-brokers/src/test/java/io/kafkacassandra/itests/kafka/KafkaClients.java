@@ -3,8 +3,9 @@ package io.kafkacassandra.itests.kafka;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -48,22 +49,20 @@ final class KafkaClients implements AutoCloseable {
     }
 
     /**
-     * Sends {@code count} records ({@code prefix-i}) with an idempotent producer, {@code acks=all}, and returns
-     * them once every send is acknowledged.
+     * Sends {@code count} records ({@code prefix-i}) with an idempotent producer, {@code acks=all}, and adds each to
+     * {@code acknowledged} once its send is acknowledged (so that a failed send leaves the others counted).
      */
-    List<String> produce(String topic, String prefix, int count) throws Exception {
+    void produce(String topic, String prefix, int count, Collection<String> acknowledged) throws Exception {
         try (KafkaProducer<String, String> producer = producer(true)) {
-            List<Future<RecordMetadata>> sends = new ArrayList<>();
-            List<String> values = new ArrayList<>();
+            Map<String, Future<RecordMetadata>> sends = new LinkedHashMap<>();
             for (int i = 0; i < count; i++) {
                 String value = prefix + "-" + i;
-                values.add(value);
-                sends.add(producer.send(new ProducerRecord<>(topic, value, value)));
+                sends.put(value, producer.send(new ProducerRecord<>(topic, value, value)));
             }
-            for (Future<RecordMetadata> send : sends) {
-                send.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+            for (Map.Entry<String, Future<RecordMetadata>> send : sends.entrySet()) {
+                send.getValue().get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
+                acknowledged.add(send.getKey());
             }
-            return values;
         }
     }
 
@@ -122,7 +121,6 @@ final class KafkaClients implements AutoCloseable {
                     ends = consumer.endOffsets(consumer.assignment());
                 }
             }
-            consumer.commitSync();
         }
         Map<String, Integer> wrong = new TreeMap<>();
         seen.forEach((value, times) -> {
@@ -135,7 +133,8 @@ final class KafkaClients implements AutoCloseable {
     }
 
     private static boolean atEnd(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> ends) {
-        return ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+        return ends.entrySet().stream()
+                .allMatch(e -> consumer.position(e.getKey(), Duration.ofSeconds(10)) >= e.getValue());
     }
 
     @Override

@@ -19,6 +19,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -38,6 +41,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -45,17 +49,21 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * ZooKeeper service on one Cassandra node. The tests run in order on the one cluster, each leaving it whole.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Timeout(value = 20, unit = TimeUnit.MINUTES)
 class KafkaClusterOnZooKeeperServiceTest {
     @RegisterExtension
     static final CassandraExtension CASSANDRA = CassandraExtension.shared(1);
 
     private static final Path DIR =
             Path.of("target", "kafka-cluster-" + System.currentTimeMillis()).toAbsolutePath();
-    /** A chroot of its own per run: a build without clean reuses the Cassandra node and its keyspace. */
+    /** A chroot of its own per run: the brokers create it, as they would on ZooKeeper. */
     private static final String CHROOT = "/" + DIR.getFileName();
+    /** Kafka's default is 18 s; 10 s keeps the failover test short and outlasts a stall of a busy 2-core machine. */
+    private static final int SESSION_TIMEOUT_MS = 10_000;
 
     private static final Duration RECOVERY = Duration.ofSeconds(90);
     private static final String ORDERS = "orders";
+    private static final Pattern SESSION_ID = Pattern.compile("sid=0x([0-9a-f]+)");
 
     private static ZooKeeperServiceInstances bridge;
     private static final List<KafkaBroker> brokers = new ArrayList<>();
@@ -81,8 +89,7 @@ class KafkaClusterOnZooKeeperServiceTest {
                     bridge.connectString() + CHROOT,
                     DIR.resolve("broker-" + id),
                     Map.of(
-                            // Kafka's default is 18 s; 6 s keeps the failover test short.
-                            "zookeeper.session.timeout.ms", "6000",
+                            "zookeeper.session.timeout.ms", Integer.toString(SESSION_TIMEOUT_MS),
                             "offsets.topic.replication.factor", "3",
                             "transaction.state.log.replication.factor", "3",
                             "transaction.state.log.min.isr", "2",
@@ -137,7 +144,7 @@ class KafkaClusterOnZooKeeperServiceTest {
                 .all()
                 .get();
         awaitFullIsr(ORDERS, Set.of(1, 2, 3));
-        acknowledged.addAll(clients.produce(ORDERS, "first", 600));
+        clients.produce(ORDERS, "first", 600, acknowledged);
         clients.assertConsumedOnce(ORDERS, acknowledged);
     }
 
@@ -150,15 +157,17 @@ class KafkaClusterOnZooKeeperServiceTest {
         int controllerEpochBefore = zookeeper.controllerEpoch();
 
         killed.kill();
-        Await.until(RECOVERY, "another broker becoming controller", () -> {
-            Integer now = zookeeper.controllerOrNull();
-            return now != null && now != controller;
-        });
-        assertTrue(zookeeper.controllerEpoch() > controllerEpochBefore, "the controller epoch went up");
-        acknowledged.addAll(clients.produce(ORDERS, "after-failover", 300));
-        clients.assertConsumedOnce(ORDERS, acknowledged);
-
-        killed.start();
+        try {
+            Await.until(RECOVERY, "another broker becoming controller", () -> {
+                Integer now = zookeeper.controllerOrNull();
+                return now != null && now != controller;
+            });
+            assertTrue(zookeeper.controllerEpoch() > controllerEpochBefore, "the controller epoch went up");
+            clients.produce(ORDERS, "after-failover", 300, acknowledged);
+            clients.assertConsumedOnce(ORDERS, acknowledged);
+        } finally {
+            killed.start(); // also after a failure, so that the next tests find three brokers
+        }
         killed.awaitStarted(Duration.ofSeconds(120));
         long epochAfter = zookeeper.stat("/brokers/ids/" + controller).getCzxid();
         assertTrue(epochAfter > epochBefore, "broker epoch " + epochAfter + " after " + epochBefore);
@@ -169,13 +178,20 @@ class KafkaClusterOnZooKeeperServiceTest {
     @Test
     @Order(4)
     void theBrokersGoOnThroughTheOtherInstanceWhenOneIsKilled() throws Exception {
+        Await.until(
+                RECOVERY,
+                "the brokers' three sessions listed by the instances",
+                () -> brokerSessions(1).size() + brokerSessions(2).size() == 3);
+        Set<String> sessions = new TreeSet<>(brokerSessions(1));
+        sessions.addAll(brokerSessions(2));
         Map<String, Long> registrations = registrations();
+        int controllerEpoch = zookeeper.controllerEpoch();
         // The instance that serves the most brokers (at least two of the three are on one of the two).
-        int killed = brokerSessions(1) >= brokerSessions(2) ? 1 : 2;
-        assertTrue(brokerSessions(killed) >= 2, "brokers' sessions on instance " + killed);
+        int killed = brokerSessions(1).size() >= brokerSessions(2).size() ? 1 : 2;
+        int other = 3 - killed;
         bridge.kill(killed);
         try {
-            acknowledged.addAll(clients.produce(ORDERS, "one-instance", 200));
+            clients.produce(ORDERS, "one-instance", 200, acknowledged);
             clients.assertConsumedOnce(ORDERS, acknowledged);
             clients.admin()
                     .createTopics(List.of(new NewTopic("while-one-instance", 3, (short) 3)))
@@ -183,21 +199,34 @@ class KafkaClusterOnZooKeeperServiceTest {
                     .get();
             awaitFullIsr("while-one-instance", Set.of(1, 2, 3));
             Await.until(
-                    RECOVERY, "every broker's session on the other instance", () -> brokerSessions(3 - killed) == 3);
-            // Each broker kept its session (moved to the other instance): a lost one re-registers with a new czxid.
-            assertEquals(registrations, registrations());
+                    RECOVERY,
+                    "the same three sessions on the other instance",
+                    () -> brokerSessions(other).equals(sessions));
+            // Past the time a session lost with the instance would have been closed (its timeout, TTLs rounded up
+            // to whole seconds, half a tick): a broker whose session was closed registers again with a new czxid,
+            // and a controller that lost its session is replaced under a higher epoch.
+            Await.holdsFor(
+                    Duration.ofMillis(SESSION_TIMEOUT_MS + 4_000),
+                    "the brokers' sessions, registrations and controller epoch unchanged",
+                    () -> brokerSessions(other).equals(sessions)
+                            && registrations().equals(registrations)
+                            && zookeeper.controllerEpoch() == controllerEpoch);
         } finally {
             bridge.restart(killed);
         }
     }
 
-    /** Sessions connected to instance {@code i}, other than this test's own reader. */
-    private static long brokerSessions(int i) {
-        String own = "sid=0x" + Long.toHexString(zookeeper.sessionId());
-        return bridge.fourLetterWord(i, "cons")
-                .lines()
-                .filter(line -> line.contains("sid=0x") && !line.contains(own + ","))
-                .count();
+    /** The ids of the sessions connected to instance {@code i}, other than this test's own reader's. */
+    private static Set<String> brokerSessions(int i) {
+        String own = Long.toHexString(zookeeper.sessionId());
+        Set<String> ids = new TreeSet<>();
+        Matcher m = SESSION_ID.matcher(bridge.fourLetterWord(i, "cons"));
+        while (m.find()) {
+            if (!m.group(1).equals(own)) {
+                ids.add(m.group(1));
+            }
+        }
+        return ids;
     }
 
     @Test
@@ -207,8 +236,11 @@ class KafkaClusterOnZooKeeperServiceTest {
         String topic = "scratch";
         admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3))).all().get();
         awaitFullIsr(topic, Set.of(1, 2, 3));
-        Set<Integer> leaders = leaders(topic);
-        assertEquals(Set.of(1, 2, 3), leaders, "one partition led by each broker");
+        // Kafka's assignment gives each broker one of the three partitions' preferred leadership.
+        Await.until(
+                RECOVERY,
+                "one partition of " + topic + " led by each broker",
+                () -> leaders(topic).equals(Set.of(1, 2, 3)));
 
         // A topic configuration change, applied by each leader (they read it from the change notification).
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
@@ -283,7 +315,7 @@ class KafkaClusterOnZooKeeperServiceTest {
         KafkaBroker broker = brokers.get(leaving - 1);
         assertTrue(broker.shutDown(Duration.ofSeconds(120)), () -> "no controlled shutdown in " + broker.lines());
         assertFalse(leaders(ORDERS).contains(leaving), "broker " + leaving + " still leads a partition");
-        acknowledged.addAll(clients.produce(ORDERS, "after-shutdown", 100));
+        clients.produce(ORDERS, "after-shutdown", 100, acknowledged);
         clients.assertConsumedOnce(ORDERS, acknowledged);
         assertNull(zookeeper.statOrNull("/brokers/ids/" + leaving), "its registration is gone");
     }

@@ -35,7 +35,17 @@ final class ZooKeeperReader implements AutoCloseable {
     }
 
     List<String> children(String path) throws Exception {
+        sync(path);
         return zookeeper.getChildren(path, false);
+    }
+
+    /** Catches this client's instance up with every write acknowledged before: the brokers may be on another. */
+    private void sync(String path) throws InterruptedException {
+        CountDownLatch synced = new CountDownLatch(1);
+        zookeeper.sync(path, (rc, p, ctx) -> synced.countDown(), null);
+        if (!synced.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("no answer to sync within 30 s");
+        }
     }
 
     Stat stat(String path) throws Exception {
@@ -47,10 +57,7 @@ final class ZooKeeperReader implements AutoCloseable {
     }
 
     Stat statOrNull(String path) throws Exception {
-        // sync first: this client may be on another instance than the broker that just wrote
-        CountDownLatch synced = new CountDownLatch(1);
-        zookeeper.sync(path, (rc, p, ctx) -> synced.countDown(), null);
-        synced.await(30, TimeUnit.SECONDS);
+        sync(path);
         return zookeeper.exists(path, false);
     }
 
@@ -61,6 +68,7 @@ final class ZooKeeperReader implements AutoCloseable {
     /** The broker id in {@code /controller}, or null while there is no controller. */
     Integer controllerOrNull() throws Exception {
         try {
+            sync("/controller");
             String data = new String(zookeeper.getData("/controller", false, null), StandardCharsets.UTF_8);
             Matcher m = BROKER_ID.matcher(data);
             if (!m.find()) {
@@ -81,6 +89,7 @@ final class ZooKeeperReader implements AutoCloseable {
     }
 
     int controllerEpoch() throws Exception {
+        sync("/controller_epoch");
         return Integer.parseInt(
                 new String(zookeeper.getData("/controller_epoch", false, null), StandardCharsets.UTF_8).trim());
     }

@@ -144,8 +144,9 @@ public final class KafkaBroker implements AutoCloseable {
         if (!running.awaitExit(timeout)) {
             throw new IllegalStateException("broker " + id + " did not stop within " + timeout);
         }
-        return running.lines().stream()
-                .anyMatch(line -> line.contains("Controlled shutdown request returned successfully"));
+        List<String> lines = running.lines();
+        return lines.stream().anyMatch(line -> line.contains("Controlled shutdown request returned successfully"))
+                && lines.stream().noneMatch(line -> line.contains("Proceeding to do an unclean shutdown"));
     }
 
     public boolean isAlive() {
