@@ -23,8 +23,10 @@ public final class KafkaBenchmarkMain {
         List<Integer> topologies = List.of(1);
         Path out = Path.of("docs", "benchmarks-kafka.md");
         Path dir = Path.of("benchmarks", "target", "bench-kafka");
+        Map<String, String> serviceSettings = Map.of();
         if (args.length % 2 != 0) {
-            throw new IllegalArgumentException("options come in pairs: --size full|smoke --topologies 1,3 --out FILE");
+            throw new IllegalArgumentException("options come in pairs: --size full|smoke --topologies 1,3 --out FILE"
+                    + " --tail-read-period-ms N (the service's, default its own)");
         }
         for (int i = 0; i < args.length; i += 2) {
             String value = args[i + 1];
@@ -36,6 +38,7 @@ public final class KafkaBenchmarkMain {
                             .toList();
                 case "--out" -> out = Path.of(value);
                 case "--dir" -> dir = Path.of(value);
+                case "--tail-read-period-ms" -> serviceSettings = Map.of("tailReadPeriodMs", value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -54,7 +57,9 @@ public final class KafkaBenchmarkMain {
                 BenchmarkMain.wipe(home);
                 Files.createDirectories(home);
                 System.out.println("[bench] starting " + name);
-                try (Target target = system.start(n, home)) {
+                try (Target target = system == BenchmarkMain.SystemUnderTest.ZOOKEEPER
+                        ? system.start(n, home)
+                        : Target.zookeeperOnCassandra(n, home, serviceSettings)) {
                     KafkaBenchmark.run(name, target.zookeeperConnect(), results, home.resolve("kafka"), sizes);
                 } catch (Exception | Error e) {
                     e.printStackTrace();
@@ -64,7 +69,10 @@ public final class KafkaBenchmarkMain {
             }
         }
         String command = "./benchmarks/run.sh --kafka --size " + size + " --topologies "
-                + String.join(",", topologies.stream().map(String::valueOf).toList());
+                + String.join(",", topologies.stream().map(String::valueOf).toList())
+                + (serviceSettings.isEmpty()
+                        ? ""
+                        : " --tail-read-period-ms " + serviceSettings.get("tailReadPeriodMs"));
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(
                 out,

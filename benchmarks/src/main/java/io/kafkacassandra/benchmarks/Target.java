@@ -9,6 +9,7 @@ import io.kafkacassandra.launcher.kafka.ZooKeeperServiceInstances;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -71,17 +72,24 @@ record Target(String name, String spec, List<String> agentSpecs, LongSupplier re
      * its runnable jar; this JVM is a client of the first, the agents alternately of the second and the first.
      */
     static Target zookeeperOnCassandra(int nodes, Path directory) throws Exception {
+        return zookeeperOnCassandra(nodes, directory, Map.of());
+    }
+
+    /** The same, with {@code settings} of the service added or replaced (e.g. its tail read period). */
+    static Target zookeeperOnCassandra(int nodes, Path directory, Map<String, String> settings) throws Exception {
         CassandraCluster cluster = startCassandra(nodes, directory);
         try {
             // The ZooKeeper servers' session limits: tickTime 500 ms, sessions from 1 s to 20 s.
+            Map<String, String> all = new LinkedHashMap<>(Map.of(
+                    "serviceName", "bench",
+                    "tickTime", "500",
+                    "minSessionTimeout", "1000",
+                    "maxSessionTimeout", "20000"));
+            all.putAll(settings);
             ZooKeeperServiceInstances instances = ZooKeeperServiceInstances.start(
                     2,
                     Files.readString(pluginProperties(cluster, directory)),
-                    Map.of(
-                            "serviceName", "bench",
-                            "tickTime", "500",
-                            "minSessionTimeout", "1000",
-                            "maxSessionTimeout", "20000"),
+                    all,
                     ZOOKEEPER_SERVICE_PORT,
                     directory.resolve("instances"));
             List<String> agents =
