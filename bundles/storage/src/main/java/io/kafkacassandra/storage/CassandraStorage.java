@@ -2,6 +2,7 @@ package io.kafkacassandra.storage;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.ColumnDefinitions;
 import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
@@ -13,15 +14,13 @@ import io.kafkacassandra.session.internal.Text;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import io.kafkacassandra.storage.internal.KvTable;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.apache.kafka.plugin.interfaces.FencedOutException;
 import org.apache.kafka.plugin.interfaces.FencedStorage;
@@ -37,10 +36,18 @@ import org.apache.kafka.plugin.interfaces.Versioned;
  *
  * <p>Every write is one lightweight transaction on one row, conditioned on the row's version, and every read is
  * SERIAL, so the storage is linearizable: a call that returned is seen by every call that starts after it.
- * {@code put} is create-only ({@code IF NOT EXISTS}, or re-creation of a deleted key conditioned on its version)
+ * {@code put} is create-only (conditioned on the row's absence and the namespace's floor, or re-creation of a
+ * deleted key conditioned on its marker's version)
  * and {@code update} changes only a live key; neither can happen twice. A write whose outcome Cassandra could not
  * tell is settled by the row's write id and version (see {@link WriteCall}); if even that cannot tell, an
  * {@link org.apache.kafka.plugin.interfaces.OutcomeUnknownException} says so.
+ *
+ * <p>A write costs one Paxos round when nothing races it: it is conditioned on the version this client last saw
+ * of the key ({@link VersionHints}) instead of on a read made first, and a refused condition returns the key's
+ * current state (every condition names {@code version} and {@code value}), which the next attempt is conditioned
+ * on. A call reads the row first only when it knows nothing of the key (update, delete), and after a refusal only
+ * when the refusal does not say enough (no row, and no floor returned) or an attempt's outcome is unknown (for the
+ * row's write id).
  *
  * <p>Fenced writes ({@link FencedStorage}) add the fence of the namespace's partition (a static map column, service
  * to highest epoch) to the same lightweight transaction: they set it to their epoch on condition that it is not
@@ -58,13 +65,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     private final int maxValueBytes;
     private final ServiceMonitor monitor;
     private final MarkerPurger purger;
-    /** The last floor seen per namespace, so that a put tries the right creation first: a hint only. */
-    private final Map<String, Long> floorHints = Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
-            return size() > 10_000;
-        }
-    });
+    private final VersionHints hints = new VersionHints();
 
     private volatile boolean closed;
 
@@ -122,7 +123,12 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
                                         : new StoreUnavailableException(error.toString(), error));
                     }
                     Row row = rs.one();
-                    return row == null ? Optional.<String>empty() : Optional.ofNullable(row.getString("value"));
+                    if (row == null) {
+                        return Optional.<String>empty();
+                    }
+                    Current current = new Current(row.getString("value"), row.getLong("version"), null, true);
+                    saw(path, current);
+                    return Optional.ofNullable(current.value);
                 });
     }
 
@@ -134,7 +140,11 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     private Optional<Versioned> doFetchVersioned(String key) {
         KeyPath path = KeyPath.of(key);
         checkOpen();
-        return current(path, "fetch " + key).live();
+        Current current = current(path, "fetch " + key);
+        if (current.exists) {
+            saw(path, current);
+        }
+        return current.live();
     }
 
     @Override
@@ -152,41 +162,49 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         Text.value("data", data, maxValueBytes);
         checkOpen();
         WriteCall call = new WriteCall("put " + key, cql, false);
-        // Not read: most puts create a new key, so try that first, above the floor last seen in the namespace
-        // (an attempt with a floor that is no longer the namespace's is refused, and the read after it tells).
-        Long floorHint = floorHints.get(path.namespace());
-        Current current = floorHint == null ? null : new Current(null, floorHint, null, false);
+        // Not read first. A key this client saw is re-created above the version it saw, on condition that this
+        // is a deletion marker's; any other is created above the floor last seen in its namespace (0 if none):
+        // versions are never reused, not even after a deletion marker was purged. A wrong guess is refused, and
+        // the refusal tells the state.
+        Long seen = hints.version(path);
+        Long floor = hints.floor(path.namespace());
+        boolean hasRow = seen != null;
+        long base = hasRow ? seen : floor == null ? 0 : floor;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            if (current != null) {
-                if (call.isOwn(current.version, current.writeId, current.exists)) {
-                    return;
-                }
-                if (current.value != null) {
-                    throw new KeyExistsException(key);
-                }
-            }
-            // An absent key is created above its namespace's floor (0 if none), a deleted one again with its next
-            // version: versions are never reused, not even after the deletion marker was purged.
-            long base = current == null ? 0 : current.version;
             long target = base + 1;
             long expected = base;
-            Boolean applied = current == null || !current.exists
-                    ? attempt(
+            Boolean applied = hasRow
+                    ? setIfAt(
+                            call,
+                            fence,
+                            path,
+                            data,
+                            expected,
+                            table.recreateIfDeletedVersion,
+                            KvTable.FencedForm.RECREATE_IF_DELETED_VERSION)
+                    : attempt(
                             call,
                             fence,
                             path,
                             target,
-                            id -> base == 0
+                            id -> expected == 0
                                     ? table.create[0].bind(data, target, id, path.namespace(), path.name())
-                                    : table.create[1].bind(data, target, id, path.namespace(), path.name(), base),
-                            base == 0 ? KvTable.FencedForm.CREATE : KvTable.FencedForm.CREATE_ABOVE_FLOOR,
+                                    : table.create[1].bind(data, target, id, path.namespace(), path.name(), expected),
+                            expected == 0 ? KvTable.FencedForm.CREATE : KvTable.FencedForm.CREATE_ABOVE_FLOOR,
                             id -> new Object[] {data, target, id},
-                            base == 0 ? new Object[0] : new Object[] {base})
-                    : setIfAt(call, fence, path, data, expected, table.setIfVersion, KvTable.FencedForm.SET_IF_VERSION);
+                            expected == 0 ? new Object[0] : new Object[] {expected});
             if (Boolean.TRUE.equals(applied)) {
                 return;
             }
-            current = read(path, call);
+            Current current = afterRefusal(path, call);
+            if (call.isOwn(current.version, current.writeId, current.exists)) {
+                return;
+            }
+            if (current.value != null) {
+                throw new KeyExistsException(key);
+            }
+            hasRow = current.exists;
+            base = current.version;
         }
         throw call.exhausted(MAX_ATTEMPTS);
     }
@@ -206,23 +224,45 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         Text.value("data", data, maxValueBytes);
         checkOpen();
         WriteCall call = new WriteCall("update " + key, cql, false);
+        boolean updated = onLiveKey(
+                path,
+                call,
+                expected -> setIfAt(
+                        call,
+                        fence,
+                        path,
+                        data,
+                        expected,
+                        table.setIfLiveVersion,
+                        KvTable.FencedForm.SET_IF_LIVE_VERSION));
+        if (!updated) {
+            throw new NoSuchKeyException(key);
+        }
+    }
+
+    /**
+     * Writes a live key with {@code attemptAt} (one attempt conditioned on the key being live at the version it is
+     * given): first at the version this client last saw, if any, else at the version a read shows; after a refusal,
+     * at the version the refusal returned.
+     *
+     * @return true once an attempt of the call took effect, false if the key is not live (this call changed nothing)
+     */
+    private boolean onLiveKey(KeyPath path, WriteCall call, LongFunction<Boolean> attemptAt) {
+        Long seen = hints.version(path);
+        long expected = seen != null ? seen : -1;
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Current current = read(path, call);
-            if (call.isOwn(current.version, current.writeId, current.exists)) {
-                return;
+            if (expected < 0 || attempt > 0) {
+                Current current = attempt == 0 ? read(path, call) : afterRefusal(path, call);
+                if (call.isOwn(current.version, current.writeId, current.exists)) {
+                    return true;
+                }
+                if (current.value == null) {
+                    return false;
+                }
+                expected = current.version;
             }
-            if (current.value == null) {
-                throw new NoSuchKeyException(key);
-            }
-            if (Boolean.TRUE.equals(setIfAt(
-                    call,
-                    fence,
-                    path,
-                    data,
-                    current.version,
-                    table.setIfLiveVersion,
-                    KvTable.FencedForm.SET_IF_LIVE_VERSION))) {
-                return;
+            if (Boolean.TRUE.equals(attemptAt.apply(expected))) {
+                return true;
             }
         }
         throw call.exhausted(MAX_ATTEMPTS);
@@ -261,8 +301,8 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
 
     /**
      * One attempt to set a key's value if it is at {@code expected}, to version {@code expected + 1}, with
-     * {@code statement} ({@code setIfVersion}: a deleted key's marker too; {@code setIfLiveVersion}: live keys only)
-     * and its fenced form.
+     * {@code statement} ({@code recreateIfDeletedVersion}: a deleted key's marker; {@code setIfLiveVersion}: a live
+     * key) and its fenced form.
      */
     private Boolean setIfAt(
             WriteCall call,
@@ -306,29 +346,21 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         KeyPath path = KeyPath.of(key);
         checkOpen();
         WriteCall call = new WriteCall("delete " + key, cql, true);
-        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-            Current current = read(path, call);
-            if (call.isOwn(current.version, current.writeId, current.exists)) {
-                return true;
-            }
-            if (current.value == null) {
-                return false;
-            }
-            long target = current.version + 1;
-            long expected = current.version;
-            if (Boolean.TRUE.equals(attempt(
-                    call,
-                    fence,
-                    path,
-                    target,
-                    id -> table.deleteIfLiveVersion.bind(target, id, path.namespace(), path.name(), expected),
-                    KvTable.FencedForm.DELETE_IF_LIVE_VERSION,
-                    id -> new Object[] {target, id},
-                    new Object[] {expected}))) {
-                return true;
-            }
-        }
-        throw call.exhausted(MAX_ATTEMPTS);
+        return onLiveKey(path, call, expected -> deleteIfAt(call, fence, path, expected));
+    }
+
+    /** One attempt to delete the key if it is live at {@code expected}, leaving its marker at the next version. */
+    private Boolean deleteIfAt(WriteCall call, FencedWrite fence, KeyPath path, long expected) {
+        long target = expected + 1;
+        return attempt(
+                call,
+                fence,
+                path,
+                target,
+                id -> table.deleteIfLiveVersion.bind(target, id, path.namespace(), path.name(), expected),
+                KvTable.FencedForm.DELETE_IF_LIVE_VERSION,
+                id -> new Object[] {target, id},
+                new Object[] {expected});
     }
 
     @Override
@@ -347,21 +379,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         KeyPath path = KeyPath.of(key);
         checkOpen();
         WriteCall call = new WriteCall("compareAndDelete " + key, cql, true);
-        long target = expectedVersion + 1;
-        return conditional(
-                path,
-                call,
-                expectedVersion,
-                () -> attempt(
-                        call,
-                        fence,
-                        path,
-                        target,
-                        id -> table.deleteIfLiveVersion.bind(
-                                target, id, path.namespace(), path.name(), expectedVersion),
-                        KvTable.FencedForm.DELETE_IF_LIVE_VERSION,
-                        id -> new Object[] {target, id},
-                        new Object[] {expectedVersion}));
+        return conditional(path, call, expectedVersion, () -> deleteIfAt(call, fence, path, expectedVersion));
     }
 
     @Override
@@ -438,14 +456,17 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
             Object[] conditionValues) {
         for (int round = 0; ; round++) {
             UUID id = call.newId();
-            if (fence == null) {
-                return call.write(unfenced.apply(id), target, id);
-            }
             Boolean applied = call.write(
-                    fence.statement(table, form, path.namespace(), path.name(), setValues.apply(id), conditionValues),
+                    fence == null
+                            ? unfenced.apply(id)
+                            : fence.statement(
+                                    table, form, path.namespace(), path.name(), setValues.apply(id), conditionValues),
                     target,
                     id);
-            if (!Boolean.FALSE.equals(applied)) {
+            if (Boolean.TRUE.equals(applied)) {
+                hints.sawRow(path, target);
+            }
+            if (fence == null || !Boolean.FALSE.equals(applied)) {
                 return applied;
             }
             FencedWrite.Refusal refusal = fence.judge(call.refusal());
@@ -475,7 +496,10 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
             if (Boolean.TRUE.equals(applied)) {
                 return true;
             }
-            Current current = read(path, call);
+            if (Boolean.FALSE.equals(applied) && !call.hasPending()) {
+                return false; // refused, and no earlier attempt of the call can have landed: nothing to read
+            }
+            Current current = afterRefusal(path, call);
             if (call.isOwn(current.version, current.writeId, current.exists)) {
                 return true;
             }
@@ -514,12 +538,57 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     }
 
     /**
-     * A key's row as a linearizable read sees it. A key without a row (never created, or its deletion marker
-     * purged) is at its namespace's floor: the highest version any purged marker there had, 0 if none.
+     * A key's row as a linearizable read or a refused condition saw it (the latter without write id). A key without
+     * a row (never created, or its deletion marker purged) is at its namespace's floor: at least the highest version
+     * any purged marker there had, 0 if none.
      */
     private record Current(String value, long version, UUID writeId, boolean exists) {
         Optional<Versioned> live() {
             return value == null ? Optional.empty() : Optional.of(new Versioned(value, version));
+        }
+
+        /**
+         * The state a refused condition returned, without write id; null if it does not say enough: a refusal
+         * returns the columns of its condition, none when the partition does not exist, and no floor unless the
+         * condition named it.
+         */
+        static Current refusedBy(Row refusal) {
+            if (refusal == null) {
+                return null;
+            }
+            ColumnDefinitions columns = refusal.getColumnDefinitions();
+            if (!columns.contains("version") || !columns.contains("value")) {
+                return null;
+            }
+            if (!refusal.isNull("version")) {
+                return new Current(refusal.getString("value"), refusal.getLong("version"), null, true);
+            }
+            if (!columns.contains("floor")) {
+                return null;
+            }
+            return new Current(null, refusal.isNull("floor") ? 0 : refusal.getLong("floor"), null, false);
+        }
+    }
+
+    /**
+     * The key's state after an attempt that did not apply: what its refusal returned, when no attempt of the call
+     * is pending (the state then cannot hold one of the call's own writes, so its write id is not needed) and the
+     * refusal says enough; a linearizable read otherwise.
+     */
+    private Current afterRefusal(KeyPath path, WriteCall call) {
+        Current refused = call.hasPending() ? null : Current.refusedBy(call.refusal());
+        if (refused == null) {
+            return read(path, call);
+        }
+        saw(path, refused);
+        return refused;
+    }
+
+    private void saw(KeyPath path, Current current) {
+        if (current.exists) {
+            hints.sawRow(path, current.version);
+        } else {
+            hints.sawNoRow(path, current.version);
         }
     }
 
@@ -527,18 +596,16 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     private Current read(KeyPath path, WriteCall call) {
         try {
             Current current = current(path, call.what());
-            if (current.exists) {
-                return current;
+            if (!current.exists) {
+                Row statics = cql.read(
+                                table.selectStatic.bind(path.namespace()).setConsistencyLevel(ConsistencyLevel.SERIAL),
+                                call.what())
+                        .one();
+                long floor = statics == null || statics.isNull("floor") ? 0 : statics.getLong("floor");
+                current = new Current(null, floor, null, false);
             }
-            Row statics = cql.read(
-                            table.selectStatic.bind(path.namespace()).setConsistencyLevel(ConsistencyLevel.SERIAL),
-                            call.what())
-                    .one();
-            long floor = statics == null || statics.isNull("floor") ? 0 : statics.getLong("floor");
-            if (floor > 0) {
-                floorHints.put(path.namespace(), floor);
-            }
-            return new Current(null, floor, null, false);
+            saw(path, current);
+            return current;
         } catch (StoreUnavailableException e) {
             throw call.unknownOr(e);
         }

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * Keeps deletion markers from piling up: Kafka's change-notification namespaces create and delete keys for
  * ever. A marker (a deleted key's row, value null, holding its version) is needed only while a write that may
  * have produced or followed it can still be settled by its write id, which takes seconds; one older than
- * {@code retention} is removed, and in the same lightweight transaction the namespace's floor is raised to its
- * version, so that a key created later in the namespace starts above it and versions are never reused.
+ * {@code retention} is removed, and in the same lightweight transaction the namespace's floor is raised to at
+ * least its version, so that a key created later in the namespace starts above it and versions are never reused.
+ * Every purge raises the floor, so that a creation conditioned on an older floor can never apply any more.
  *
  * <p>After a delete, the namespace is swept in the background, at most once per half retention; a sweep that
  * fails is simply tried after a later delete. Markers of a namespace where nothing is deleted any more stay,
@@ -89,7 +90,9 @@ final class MarkerPurger implements AutoCloseable {
                     continue; // the namespace's statics alone, a live key, or a marker still needed
                 }
                 long version = row.getLong("version");
-                long raised = Math.max(floor, version);
+                // Strictly above the floor, even for a marker below it: a creation held up somewhere with the
+                // floor it was conditioned on must never apply after a purge (DeletionMarkerTest).
+                long raised = Math.max(floor + 1, version);
                 CqlRunner.Attempt attempt = cql.write(
                         floor == 0
                                 ? table.purge[0].bind(namespace, row.getString("name"), version, raised, namespace)

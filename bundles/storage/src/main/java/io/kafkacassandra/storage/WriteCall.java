@@ -22,8 +22,11 @@ import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
  *   <li>no row: the key was never created, or its deletion marker was purged, which raised the namespace's floor
  *       to the marker's version (see {@link #isOwn});</li>
  *   <li>{@code writeId} is one of this call's ids: the call took effect;</li>
- *   <li>{@code version < target} of a pending attempt: it has not landed; the call's next attempt has the same
- *       condition, so at most one of them can;</li>
+ *   <li>{@code version < target} of a pending attempt: it has not landed, and the call's next attempt is
+ *       conditioned on the state seen, so at most one of them can: either the attempt's condition is that state,
+ *       or it names one the key has left for good (versions never come back, and a creation conditioned on a floor
+ *       seen while the row existed never applies: the row goes only by a purge, and every purge raises the
+ *       floor);</li>
  *   <li>{@code version == target}, another id: that attempt lost for good;</li>
  *   <li>{@code version > target}, another id: it may have landed and been overwritten since: unknown.</li>
  * </ul>

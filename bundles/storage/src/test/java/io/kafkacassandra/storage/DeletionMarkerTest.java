@@ -1,17 +1,21 @@
 package io.kafkacassandra.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import io.kafkacassandra.launcher.CassandraExtension;
 import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import io.kafkacassandra.session.testing.TestKeyspaces;
+import io.kafkacassandra.storage.internal.KvTable;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.plugin.interfaces.Leadership;
 import org.apache.kafka.plugin.interfaces.Versioned;
@@ -59,7 +63,9 @@ class DeletionMarkerTest {
         waitForRows("/m", 1); // the background sweeps after the deletes (retention 0 here)
         assertEquals(0, storage.purgeDeletionMarkers("/m", Duration.ZERO));
 
-        long floor = Math.max(3, bMarker);
+        // Each purge raises the floor above where it was, to at least the marker's version: a's marker (3) is
+        // purged first (its name sorts first, or its sweep ran before b existed), then b's.
+        long floor = Math.max(3 + 1, bMarker);
         storage.put("/m/a", "again");
         assertEquals(Optional.of(new Versioned("again", floor + 1)), storage.fetchVersioned("/m/a"));
         storage.put("/m/new", "n", new Leadership("controller", "broker-1", 1)); // fenced creation above the floor
@@ -79,6 +85,33 @@ class DeletionMarkerTest {
             assertEquals(1, rows("/kept"));
             patient.put("/kept/a", "2");
             assertEquals(Optional.of(new Versioned("2", 3)), patient.fetchVersioned("/kept/a"));
+        }
+    }
+
+    /**
+     * A put's creation attempt is conditioned on the namespace's floor; held up at a frozen coordinator, it may run
+     * minutes later. Had a purge left the floor where it was (a marker below it), that attempt would bring back a
+     * key deleted after the put had answered (it saw the key and said it exists): a double put. Every purge raises
+     * the floor, so an attempt conditioned on a floor seen before a purge never applies after it.
+     */
+    @Test
+    void aCreationHeldUpAcrossAPurgeNeverLands() {
+        try (CassandraStorage patient =
+                new CassandraStorage(session, settings, new ServiceMonitor("Storage", "held"), Duration.ofHours(1))) {
+            patient.put("/held/k", "k1"); // version 1
+            patient.put("/held/x", "x1");
+            patient.update("/held/x", "x2");
+            patient.update("/held/x", "x3");
+            assertTrue(patient.delete("/held/x")); // marker 4
+            assertEquals(1, patient.purgeDeletionMarkers("/held", Duration.ZERO)); // floor 4, k still at 1
+            // What a put of /held/k sends first when its client knows the floor 4 and nothing of the key; the key
+            // exists, so that put answers KeyExistsException while this attempt is held up.
+            BoundStatement heldUp = new KvTable(session, settings)
+                    .create[1].bind("resurrected", 5L, UUID.randomUUID(), "/held", "k", 4L);
+            assertTrue(patient.delete("/held/k")); // marker 2, below the floor
+            assertEquals(1, patient.purgeDeletionMarkers("/held", Duration.ZERO));
+            assertFalse(session.execute(heldUp).wasApplied(), "a creation conditioned on the floor before a purge");
+            assertEquals(Optional.empty(), patient.fetchVersioned("/held/k"));
         }
     }
 

@@ -21,22 +21,31 @@ public final class KvTable {
     private final PreparedStatement selectNamespace;
     public final PreparedStatement selectStatic;
     public final PreparedStatement selectMarkers;
-    /** Creation of a key whose row is absent: [0] in a namespace without floor, [1] above the floor bound. */
+    /**
+     * Creation of a key whose row is absent: [0] in a namespace without floor, [1] above the floor bound. Its
+     * condition names the floor, so that a refusal returns it; like the key writes below, it names {@code version}
+     * and {@code value}, which a refusal on an existing row returns (on an absent row, only a condition on a static
+     * column returns anything).
+     */
     public final PreparedStatement[] create = new PreparedStatement[2];
     /** Removal of an old deletion marker, raising the floor: [0] where there is no floor yet, [1] from a floor. */
     public final PreparedStatement[] purge = new PreparedStatement[2];
 
-    public final PreparedStatement setIfVersion;
+    public final PreparedStatement recreateIfDeletedVersion;
     public final PreparedStatement setIfLiveVersion;
     public final PreparedStatement deleteIfLiveVersion;
     /** Fenced forms of the writes: [form][whether the namespace has no fence of the service yet]. */
     private final Map<FencedForm, PreparedStatement[]> fenced = new EnumMap<>(FencedForm.class);
 
-    /** The writes a fenced call can make, by their SET and IF clauses (the fence's parts are appended). */
+    /**
+     * The writes a fenced call can make, by their SET and IF clauses (the fence's parts are appended). As in the
+     * unfenced forms, key conditions name {@code version} and {@code value}, and a creation the floor too, so that a
+     * refusal returns what the next attempt needs.
+     */
     public enum FencedForm {
-        CREATE("value = ?, version = ?, write_id = ?", "version = null AND floor = null"),
-        CREATE_ABOVE_FLOOR("value = ?, version = ?, write_id = ?", "version = null AND floor = ?"),
-        SET_IF_VERSION("value = ?, version = ?, write_id = ?", "version = ?"),
+        CREATE("value = ?, version = ?, write_id = ?", "version = null AND value = null AND floor = null"),
+        CREATE_ABOVE_FLOOR("value = ?, version = ?, write_id = ?", "version = null AND value = null AND floor = ?"),
+        RECREATE_IF_DELETED_VERSION("value = ?, version = ?, write_id = ?", "version = ? AND value = null"),
         SET_IF_LIVE_VERSION("value = ?, version = ?, write_id = ?", "version = ? AND value != null"),
         DELETE_IF_LIVE_VERSION("value = null, version = ?, write_id = ?", "version = ? AND value != null"),
         /** The fence alone, on the namespace's partition. */
@@ -64,15 +73,15 @@ public final class KvTable {
             for (int aboveFloor = 0; aboveFloor < 2; aboveFloor++) {
                 String floor = aboveFloor == 0 ? "floor = null" : "floor = ?";
                 create[aboveFloor] = session.prepare("UPDATE " + kv + " SET value = ?, version = ?, write_id = ?"
-                        + " WHERE namespace = ? AND name = ? IF version = null AND " + floor);
+                        + " WHERE namespace = ? AND name = ? IF version = null AND value = null AND " + floor);
                 // One partition, one Paxos round: the marker goes, and the floor keeps its version from reuse.
                 purge[aboveFloor] = session.prepare("BEGIN BATCH"
                         + " DELETE FROM " + kv + " WHERE namespace = ? AND name = ? IF version = ? AND value = null;"
                         + " UPDATE " + kv + " SET floor = ? WHERE namespace = ? IF " + floor + ";"
                         + " APPLY BATCH");
             }
-            setIfVersion = session.prepare("UPDATE " + kv + " SET value = ?, version = ?, write_id = ?"
-                    + " WHERE namespace = ? AND name = ? IF version = ?");
+            recreateIfDeletedVersion = session.prepare("UPDATE " + kv + " SET value = ?, version = ?, write_id = ?"
+                    + " WHERE namespace = ? AND name = ? IF version = ? AND value = null");
             setIfLiveVersion = session.prepare("UPDATE " + kv + " SET value = ?, version = ?, write_id = ?"
                     + " WHERE namespace = ? AND name = ? IF version = ? AND value != null");
             deleteIfLiveVersion = session.prepare("UPDATE " + kv + " SET value = null, version = ?, write_id = ?"
