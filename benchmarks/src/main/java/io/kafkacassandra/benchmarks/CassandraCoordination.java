@@ -1,16 +1,79 @@
 package io.kafkacassandra.benchmarks;
 
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.kafkacassandra.bridge.CassandraPluginLocator;
+import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.SessionFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
 
 /** kafka-cassandra through its plain {@link CassandraPluginLocator}, as a patched broker uses it. */
 final class CassandraCoordination implements Coordination {
     private final CassandraPluginLocator locator = new CassandraPluginLocator();
+    private final String pluginProperties;
+    private BareConditionalUpdates bare; // opened by the storage workload only
 
     CassandraCoordination(String pluginProperties) {
+        this.pluginProperties = pluginProperties;
         locator.startup(pluginProperties);
+    }
+
+    @Override
+    public synchronized BareConditionalUpdates bareConditionalUpdates() {
+        if (bare == null) {
+            Properties properties = new Properties();
+            try (InputStream in = Files.newInputStream(Path.of(pluginProperties))) {
+                properties.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            bare = new BareLwt(SessionFactory.open(CassandraSettings.fromProperties(properties)), properties);
+        }
+        return bare;
+    }
+
+    /**
+     * One lightweight transaction on one row of a table of its own, through a session configured as the
+     * service's: the floor under every conditional write of the storage.
+     */
+    private static final class BareLwt implements BareConditionalUpdates {
+        private final CqlSession session;
+        private final PreparedStatement reset;
+        private final PreparedStatement update;
+
+        BareLwt(CqlSession session, Properties properties) {
+            this.session = session;
+            // The keyspace is a validated identifier (CassandraSettings refuses any other).
+            String table = CassandraSettings.fromProperties(properties).keyspace() + ".bench_lwt";
+            session.execute("CREATE TABLE IF NOT EXISTS " + table + " (k text PRIMARY KEY, v bigint)");
+            reset = session.prepare("INSERT INTO " + table + " (k, v) VALUES (?, 0)");
+            update = session.prepare("UPDATE " + table + " SET v = ? WHERE k = ? IF v = ?");
+        }
+
+        @Override
+        public void reset(String key) {
+            session.execute(reset.bind(key));
+        }
+
+        @Override
+        public void update(String key, long expected) {
+            if (!session.execute(update.bind(expected + 1, key, expected)).wasApplied()) {
+                throw new IllegalStateException(key + " was not at " + expected);
+            }
+        }
+
+        @Override
+        public void close() {
+            session.close();
+        }
     }
 
     @Override
@@ -65,6 +128,11 @@ final class CassandraCoordination implements Coordination {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (bare != null) {
+                bare.close();
+            }
+        }
         locator.close();
     }
 }

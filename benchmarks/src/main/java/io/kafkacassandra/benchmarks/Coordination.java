@@ -34,6 +34,23 @@ interface Coordination extends AutoCloseable {
     /** Calls back with each new value of the key. */
     void watch(String key, Consumer<Optional<String>> listener) throws Exception;
 
+    /** The floor under this system's conditional writes, where it has one to show; null where not. */
+    default BareConditionalUpdates bareConditionalUpdates() {
+        return null;
+    }
+
+    /** Bare conditional updates of a counter per key. */
+    interface BareConditionalUpdates extends AutoCloseable {
+        /** Sets the key's counter to 0, unconditionally. */
+        void reset(String key);
+
+        /** Raises the key's counter from {@code expected} to {@code expected + 1}; throws if it was elsewhere. */
+        void update(String key, long expected);
+
+        @Override
+        void close();
+    }
+
     /** Runs for leader of the service; {@link #resign} withdraws. */
     void nominate(String service, String id) throws Exception;
 
