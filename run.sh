@@ -94,9 +94,12 @@ mkfifo "$walk/karaf.in"
 karaf_pid=$!
 exec 3> "$walk/karaf.in"
 for _ in $(seq 1 240); do
-  if [ -f "$log" ] && tail -n +$((seen + 1)) "$log" | grep -q "kafka-cassandra: connected to "; then break; fi
+  if [ -f "$log" ] && tail -n +$((seen + 1)) "$log" | grep -c "kafka-cassandra: connected to " > /dev/null; then break; fi
+  if ! kill -0 $karaf_pid 2>/dev/null; then cat "$walk/karaf.out"; echo "Karaf stopped before it connected" >&2; exit 1; fi
   sleep 0.5
 done
+tail -n +$((seen + 1)) "$log" | grep -c "kafka-cassandra: connected to " > /dev/null || {
+  tail -n 40 "$log"; echo "Karaf did not connect to Cassandra in 120 s" >&2; exit 1; }
 sleep 3
 echo "kafka-cassandra:leader walkthrough" >&3
 sleep 2

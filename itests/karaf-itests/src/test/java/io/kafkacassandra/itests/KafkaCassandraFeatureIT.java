@@ -30,6 +30,9 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.wiring.BundleCapability;
+import org.osgi.framework.wiring.BundleRevision;
 
 /**
  * {@code feature:install kafka-cassandra} in a stock Apache Karaf, against real Cassandra nodes: every service
@@ -66,6 +69,52 @@ public class KafkaCassandraFeatureIT extends KarafTestSupport {
         assertEquals(Set.of("0"), brokers.membershipList());
         brokers.leave("0");
         election.resign("broker-0");
+    }
+
+    /**
+     * Karaf's resolver matches a consumer's service requirement against the {@code osgi.service} capabilities a
+     * bundle declares, and the service components register their services themselves, where bnd cannot derive
+     * the capability: each bundle's declared list must be exactly what it registers of the project's types.
+     */
+    @Test
+    public void everyBundleDeclaresExactlyTheServicesItRegisters() throws Exception {
+        service(Storage.class, null);
+        service(ListenerRegistry.class, null);
+        service(LeaderElectionClient.class, "(service=kafka_controller)");
+        service(GroupMembershipClient.class, "(group=brokers)");
+        service(PluginLocator.class, null);
+        int checked = 0;
+        for (Bundle bundle : context.getBundles()) {
+            if (bundle.getSymbolicName() == null || !bundle.getSymbolicName().startsWith("io.kafkacassandra.")) {
+                continue;
+            }
+            Set<String> declared = new java.util.TreeSet<>();
+            for (BundleCapability capability :
+                    bundle.adapt(BundleRevision.class).getDeclaredCapabilities("osgi.service")) {
+                Object classes = capability.getAttributes().get("objectClass");
+                for (Object type : classes instanceof List<?> list ? list : List.of(String.valueOf(classes))) {
+                    if (isProjectType(type.toString())) {
+                        declared.add(type.toString());
+                    }
+                }
+            }
+            Set<String> registered = new java.util.TreeSet<>();
+            ServiceReference<?>[] references = bundle.getRegisteredServices();
+            for (ServiceReference<?> reference : references == null ? new ServiceReference<?>[0] : references) {
+                for (String type : (String[]) reference.getProperty("objectClass")) {
+                    if (isProjectType(type)) {
+                        registered.add(type);
+                    }
+                }
+            }
+            assertEquals(bundle.getSymbolicName() + ": declared osgi.service capabilities", registered, declared);
+            checked += registered.isEmpty() ? 0 : 1;
+        }
+        assertTrue("bundles that register services: " + checked, checked >= 5);
+    }
+
+    private static boolean isProjectType(String type) {
+        return type.startsWith("org.apache.kafka.plugin.interfaces.") || type.startsWith("io.kafkacassandra.");
     }
 
     @Test

@@ -189,4 +189,26 @@ public abstract class KarafTestSupport {
         out.flush();
         return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
+
+    protected static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until nothing accepts connections on the port of 127.0.0.1, at most {@link #WAIT_MS}. */
+    protected static void awaitClosed(int port) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (System.currentTimeMillis() < deadline) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            } catch (java.io.IOException closed) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        fail("port " + port + " still accepts connections");
+    }
 }

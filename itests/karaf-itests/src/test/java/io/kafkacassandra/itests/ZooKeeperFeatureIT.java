@@ -7,7 +7,6 @@ import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfi
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Dictionary;
@@ -102,14 +101,6 @@ public class ZooKeeperFeatureIT extends KarafTestSupport {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static void awaitWord(int port, String word, String answer) throws InterruptedException {
         long deadline = System.currentTimeMillis() + WAIT_MS;
         String last = null;
@@ -125,19 +116,6 @@ public class ZooKeeperFeatureIT extends KarafTestSupport {
             Thread.sleep(200);
         }
         fail("port " + port + " did not answer " + word + " with " + answer + " within " + WAIT_MS + " ms: " + last);
-    }
-
-    private static void awaitClosed(int port) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + WAIT_MS;
-        while (System.currentTimeMillis() < deadline) {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            } catch (IOException closed) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        fail("port " + port + " still accepts connections");
     }
 
     private static String fourLetters(int port, String word) throws IOException {

@@ -1,0 +1,168 @@
+package io.kafkacassandra.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.wrappedBundle;
+import static org.ops4j.pax.exam.karaf.options.KarafDistributionOption.editConfigurationFilePut;
+
+import java.io.File;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.karaf.features.FeaturesService;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/**
+ * The feature kafka-cassandra-broker: a released Kafka 3.9 broker inside Karaf, on the ZooKeeper service of the same
+ * container. Installed, it serves produce and fetch requests of a plain Kafka client; uninstalled, it stops cleanly
+ * (its port closes, and Kafka leaves its clean-shutdown marker).
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class KafkaBrokerFeatureIT extends KarafTestSupport {
+    private static final String BROKER_PID = "io.kafkacassandra.broker";
+    // chosen where config() runs (outside Karaf); the test reads them back from the configuration inside Karaf
+    private static final int ZK_PORT = freePort();
+    private static final int KAFKA_PORT = freePort();
+
+    @Configuration
+    @Override
+    public Option[] config() {
+        Option[] base = super.config();
+        List<Option> all = new ArrayList<>(List.of(base));
+        // before the features' own configuration files are installed, which then leave them as they are
+        all.add(editConfigurationFilePut("etc/io.kafkacassandra.zookeeper.cfg", "clientPort", "" + ZK_PORT));
+        String broker = "etc/" + BROKER_PID + ".cfg";
+        all.add(editConfigurationFilePut(broker, "broker.id", "1"));
+        // A directory of this run's own: Kafka refuses a log directory of another cluster (one of an earlier run)
+        File logs = new File("target/kafka-logs/" + System.currentTimeMillis());
+        all.add(editConfigurationFilePut(broker, "log.dirs", logs.getAbsolutePath()));
+        all.add(editConfigurationFilePut(broker, "offsets.topic.replication.factor", "1"));
+        all.add(editConfigurationFilePut(broker, "listeners", "PLAINTEXT://127.0.0.1:" + KAFKA_PORT));
+        all.add(editConfigurationFilePut(broker, "zookeeper.connect", "127.0.0.1:" + ZK_PORT + "/itest-kafka"));
+        all.add(editConfigurationFilePut(broker, "zookeeper.session.timeout.ms", "10000"));
+        // The test's client: Kafka's client jar is no bundle either.
+        all.add(wrappedBundle(mavenBundle("org.apache.kafka", "kafka-clients", System.getProperty("kafka.version")))
+                .instructions("Import-Package=*;resolution:=optional", "Export-Package=org.apache.kafka.*"));
+        return options(all.toArray(Option[]::new));
+    }
+
+    @Test
+    public void theFeatureRunsABrokerThatServesProduceAndFetchAndStopsWhenUninstalled() throws Exception {
+        features.installFeature("kafka-cassandra-broker", EnumSet.noneOf(FeaturesService.Option.class));
+        Dictionary<String, Object> configuration =
+                configurationAdmin.getConfiguration(BROKER_PID, "?").getProperties();
+        String listeners = configuration.get("listeners").toString();
+        int port = Integer.parseInt(listeners.substring(listeners.lastIndexOf(':') + 1));
+        File logs = new File(configuration.get("log.dirs").toString());
+        Map<String, Object> client = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port);
+
+        withKafkaClassLoader(() -> {
+            try (Admin admin = Admin.create(client)) {
+                retryFor(() -> {
+                    try {
+                        return admin.createTopics(List.of(new NewTopic("orders", 1, (short) 1)))
+                                .all()
+                                .get(10, TimeUnit.SECONDS);
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof TopicExistsException) {
+                            return null; // an earlier attempt created it before its answer was lost
+                        }
+                        throw e;
+                    }
+                });
+            }
+            Map<String, Object> producer = new java.util.HashMap<>(client);
+            producer.put(ProducerConfig.ACKS_CONFIG, "all");
+            producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            try (KafkaProducer<String, String> p =
+                    new KafkaProducer<>(producer, new StringSerializer(), new StringSerializer())) {
+                for (int i = 0; i < 10; i++) {
+                    p.send(new ProducerRecord<>("orders", "k" + i, "order " + i))
+                            .get(30, TimeUnit.SECONDS);
+                }
+            }
+            Map<String, Object> consumer = new java.util.HashMap<>(client);
+            consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            try (KafkaConsumer<String, String> c =
+                    new KafkaConsumer<>(consumer, new StringDeserializer(), new StringDeserializer())) {
+                TopicPartition partition = new TopicPartition("orders", 0);
+                c.assign(List.of(partition));
+                c.seekToBeginning(List.of(partition));
+                List<String> read = new ArrayList<>();
+                long deadline = System.currentTimeMillis() + WAIT_MS;
+                while (read.size() < 10 && System.currentTimeMillis() < deadline) {
+                    for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+                        read.add(r.value());
+                    }
+                }
+                List<String> written = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    written.add("order " + i);
+                }
+                assertEquals(written, read);
+            }
+            return null;
+        });
+
+        features.uninstallFeature("kafka-cassandra-broker");
+        awaitClosed(port);
+        // written by Kafka last, once every log is flushed and closed: the broker stopped cleanly, not just its port
+        assertTrue(new File(logs, ".kafka_cleanshutdown").isFile());
+    }
+
+    /** Kafka's clients load their configured classes (metrics reporters) through the context class loader. */
+    private static void withKafkaClassLoader(Callable<Void> call) throws Exception {
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        thread.setContextClassLoader(Admin.class.getClassLoader());
+        try {
+            call.call();
+        } finally {
+            thread.setContextClassLoader(before);
+        }
+    }
+
+    /** Runs the call until it succeeds (the broker is still starting), at most {@link #WAIT_MS}. */
+    private static void retryFor(Callable<?> call) throws Exception {
+        long deadline = System.currentTimeMillis() + WAIT_MS;
+        while (true) {
+            try {
+                call.call();
+                return;
+            } catch (Exception e) {
+                if (System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(500);
+            }
+        }
+    }
+}
