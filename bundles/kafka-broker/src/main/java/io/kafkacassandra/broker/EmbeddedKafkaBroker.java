@@ -30,7 +30,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final KafkaConfig config;
     private final ClassLoader kafkaLoader;
     private KafkaServer server;
-    private volatile boolean starting; // read by Kafka's threads that ask to exit
+    private volatile Thread starter; // the thread in start(), read by Kafka's threads that ask to exit
     private boolean closed;
 
     /**
@@ -60,14 +60,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (closed || server != null) {
             throw new IllegalStateException("broker " + brokerId() + (closed ? " is closed" : " was already started"));
         }
-        starting = true;
+        starter = Thread.currentThread();
         try {
             server = withContextLoader(() -> {
                 KafkaServer s = new KafkaServer(config, Time.SYSTEM, Option.empty(), false);
                 try {
                     s.startup();
                 } catch (RuntimeException | Error e) {
-                    s.shutdown(); // already done by startup's own failure path; a no-op then
+                    try {
+                        s.shutdown(); // already done by startup's own failure path; a no-op then
+                    } catch (RuntimeException | Error again) {
+                        e.addSuppressed(again);
+                    }
                     throw e;
                 }
                 return s;
@@ -76,7 +80,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             forgetMetrics();
             throw e;
         } finally {
-            starting = false;
+            starter = null;
         }
     }
 
@@ -98,11 +102,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         KafkaServer s = server;
         server = null;
         Thread stopping = new Thread(
-                () -> withContextLoader(() -> {
-                    s.shutdown();
-                    s.awaitShutdown();
-                    return null;
-                }),
+                () -> {
+                    try {
+                        withContextLoader(() -> {
+                            s.shutdown();
+                            s.awaitShutdown();
+                            return null;
+                        });
+                    } catch (RuntimeException | Error e) {
+                        LOG.error("Kafka broker {} failed to shut down", brokerId(), e);
+                    }
+                },
                 "kafka-cassandra-broker-" + brokerId() + "-shutdown");
         stopping.setDaemon(true);
         stopping.start();
@@ -121,20 +131,29 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Kafka registers some gauges once per registry and never removes them: a next start would report these. */
+    /**
+     * Kafka registers some gauges (the {@code KafkaServer} type's) once per registry and never removes them: a next
+     * start would report these. The {@code Delayed*} meters are kept: Scala objects hold them for the class loader's
+     * life, and a removed meter would stay stopped.
+     */
     private static void forgetMetrics() {
         var registry = KafkaYammerMetrics.defaultRegistry();
-        registry.allMetrics().keySet().forEach(registry::removeMetric);
+        registry.allMetrics().keySet().stream()
+                .filter(name -> !name.getType().startsWith("Delayed"))
+                .toList()
+                .forEach(registry::removeMetric);
     }
 
     private void refuseToEnd(String what, int status, String message) {
+        boolean failsTheStart = Thread.currentThread() == starter;
         LOG.error(
-                "Kafka broker {} asked to {} the JVM with status {} ({}); stopping the broker instead",
+                "Kafka broker {} asked to {} the JVM with status {} ({}); {} instead",
                 brokerId(),
                 what,
                 status,
-                message);
-        if (!starting) { // a start in progress fails by the exception below, and may be tried again
+                message,
+                failsTheStart ? "failing its start" : "stopping the broker");
+        if (!failsTheStart) { // from another thread (a failed log directory, say): close waits for a start, if any
             Thread stopper = new Thread(this::close, "kafka-cassandra-broker-" + brokerId() + "-stop");
             stopper.setDaemon(true);
             stopper.start();
