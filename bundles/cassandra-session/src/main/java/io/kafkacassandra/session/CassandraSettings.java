@@ -45,6 +45,8 @@ public final class CassandraSettings {
     public static final String RENEW_PERIOD_MS = "plugin.cassandra.le.renew.ttl.period.ms";
     public static final String POLL_PERIOD_MS = "plugin.cassandra.lr.pull.period.ms";
     public static final String CLOCK_DRIFT_MS = "plugin.cassandra.clock.drift.ms";
+    public static final String CHANGES_PERIOD_MS = "plugin.cassandra.changes.period.ms";
+    public static final String SAFETY_POLL_PERIOD_MS = "plugin.cassandra.lr.safety.poll.period.ms";
     public static final String SCHEMA_CREATE = "plugin.cassandra.schema.create";
     public static final String REPLICATION = "plugin.cassandra.replication";
     public static final String MAX_VALUE_BYTES = "plugin.cassandra.value.max.bytes";
@@ -89,6 +91,8 @@ public final class CassandraSettings {
     private final Duration renewPeriod;
     private final Duration pollPeriod;
     private final Duration clockDrift;
+    private final Duration changesPeriod;
+    private final Duration safetyPollPeriod;
     private final boolean createSchema;
     private final Replication replication;
     private final boolean replicationConfigured;
@@ -122,6 +126,8 @@ public final class CassandraSettings {
         this.renewPeriod = b.renewPeriod;
         this.pollPeriod = b.pollPeriod;
         this.clockDrift = b.clockDrift;
+        this.changesPeriod = b.changesPeriod;
+        this.safetyPollPeriod = b.safetyPollPeriod;
         if ((leaseValidity().isNegative() || leaseValidity().isZero()) || renewPeriod.compareTo(leaseValidity()) >= 0) {
             throw new SettingsException(
                     RENEW_PERIOD_MS,
@@ -182,6 +188,8 @@ public final class CassandraSettings {
         b.renewPeriod(duration(map, SettingKey.RENEW_PERIOD_MS));
         b.pollPeriod(duration(map, SettingKey.POLL_PERIOD_MS));
         b.clockDrift(duration(map, SettingKey.CLOCK_DRIFT_MS));
+        b.changesPeriod(duration(map, SettingKey.CHANGES_PERIOD_MS));
+        b.safetyPollPeriod(duration(map, SettingKey.SAFETY_POLL_PERIOD_MS));
         b.createSchema(bool(map, SettingKey.SCHEMA_CREATE));
         String replication = text(map, REPLICATION);
         if (replication != null) {
@@ -382,6 +390,24 @@ public final class CassandraSettings {
         return clockDrift;
     }
 
+    /** Period of the change feed's read; zero: no feed is read, listeners poll every {@link #pollPeriod()}. */
+    public Duration changesPeriod() {
+        return changesPeriod;
+    }
+
+    /** Whether watchers read the change feed (writers always append to it). */
+    public boolean changeFeedOn() {
+        return !changesPeriod.isZero();
+    }
+
+    /**
+     * How often a listener registry polls each watched namespace: the safety poll period while the change feed is
+     * on (the feed wakes the poll of a namespace that changed), the poll period otherwise.
+     */
+    public Duration namespacePollPeriod() {
+        return changeFeedOn() ? safetyPollPeriod : pollPeriod;
+    }
+
     /**
      * How long after a lease write is <em>sent</em> its holder may trust it: the TTL, less one second because
      * Cassandra stamps the TTL in whole seconds of the coordinator's clock (the lease may end up to one second
@@ -420,6 +446,7 @@ public final class CassandraSettings {
                 + (password == null ? "none" : "****")
                 + ", tls=" + tls + ", requestTimeout=" + requestTimeout + ", leaseTtl=" + leaseTtl
                 + ", renewPeriod=" + renewPeriod + ", pollPeriod=" + pollPeriod + ", clockDrift=" + clockDrift
+                + ", changesPeriod=" + changesPeriod + ", safetyPollPeriod=" + safetyPollPeriod
                 + ", createSchema=" + createSchema + ", replication=" + replication + "]";
     }
 
@@ -441,6 +468,8 @@ public final class CassandraSettings {
         private Duration renewPeriod = defaultDuration(SettingKey.RENEW_PERIOD_MS);
         private Duration pollPeriod = defaultDuration(SettingKey.POLL_PERIOD_MS);
         private Duration clockDrift = defaultDuration(SettingKey.CLOCK_DRIFT_MS);
+        private Duration changesPeriod = defaultDuration(SettingKey.CHANGES_PERIOD_MS);
+        private Duration safetyPollPeriod = defaultDuration(SettingKey.SAFETY_POLL_PERIOD_MS);
         private boolean createSchema = SettingKey.SCHEMA_CREATE.defaultBoolean();
         private Replication replication; // null: chosen from the cluster's size
         private int maxValueBytes = DEFAULT_MAX_VALUE_BYTES;
@@ -515,6 +544,19 @@ public final class CassandraSettings {
         public Builder pollPeriod(Duration period) {
             SettingKey.POLL_PERIOD_MS.check(period);
             this.pollPeriod = period;
+            return this;
+        }
+
+        /** Zero turns the feed's reading off. */
+        public Builder changesPeriod(Duration period) {
+            SettingKey.CHANGES_PERIOD_MS.check(period);
+            this.changesPeriod = period;
+            return this;
+        }
+
+        public Builder safetyPollPeriod(Duration period) {
+            SettingKey.SAFETY_POLL_PERIOD_MS.check(period);
+            this.safetyPollPeriod = period;
             return this;
         }
 

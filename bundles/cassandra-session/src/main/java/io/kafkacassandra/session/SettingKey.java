@@ -79,7 +79,21 @@ public enum SettingKey {
             500,
             1,
             3_600_000,
-            "Period of the polls behind listeners, group watchers and waiting candidates"),
+            "Period of the polls behind group watchers, waiting candidates, and listeners if the change feed is off"),
+    CHANGES_PERIOD_MS(
+            CassandraSettings.CHANGES_PERIOD_MS,
+            Type.MILLISECONDS,
+            25,
+            0,
+            60_000,
+            "Period of the change feed's read, which wakes the polls of what changed; 0: no feed, polls only"),
+    SAFETY_POLL_PERIOD_MS(
+            CassandraSettings.SAFETY_POLL_PERIOD_MS,
+            Type.MILLISECONDS,
+            10_000,
+            1,
+            3_600_000,
+            "Period of each watched namespace's poll while the change feed is on: the bound if a hint is lost"),
     CLOCK_DRIFT_MS(
             CassandraSettings.CLOCK_DRIFT_MS,
             Type.MILLISECONDS,

@@ -51,7 +51,9 @@ class SettingKeyTest {
             SettingKey.LEASE_TTL_SECONDS, CassandraSettings.Builder::leaseTtl,
             SettingKey.RENEW_PERIOD_MS, CassandraSettings.Builder::renewPeriod,
             SettingKey.POLL_PERIOD_MS, CassandraSettings.Builder::pollPeriod,
-            SettingKey.CLOCK_DRIFT_MS, CassandraSettings.Builder::clockDrift);
+            SettingKey.CLOCK_DRIFT_MS, CassandraSettings.Builder::clockDrift,
+            SettingKey.CHANGES_PERIOD_MS, CassandraSettings.Builder::changesPeriod,
+            SettingKey.SAFETY_POLL_PERIOD_MS, CassandraSettings.Builder::safetyPollPeriod);
 
     private static Map<String, SettingKey> table() {
         return Arrays.stream(SettingKey.values()).collect(Collectors.toMap(SettingKey::key, k -> k));

@@ -3,6 +3,7 @@ package io.kafkacassandra.election;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.kafkacassandra.election.LeaderElectionTable.State;
 import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.internal.ChangeFeed;
 import io.kafkacassandra.session.internal.Contexts;
 import io.kafkacassandra.session.internal.CqlRunner;
 import io.kafkacassandra.session.internal.HeldLease;
@@ -121,6 +122,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
                 this::poll,
                 () -> {});
         this.pollOutage = new OutageLog(LOG, "the election poll of " + service, monitor.polls());
+        leases.pollOnChanges(new ChangeFeed(session, settings), ChangeFeed.electionTopic(service));
         this.cluster = session.getMetadata().getClusterName().orElse("?") + "/" + settings.keyspace();
         monitor.connected(session);
     }
@@ -372,6 +374,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         long sentAt = leases.clock().now();
         String what = c.id + " running for leader of " + service;
         CqlRunner.Attempt attempt = cql.write(table.acquire(service, c.id, leaseId, state.epoch()), what);
+        announceIfMaybeApplied(attempt);
         boolean taken = attempt.answered()
                 ? attempt.result().wasApplied()
                 : cql.resolve(
@@ -434,10 +437,18 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
     }
 
     /** Deletes the lease if it is still this one, so that the next leader need not wait for the TTL. */
+    /** Wakes the other clients' polls at once after a change of the post, rather than at their next period. */
+    private void announceIfMaybeApplied(CqlRunner.Attempt attempt) {
+        if (!attempt.answered() || attempt.result().wasApplied()) {
+            leases.announce();
+        }
+    }
+
     private void release(UUID leaseId) {
         String what = "release lease of " + service;
         try {
             CqlRunner.Attempt attempt = cql.write(table.release(service, leaseId), what);
+            announceIfMaybeApplied(attempt);
             if (!attempt.answered()) {
                 cql.resolve(
                         what,

@@ -2,12 +2,14 @@ package io.kafkacassandra.listeners;
 
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.internal.ChangeFeed;
 import io.kafkacassandra.session.internal.Contexts;
 import io.kafkacassandra.session.internal.CqlRunner;
 import io.kafkacassandra.session.internal.DaemonThreads;
 import io.kafkacassandra.session.internal.KeyPath;
 import io.kafkacassandra.session.internal.SerialNotifier;
 import io.kafkacassandra.session.internal.SurvivingTask;
+import io.kafkacassandra.session.internal.WakeUp;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import io.kafkacassandra.storage.internal.KvTable;
 import java.util.HashMap;
@@ -47,7 +49,15 @@ public final class CassandraListenerRegistry implements ListenerRegistry, AutoCl
     /** Tests only: runs between finding a namespace's poller and attaching a new listener to it. */
     volatile Runnable beforeAttach = () -> {};
 
-    private record ScheduledPoller(NamespacePoller poller, ScheduledFuture<?> task) {}
+    private final ChangeFeed feed;
+
+    /** A namespace's poller, its periodic poll, and its wake-ups by the change feed. */
+    private record ScheduledPoller(NamespacePoller poller, ScheduledFuture<?> task, ChangeFeed.Subscription wakeUps) {
+        void stop() {
+            task.cancel(false);
+            wakeUps.close();
+        }
+    }
 
     public CassandraListenerRegistry(CqlSession session, CassandraSettings settings) {
         this(session, settings, new ServiceMonitor("ListenerRegistry", "default"));
@@ -58,7 +68,8 @@ public final class CassandraListenerRegistry implements ListenerRegistry, AutoCl
         this.monitor = monitor;
         this.cql = new CqlRunner(session, monitor);
         this.table = new KvTable(session, settings);
-        this.pollMillis = settings.pollPeriod().toMillis();
+        this.pollMillis = settings.namespacePollPeriod().toMillis();
+        this.feed = new ChangeFeed(session, settings);
         monitor.connected(session);
     }
 
@@ -135,19 +146,17 @@ public final class CassandraListenerRegistry implements ListenerRegistry, AutoCl
             return existing.poller;
         }
         NamespacePoller poller = new NamespacePoller(namespace, cql, table, notifier, monitor.polls());
+        SurvivingTask poll = new SurvivingTask("poll of namespace " + namespace, poller::poll);
         // First poll at once, so that a new listener hears the current state without waiting a period.
-        ScheduledFuture<?> task = scheduler.scheduleWithFixedDelay(
-                new SurvivingTask("poll of namespace " + namespace, poller::poll),
-                0,
-                pollMillis,
-                TimeUnit.MILLISECONDS);
-        pollers.put(namespace, new ScheduledPoller(poller, task));
+        ScheduledFuture<?> task = scheduler.scheduleWithFixedDelay(poll, 0, pollMillis, TimeUnit.MILLISECONDS);
+        ChangeFeed.Subscription wakeUps = feed.subscribe(ChangeFeed.namespaceTopic(namespace), new WakeUp(scheduler, poll));
+        pollers.put(namespace, new ScheduledPoller(poller, task, wakeUps));
         return poller;
     }
 
     private void stopIfIdle(String namespace, ScheduledPoller p) {
         if (p.poller.isIdle()) {
-            p.task.cancel(false);
+            p.stop();
             pollers.remove(namespace);
         }
     }
@@ -161,6 +170,7 @@ public final class CassandraListenerRegistry implements ListenerRegistry, AutoCl
                 return;
             }
             closed = true;
+            pollers.values().forEach(ScheduledPoller::stop);
             pollers.clear();
             s = scheduler;
             n = notifier;

@@ -7,6 +7,7 @@ import com.datastax.oss.driver.api.core.cql.ResultSet;
 import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.cql.Statement;
 import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.internal.ChangeFeed;
 import io.kafkacassandra.session.internal.Contexts;
 import io.kafkacassandra.session.internal.CqlRunner;
 import io.kafkacassandra.session.internal.KeyPath;
@@ -66,6 +67,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     private final ServiceMonitor monitor;
     private final MarkerPurger purger;
     private final VersionHints hints = new VersionHints();
+    private final ChangeFeed feed;
 
     private volatile boolean closed;
 
@@ -85,7 +87,14 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         this.table = new KvTable(session, settings);
         this.maxValueBytes = settings.maxValueBytes();
         this.purger = new MarkerPurger(cql, table, markerRetention);
+        this.feed = new ChangeFeed(session, settings);
         monitor.connected(session);
+    }
+
+    /** Tells the watchers of {@code path}'s namespace (in any process) that it changed. */
+    private Runnable announcer(KeyPath path) {
+        String topic = ChangeFeed.namespaceTopic(path.namespace());
+        return () -> feed.announce(topic);
     }
 
     /** Removes the namespace's deletion markers older than {@code retention} now (tests, operators' tools). */
@@ -161,7 +170,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         KeyPath path = KeyPath.of(key);
         Text.value("data", data, maxValueBytes);
         checkOpen();
-        WriteCall call = new WriteCall("put " + key, cql, false);
+        WriteCall call = new WriteCall("put " + key, cql, false, announcer(path));
         // Not read first. A key this client saw is re-created above the version it saw, on condition that this
         // is a deletion marker's; any other is created above the floor last seen in its namespace (0 if none):
         // versions are never reused, not even after a deletion marker was purged. A wrong guess is refused, and
@@ -223,7 +232,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         KeyPath path = KeyPath.of(key);
         Text.value("data", data, maxValueBytes);
         checkOpen();
-        WriteCall call = new WriteCall("update " + key, cql, false);
+        WriteCall call = new WriteCall("update " + key, cql, false, announcer(path));
         boolean updated = onLiveKey(
                 path,
                 call,
@@ -283,7 +292,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
         KeyPath path = KeyPath.of(key);
         Text.value("data", data, maxValueBytes);
         checkOpen();
-        WriteCall call = new WriteCall("compareAndSet " + key, cql, false);
+        WriteCall call = new WriteCall("compareAndSet " + key, cql, false, announcer(path));
         boolean done = conditional(
                 path,
                 call,
@@ -345,7 +354,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     private boolean doDelete(String key, FencedWrite fence) {
         KeyPath path = KeyPath.of(key);
         checkOpen();
-        WriteCall call = new WriteCall("delete " + key, cql, true);
+        WriteCall call = new WriteCall("delete " + key, cql, true, announcer(path));
         return onLiveKey(path, call, expected -> deleteIfAt(call, fence, path, expected));
     }
 
@@ -378,7 +387,7 @@ public final class CassandraStorage implements FencedStorage, AutoCloseable {
     private boolean doCompareAndDelete(String key, long expectedVersion, FencedWrite fence) {
         KeyPath path = KeyPath.of(key);
         checkOpen();
-        WriteCall call = new WriteCall("compareAndDelete " + key, cql, true);
+        WriteCall call = new WriteCall("compareAndDelete " + key, cql, true, announcer(path));
         return conditional(path, call, expectedVersion, () -> deleteIfAt(call, fence, path, expectedVersion));
     }
 

@@ -35,6 +35,7 @@ final class WriteCall {
     private final String what;
     private final CqlRunner cql;
     private final boolean deletes;
+    private final Runnable announce;
     private final List<Attempt> pending = new ArrayList<>();
     private final List<UUID> ids = new ArrayList<>();
     private RuntimeException unknownCause;
@@ -42,11 +43,16 @@ final class WriteCall {
 
     private record Attempt(long target, UUID id) {}
 
-    /** @param deletes whether the call's attempts delete the key (each leaves a marker at its target) */
-    WriteCall(String what, CqlRunner cql, boolean deletes) {
+    /**
+     * @param deletes  whether the call's attempts delete the key (each leaves a marker at its target)
+     * @param announce tells watchers the key's namespace changed; run after each attempt that was or may have been
+     *                 applied, never before, so that a watcher it wakes reads the change
+     */
+    WriteCall(String what, CqlRunner cql, boolean deletes, Runnable announce) {
         this.what = what;
         this.cql = cql;
         this.deletes = deletes;
+        this.announce = announce;
     }
 
     String what() {
@@ -74,8 +80,12 @@ final class WriteCall {
         if (attempt.answered()) {
             boolean applied = attempt.result().wasApplied();
             refusal = applied ? null : attempt.result().one();
+            if (applied) {
+                announce.run();
+            }
             return applied;
         }
+        announce.run();
         refusal = null;
         unknownCause = attempt.unknownCause();
         pending.add(new Attempt(target, id));

@@ -26,7 +26,7 @@ class WriteCallTest {
 
     @Test
     void aDeleteWhoseMarkerMayHaveBeenPurgedIsUnknownNotUndone() {
-        WriteCall delete = new WriteCall("delete /t/k", timingOut(), true);
+        WriteCall delete = new WriteCall("delete /t/k", timingOut(), true, () -> {});
         assertNull(delete.write(ANY, 3, delete.newId())); // live version 2 -> marker 3, outcome unknown
         // No row, floor 3: this delete's marker may have landed and been purged (or another delete's at 3).
         assertThrows(OutcomeUnknownException.class, () -> delete.isOwn(3, null, false));
@@ -34,7 +34,7 @@ class WriteCallTest {
 
     @Test
     void aDeleteBelowTheFloorNeverLandsAnyMore() {
-        WriteCall delete = new WriteCall("delete /t/k", timingOut(), true);
+        WriteCall delete = new WriteCall("delete /t/k", timingOut(), true, () -> {});
         assertNull(delete.write(ANY, 3, delete.newId()));
         assertFalse(delete.isOwn(2, null, false));
         assertFalse(delete.hasPending());
@@ -42,7 +42,7 @@ class WriteCallTest {
 
     @Test
     void anUpdateWhoseTargetIsTheFloorNeverLanded() {
-        WriteCall update = new WriteCall("update /t/k", timingOut(), false);
+        WriteCall update = new WriteCall("update /t/k", timingOut(), false, () -> {});
         assertNull(update.write(ANY, 3, update.newId()));
         // Another delete of version 2 left its marker at 3, purged since: this update needed version 2 live.
         assertFalse(update.isOwn(3, null, false));
@@ -51,7 +51,7 @@ class WriteCallTest {
 
     @Test
     void aCreationJustAboveTheFloorMayStillLand() {
-        WriteCall put = new WriteCall("put /t/k", timingOut(), false);
+        WriteCall put = new WriteCall("put /t/k", timingOut(), false, () -> {});
         assertNull(put.write(ANY, 4, put.newId())); // created above the floor 3
         assertFalse(put.isOwn(3, null, false));
         assertTrue(put.hasPending());

@@ -57,6 +57,9 @@ public final class LeaseKeeper<T> {
     private final Runnable afterRenewals;
     private final Set<HeldLease<T>> held = ConcurrentHashMap.newKeySet();
     private LeaseWorkers workers; // guarded by this; null until start()
+    private ChangeFeed feed; // guarded by this; null: polls only at their period
+    private String topic;
+    private ChangeFeed.Subscription wakeUps; // guarded by this; the feed's subscription while the threads run
 
     /**
      * @param poll          run on the worker every poll period
@@ -96,10 +99,33 @@ public final class LeaseKeeper<T> {
         return renewOutage;
     }
 
+    /**
+     * Polls also whenever the change feed has a hint of {@code topic} (another client's write there), once the
+     * threads run; before {@link #start()}.
+     */
+    public synchronized void pollOnChanges(ChangeFeed feed, String topic) {
+        this.feed = feed;
+        this.topic = topic;
+    }
+
     /** Starts the threads if they are not running yet. */
     public synchronized void start() {
         if (workers == null) {
             workers = new LeaseWorkers(kind, name, settings, this::renewAll, poll, monitor.listenerCallbacks());
+            if (feed != null) {
+                wakeUps = feed.subscribe(topic, workers::wakePoll);
+            }
+        }
+    }
+
+    /** Tells the watchers of the topic that this client changed it; after the change, applied or maybe. */
+    public void announce() {
+        ChangeFeed f;
+        synchronized (this) {
+            f = feed;
+        }
+        if (f != null) {
+            f.announce(topic);
         }
     }
 
@@ -165,8 +191,13 @@ public final class LeaseKeeper<T> {
      */
     public void close(Runnable releases) {
         LeaseWorkers w;
+        ChangeFeed.Subscription subscription;
         synchronized (this) {
             w = workers;
+            subscription = wakeUps;
+        }
+        if (subscription != null) {
+            subscription.close();
         }
         if (w != null) {
             w.stopScheduling();

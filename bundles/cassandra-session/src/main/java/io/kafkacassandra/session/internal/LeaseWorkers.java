@@ -19,6 +19,7 @@ public final class LeaseWorkers {
     private final ScheduledExecutorService worker;
     private final ScheduledExecutorService timer;
     private final SerialNotifier notifier;
+    private final WakeUp pollWakeUp;
 
     public LeaseWorkers(
             String kind,
@@ -37,11 +38,9 @@ public final class LeaseWorkers {
                 renewMillis,
                 renewMillis,
                 TimeUnit.MILLISECONDS);
-        worker.scheduleWithFixedDelay(
-                new SurvivingTask("poll of " + kind + " " + name, poll),
-                0,
-                settings.pollPeriod().toMillis(),
-                TimeUnit.MILLISECONDS);
+        SurvivingTask pollTask = new SurvivingTask("poll of " + kind + " " + name, poll);
+        pollWakeUp = new WakeUp(worker, pollTask);
+        worker.scheduleWithFixedDelay(pollTask, 0, settings.pollPeriod().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -51,6 +50,11 @@ public final class LeaseWorkers {
     static Duration renewInterval(CassandraSettings settings) {
         Duration third = settings.leaseValidity().dividedBy(3);
         return settings.renewPeriod().compareTo(third) <= 0 ? settings.renewPeriod() : third;
+    }
+
+    /** Runs the poll on the worker as soon as it is free, besides its period (see {@link WakeUp}). */
+    public void wakePoll() {
+        pollWakeUp.run();
     }
 
     public ScheduledExecutorService worker() {

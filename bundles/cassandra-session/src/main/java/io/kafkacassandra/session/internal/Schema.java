@@ -27,7 +27,14 @@ public final class Schema {
     private static final Duration DDL_TIMEOUT = Duration.ofSeconds(30);
     /** The tables of {@code schema.cql}. */
     static final List<String> TABLES = List.of(
-            "kv", "leader_election", "group_membership", "zk_log", "zk_sessions", "zk_snapshots", "zk_snapshot_chunks");
+            "kv",
+            "leader_election",
+            "group_membership",
+            "changes",
+            "zk_log",
+            "zk_sessions",
+            "zk_snapshots",
+            "zk_snapshot_chunks");
 
     private Schema() {}
 

@@ -98,6 +98,16 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Poll period (ms)", min = "1", max = "3600000")
     long plugin_cassandra_lr_pull_period_ms() default 500;
 
+    @AttributeDefinition(
+            name = "Change feed period (ms)",
+            min = "0",
+            max = "60000",
+            description = "0: no feed, listeners poll every poll period")
+    long plugin_cassandra_changes_period_ms() default 25;
+
+    @AttributeDefinition(name = "Namespace safety poll period with the feed on (ms)", min = "1", max = "3600000")
+    long plugin_cassandra_lr_safety_poll_period_ms() default 10000;
+
     @AttributeDefinition(name = "Clock drift allowed (ms)", min = "0", max = "60000")
     long plugin_cassandra_clock_drift_ms() default 200;
 

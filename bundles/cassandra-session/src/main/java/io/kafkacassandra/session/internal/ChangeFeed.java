@@ -1,0 +1,124 @@
+package io.kafkacassandra.session.internal;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.uuid.Uuids;
+import io.kafkacassandra.session.CassandraSettings;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The change feed of a keyspace (table {@code changes}): writers {@link #announce} what they changed, watchers
+ * {@link #subscribe} to be woken when it changes, so that they poll it at once instead of at their next period.
+ *
+ * <p>A hint is only a wake-up, never state: the watcher's poll reads the state itself, so an extra or repeated
+ * hint costs one read and a lost one delays the watcher until its own periodic poll. Hints can be lost: a writer
+ * that dies between its write and the hint, a hint write that fails, a writer whose clock lags the watcher's by
+ * more than the clock drift allowed, a hint that takes longer than {@link ChangeFeedReader#LATE_HINT_MILLIS} to
+ * be written. Hence the services keep polling as the source of truth.
+ *
+ * <p>One handle per service; the reading is shared by every service of the same session and keyspace (one read of
+ * the current slot per {@code plugin.cassandra.changes.period.ms}, whatever the number of watched topics).
+ */
+public final class ChangeFeed {
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
+
+    private final CqlSession session;
+    private final CassandraSettings settings;
+    private final PreparedStatement insert;
+    private final PreparedStatement select;
+    private final LongSupplier wallClock;
+    private final AtomicLong failedHints = new AtomicLong();
+
+    public ChangeFeed(CqlSession session, CassandraSettings settings) {
+        this(session, settings, System::currentTimeMillis);
+    }
+
+    /** Tests only: a feed whose hints are stamped by {@code wallClock} (milliseconds since the epoch). */
+    ChangeFeed(CqlSession session, CassandraSettings settings, LongSupplier wallClock) {
+        this.session = session;
+        this.settings = settings;
+        this.wallClock = wallClock;
+        String table = settings.keyspace() + ".changes";
+        try {
+            insert = session.prepare("INSERT INTO " + table + " (slot, at, topic) VALUES (?, ?, ?)");
+            select = session.prepare("SELECT at, topic FROM " + table + " WHERE slot = ? AND at >= ?");
+        } catch (RuntimeException e) {
+            throw CqlRunner.cannotPrepare(session, table, e);
+        }
+    }
+
+    /** The topic of a namespace of the key-value storage. */
+    public static String namespaceTopic(String namespace) {
+        return "kv:" + namespace;
+    }
+
+    public static String electionTopic(String service) {
+        return "election:" + service;
+    }
+
+    public static String groupTopic(String group) {
+        return "group:" + group;
+    }
+
+    /**
+     * Appends a hint that {@code topic} changed, without waiting: call it after a write was applied or may have
+     * been (an unknown outcome), never before, so that a watcher woken by it reads the write.
+     */
+    public void announce(String topic) {
+        UUID at = at(wallClock.getAsLong());
+        long slot = Uuids.unixTimestamp(at) / 1000;
+        try {
+            session.executeAsync(insert.bind(slot, at, topic)
+                            .setIdempotent(true)
+                            .setConsistencyLevel(ConsistencyLevel.QUORUM))
+                    .whenComplete((rs, e) -> {
+                        if (e != null) {
+                            failedHints.incrementAndGet();
+                            LOG.debug("hint of a change of {} not written: {}", topic, e.toString());
+                        }
+                    });
+        } catch (RuntimeException e) { // a closed session: the hint is lost, the write is not
+            failedHints.incrementAndGet();
+        }
+    }
+
+    /**
+     * A time-based id at {@code millis} whose clock sequence and node are random: two hints of one topic must never
+     * be one row, or a reader that saw the first would take the second for it.
+     */
+    static UUID at(long millis) {
+        long random = ThreadLocalRandom.current().nextLong();
+        return new UUID(
+                Uuids.startOf(millis).getMostSignificantBits(), (random & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L);
+    }
+
+    /** Wake-ups of one subscriber, until closed; closing twice is closing once. */
+    public interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Hints this handle failed to write since it was made. */
+    public long failedHints() {
+        return failedHints.get();
+    }
+
+    /**
+     * Wakes {@code wake} whenever a hint of {@code topic} is read, until the returned subscription is closed; a
+     * no-op subscription if the feed is off ({@code plugin.cassandra.changes.period.ms=0}). {@code wake} runs on
+     * the feed's thread: it must only hand the work to another thread, never block nor take a lock held while
+     * subscribing.
+     */
+    public Subscription subscribe(String topic, Runnable wake) {
+        if (!settings.changeFeedOn()) {
+            return () -> {};
+        }
+        return ChangeFeedReader.subscribe(session, settings, select, wallClock, topic, wake);
+    }
+}

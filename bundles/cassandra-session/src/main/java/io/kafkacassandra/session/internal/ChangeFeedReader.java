@@ -1,0 +1,219 @@
+package io.kafkacassandra.session.internal;
+
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
+import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.cql.Row;
+import com.datastax.oss.driver.api.core.uuid.Uuids;
+import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.monitoring.Outcomes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the change feed of one session and keyspace for all its subscribers, on one thread: every period, the
+ * hints stamped since the previous read began, less a lag, and wakes the subscribers of each topic named by a hint
+ * not seen before. Runs while it has subscribers.
+ *
+ * <p>The lag is what keeps hints from slipping past between two reads: a hint is stamped by its writer's clock
+ * when it is sent, so one sent by a writer whose clock is behind this one's (by up to the clock drift allowed),
+ * or one still being written when a read ran (for up to {@link #LATE_HINT_MILLIS}), carries a time before that
+ * read began. Hints within the lag are read again, and told once: the ids seen are remembered until they fall
+ * out of the window. A read that fails leaves the window where it was, so that the next read covers the gap; a
+ * gap longer than {@link #MAX_GAP_MILLIS} (an outage, hints may have expired) wakes every subscriber instead.
+ */
+final class ChangeFeedReader {
+    private static final Logger LOG = LoggerFactory.getLogger(ChangeFeedReader.class);
+    /** How long a hint may take to be written and still be read: longer ones are lost (see ChangeFeed). */
+    static final long LATE_HINT_MILLIS = 1_000;
+    /** Half the hints' TTL: a longer gap between two reads wakes every subscriber. */
+    static final long MAX_GAP_MILLIS = 30_000;
+
+    private static final Map<Key, ChangeFeedReader> SHARED = new HashMap<>(); // guarded by ChangeFeedReader.class
+
+    /** A session by identity (a session proxy may not be equal to itself) and a keyspace. */
+    private record Key(CqlSession session, String keyspace) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.session == session && k.keyspace.equals(keyspace);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(session) * 31 + keyspace.hashCode();
+        }
+    }
+
+    private final Key key;
+    private final PreparedStatement select;
+    private final LongSupplier wallClock;
+    private final long driftMillis;
+    private final long lagMillis;
+    private final ScheduledExecutorService thread;
+    /** Modified under ChangeFeedReader.class, read by the reading thread. */
+    private final Map<String, List<Subscription>> subscribers = new ConcurrentHashMap<>();
+
+    private final OutageLog outage;
+    private final AtomicLong reads = new AtomicLong();
+    private final AtomicLong wakes = new AtomicLong();
+    // The reading thread's own state.
+    private long cursor; // wall-clock millis: the next read covers hints stamped from here on
+    private final Map<UUID, Long> seen = new HashMap<>(); // hints told, with their stamp, while within the window
+
+    private ChangeFeedReader(Key key, CassandraSettings settings, PreparedStatement select, LongSupplier wallClock) {
+        this.key = key;
+        this.select = select;
+        this.wallClock = wallClock;
+        this.driftMillis = settings.clockDrift().toMillis();
+        this.lagMillis = driftMillis + LATE_HINT_MILLIS;
+        this.cursor = wallClock.getAsLong() - lagMillis;
+        this.outage = new OutageLog(LOG, "the read of the change feed of " + key.keyspace, new Outcomes() {
+            @Override
+            public void succeeded(long nanos) {}
+
+            @Override
+            public void failed(Throwable cause) {}
+        });
+        long period = settings.changesPeriod().toMillis();
+        this.thread = DaemonThreads.scheduler("kafka-cassandra-changes-" + key.keyspace);
+        thread.scheduleWithFixedDelay(
+                new SurvivingTask("read of the change feed", this::read), period, period, TimeUnit.MILLISECONDS);
+    }
+
+    /** A wake-up of one subscriber, ended once by close(). */
+    private static final class Subscription implements ChangeFeed.Subscription {
+        final ChangeFeedReader reader;
+        final String topic;
+        final Runnable wake;
+        final AtomicBoolean closed = new AtomicBoolean();
+
+        Subscription(ChangeFeedReader reader, String topic, Runnable wake) {
+            this.reader = reader;
+            this.topic = topic;
+            this.wake = wake;
+        }
+
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                reader.unsubscribe(this);
+            }
+        }
+    }
+
+    static ChangeFeed.Subscription subscribe(
+            CqlSession session,
+            CassandraSettings settings,
+            PreparedStatement select,
+            LongSupplier wallClock,
+            String topic,
+            Runnable wake) {
+        synchronized (ChangeFeedReader.class) {
+            ChangeFeedReader reader = SHARED.computeIfAbsent(
+                    new Key(session, settings.keyspace()), k -> new ChangeFeedReader(k, settings, select, wallClock));
+            Subscription s = new Subscription(reader, topic, wake);
+            reader.subscribers
+                    .computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>())
+                    .add(s);
+            return s;
+        }
+    }
+
+    private void unsubscribe(Subscription s) {
+        synchronized (ChangeFeedReader.class) {
+            List<Subscription> list = subscribers.get(s.topic);
+            if (list != null && list.remove(s) && list.isEmpty()) {
+                subscribers.remove(s.topic);
+            }
+            if (subscribers.isEmpty() && SHARED.get(key) == this) {
+                SHARED.remove(key);
+                thread.shutdown(); // a read in progress ends by itself; no wait, the caller may hold its locks
+            }
+        }
+    }
+
+    /** Readers running, for tests: one per session and keyspace with subscribers. */
+    static synchronized int running() {
+        return SHARED.size();
+    }
+
+    /** The reader of {@code session}'s {@code keyspace}, or null; for tests. */
+    static synchronized ChangeFeedReader of(CqlSession session, String keyspace) {
+        return SHARED.get(new Key(session, keyspace));
+    }
+
+    long reads() {
+        return reads.get();
+    }
+
+    long wakes() {
+        return wakes.get();
+    }
+
+    /** On the reading thread. */
+    private void read() {
+        long now = wallClock.getAsLong();
+        long from = Math.min(cursor, now - lagMillis); // a clock set back must not skip the hints stamped since
+        boolean gap = now - from > MAX_GAP_MILLIS;
+        if (gap) {
+            from = now - lagMillis;
+        }
+        List<Row> rows = new ArrayList<>();
+        long started = System.nanoTime();
+        try {
+            UUID fromId = Uuids.startOf(from);
+            // Writers ahead of this clock (by up to the drift) stamp hints into slots still to come here.
+            for (long slot = Math.floorDiv(from, 1000); slot <= Math.floorDiv(now + driftMillis, 1000); slot++) {
+                rows.addAll(key.session
+                        .execute(CqlRunner.asRead(
+                                select.bind(slot, fromId).setConsistencyLevel(ConsistencyLevel.QUORUM)))
+                        .all());
+                reads.incrementAndGet();
+            }
+        } catch (RuntimeException e) {
+            outage.failed(e); // the window stays: the next read covers it
+            return;
+        }
+        outage.succeeded(started);
+        if (gap) {
+            seen.clear();
+            LOG.info(
+                    "the change feed of {} was not read for more than {} s: every watcher polls now",
+                    key.keyspace,
+                    MAX_GAP_MILLIS / 1000);
+            subscribers.values().forEach(list -> list.forEach(this::wake));
+        }
+        for (Row row : rows) {
+            UUID at = row.getUuid(0);
+            if (seen.putIfAbsent(at, Uuids.unixTimestamp(at)) == null) {
+                List<Subscription> list = subscribers.get(row.getString(1));
+                if (list != null) {
+                    list.forEach(this::wake);
+                }
+            }
+        }
+        cursor = now - lagMillis;
+        seen.values().removeIf(stamp -> stamp < cursor);
+    }
+
+    private void wake(Subscription s) {
+        wakes.incrementAndGet();
+        try {
+            s.wake.run();
+        } catch (RuntimeException e) {
+            LOG.warn("a wake-up of {} failed", s.topic, e);
+        }
+    }
+}
