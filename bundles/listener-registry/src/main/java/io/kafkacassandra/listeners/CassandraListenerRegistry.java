@@ -149,7 +149,8 @@ public final class CassandraListenerRegistry implements ListenerRegistry, AutoCl
         SurvivingTask poll = new SurvivingTask("poll of namespace " + namespace, poller::poll);
         // First poll at once, so that a new listener hears the current state without waiting a period.
         ScheduledFuture<?> task = scheduler.scheduleWithFixedDelay(poll, 0, pollMillis, TimeUnit.MILLISECONDS);
-        ChangeFeed.Subscription wakeUps = feed.subscribe(ChangeFeed.namespaceTopic(namespace), new WakeUp(scheduler, poll));
+        ChangeFeed.Subscription wakeUps =
+                feed.subscribe(ChangeFeed.namespaceTopic(namespace), new WakeUp(scheduler, poll));
         pollers.put(namespace, new ScheduledPoller(poller, task, wakeUps));
         return poller;
     }

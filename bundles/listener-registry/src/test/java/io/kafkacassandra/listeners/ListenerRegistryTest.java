@@ -43,7 +43,10 @@ class ListenerRegistryTest {
 
     @BeforeAll
     static void open() {
-        settings = TestKeyspaces.settings(CASSANDRA.cluster()).pollPeriod(POLL).build();
+        settings = TestKeyspaces.settings(CASSANDRA.cluster())
+                .pollPeriod(POLL)
+                .safetyPollPeriod(POLL) // every namespace polled as often as the change feed is read here
+                .build();
         session = TestKeyspaces.open(settings);
         storage = new CassandraStorage(session, settings);
     }
