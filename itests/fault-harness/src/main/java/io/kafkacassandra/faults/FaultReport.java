@@ -93,10 +93,12 @@ final class FaultReport {
                 .append(" on taking the post, then writes its ")
                 .append(Workload.FENCED_KEYS.size())
                 .append(" keys fenced, one every 150-300 ms |\n");
-        r.append("| lease TTL / poll period / slack | ")
+        r.append("| lease TTL / poll period / namespace safety poll (change feed on) / slack | ")
                 .append(FaultRun.LEASE_TTL.toMillis())
                 .append(" / ")
                 .append(FaultRun.POLL.toMillis())
+                .append(" / ")
+                .append(FaultRun.SAFETY_POLL.toMillis())
                 .append(" / ")
                 .append(FaultRun.CHECKS.slack().toMillis())
                 .append(" ms |\n");

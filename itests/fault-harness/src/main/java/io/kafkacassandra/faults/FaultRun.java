@@ -33,6 +33,11 @@ final class FaultRun {
     static final Duration LEASE_TTL = io.kafkacassandra.session.CassandraSettings.DEFAULT_LEASE_TTL;
 
     static final Duration POLL = Duration.ofMillis(250);
+    /**
+     * Each watched namespace's own poll, with the change feed on (its default period): the bound on a change whose
+     * hint was lost, which faults cause (a broker killed between its write and the hint, a hint write that failed).
+     */
+    static final Duration SAFETY_POLL = Duration.ofMillis(2_000);
     static final CheckSettings CHECKS = new CheckSettings(LEASE_TTL, POLL, Duration.ofMillis(1500));
     /** The plugin's default clock drift, which the harness leaves as it is: the bound the clock nemesis tests. */
     static final Duration CLOCK_DRIFT =
@@ -133,7 +138,8 @@ final class FaultRun {
                     harness.write(new Event.Quiet(System.nanoTime()));
                     Thread.sleep(CHECKS.liveness() / 1_000_000 + 2_000);
                     brokers.stopWrites();
-                    Thread.sleep(4 * POLL.toMillis() + 1_000);
+                    // Listeners end on the last values: told by the feed, or else by their namespace's own poll.
+                    Thread.sleep(SAFETY_POLL.toMillis() + 2 * POLL.toMillis() + 1_000);
                     brokers.finish();
                     // After the brokers' exit: thousands of SERIAL reads are load of the harness's own, which
                     // must not cost a broker its lease while the final group views are taken.
@@ -181,6 +187,7 @@ final class FaultRun {
                         "plugin.cassandra.lease.ttl.seconds=" + LEASE_TTL.toSeconds(),
                         "plugin.cassandra.le.renew.ttl.period.ms=500",
                         "plugin.cassandra.lr.pull.period.ms=" + POLL.toMillis(),
+                        "plugin.cassandra.lr.safety.poll.period.ms=" + SAFETY_POLL.toMillis(),
                         ""),
                 StandardCharsets.UTF_8);
         return file;
