@@ -19,14 +19,15 @@ import java.util.stream.Stream;
 public final class BenchmarkMain {
     /** How long each workload runs: the full run of the report, or a smoke run that keeps the code alive. */
     enum Size {
-        FULL(Duration.ofSeconds(8), 30, 50, 10, 100, Duration.ofSeconds(10)),
-        SMOKE(Duration.ofSeconds(1), 2, 3, 1, 5, Duration.ofSeconds(2));
+        FULL(Duration.ofSeconds(8), 30, 50, 10, 100, Duration.ofSeconds(30), Duration.ofSeconds(10)),
+        SMOKE(Duration.ofSeconds(1), 2, 3, 1, 5, Duration.ofSeconds(3), Duration.ofSeconds(2));
 
         final Duration storageCell;
         final int electionTrials;
         final int notificationTrials;
         final int membershipTrials;
         final int scaleUpdates;
+        final Duration scaleWarmUp;
         final Duration scaleIdle;
 
         Size(
@@ -35,12 +36,14 @@ public final class BenchmarkMain {
                 int notificationTrials,
                 int membershipTrials,
                 int scaleUpdates,
+                Duration scaleWarmUp,
                 Duration scaleIdle) {
             this.storageCell = storageCell;
             this.electionTrials = electionTrials;
             this.notificationTrials = notificationTrials;
             this.membershipTrials = membershipTrials;
             this.scaleUpdates = scaleUpdates;
+            this.scaleWarmUp = scaleWarmUp;
             this.scaleIdle = scaleIdle;
         }
 
@@ -95,12 +98,14 @@ public final class BenchmarkMain {
                 case "--workloads" -> workloads = workloads(value);
                 case "--out" -> out = Path.of(value);
                 case "--dir" -> dir = Path.of(value);
+                case "--changes-period-ms" -> Target.changesPeriodMs = Long.parseLong(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         String command = "./benchmarks/run.sh --size " + size + " --topologies "
                 + String.join(",", topologies.stream().map(String::valueOf).toList())
-                + (workloads.equals(WORKLOADS) ? "" : " --workloads " + String.join(",", workloads));
+                + (workloads.equals(WORKLOADS) ? "" : " --workloads " + String.join(",", workloads))
+                + (Target.changesPeriodMs < 0 ? "" : " --changes-period-ms " + Target.changesPeriodMs);
         Results results = run(size, topologies, List.of(SystemUnderTest.values()), workloads, dir);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(
@@ -155,7 +160,7 @@ public final class BenchmarkMain {
                         MembershipBenchmark.run(target, results, home, size.membershipTrials);
                     }
                     if (n == 1 && workloads.contains("scale")) {
-                        ScaleBenchmark.run(target, results, home, size.scaleUpdates, size.scaleIdle);
+                        ScaleBenchmark.run(target, results, home, size.scaleUpdates, size.scaleWarmUp, size.scaleIdle);
                     }
                 } catch (Exception | Error e) {
                     // The other targets still run and the page is still written, with this failure on it.

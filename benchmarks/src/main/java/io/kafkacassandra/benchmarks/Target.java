@@ -46,6 +46,9 @@ record Target(String name, String spec, List<String> agentSpecs, LongSupplier re
         return connect;
     }
 
+    /** kafka-cassandra's change feed period for this run (--changes-period-ms), or -1: the plugin's default. */
+    static volatile long changesPeriodMs = -1;
+
     long serverRequests() {
         return requests.getAsLong();
     }
@@ -139,6 +142,7 @@ record Target(String name, String spec, List<String> agentSpecs, LongSupplier re
                         "plugin.cassandra.lease.ttl.seconds=2",
                         "plugin.cassandra.le.renew.ttl.period.ms=500",
                         "plugin.cassandra.lr.pull.period.ms=500",
+                        changesPeriodMs < 0 ? "" : "plugin.cassandra.changes.period.ms=" + changesPeriodMs,
                         ""));
         return properties;
     }

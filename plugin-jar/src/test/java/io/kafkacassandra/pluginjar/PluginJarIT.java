@@ -55,6 +55,7 @@ class PluginJarIT {
                         "plugin.cassandra.contact.points=" + cassandra.getHostString() + ":" + cassandra.getPort(),
                         "plugin.cassandra.keyspace=plugin_jar_it",
                         "plugin.cassandra.lr.pull.period.ms=200",
+                        "plugin.cassandra.lr.safety.poll.period.ms=1000",
                         ""));
         Path serverProperties = dir.resolve("server.properties");
         Files.writeString(

@@ -55,6 +55,7 @@ class MonitoringTest {
         p.setProperty(CassandraSettings.KEYSPACE, "monitoring");
         p.setProperty(CassandraSettings.REQUEST_TIMEOUT_MS, "1000");
         p.setProperty(CassandraSettings.POLL_PERIOD_MS, "200");
+        p.setProperty(CassandraSettings.SAFETY_POLL_PERIOD_MS, "200"); // polls counted below
         p.setProperty(CassandraSettings.LEASE_TTL_SECONDS, "2"); // validity 800 ms, asserted below
         Path file = tmp.resolve("plugin.properties");
         try (OutputStream out = Files.newOutputStream(file)) {

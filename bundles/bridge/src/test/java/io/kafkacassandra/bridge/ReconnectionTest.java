@@ -40,9 +40,11 @@ class ReconnectionTest {
     void servicesFollowTheSessionToAnotherCassandra() throws Exception {
         CassandraSettings a = TestKeyspaces.settings(FIRST.cluster())
                 .pollPeriod(java.time.Duration.ofMillis(200))
+                .safetyPollPeriod(java.time.Duration.ofMillis(1_000))
                 .build();
         CassandraSettings b = TestKeyspaces.settings(SECOND.cluster())
                 .pollPeriod(java.time.Duration.ofMillis(200))
+                .safetyPollPeriod(java.time.Duration.ofMillis(1_000))
                 .build();
         try (CqlSession sessionA = TestKeyspaces.open(a);
                 CqlSession sessionB = TestKeyspaces.open(b);

@@ -395,6 +395,11 @@ public final class CassandraSettings {
         return changesPeriod;
     }
 
+    /** The period of each watched namespace's poll while the change feed is on. */
+    public Duration safetyPollPeriod() {
+        return safetyPollPeriod;
+    }
+
     /** Whether watchers read the change feed (writers always append to it). */
     public boolean changeFeedOn() {
         return !changesPeriod.isZero();

@@ -102,6 +102,18 @@ class CassandraSettingsTest {
     }
 
     @Test
+    void namespacesArePolledAtTheSafetyPeriodWithTheFeedAndAtThePollPeriodWithout() {
+        CassandraSettings feed = CassandraSettings.fromMap(Map.of());
+        assertTrue(feed.changeFeedOn());
+        assertEquals(Duration.ofMillis(25), feed.changesPeriod());
+        assertEquals(Duration.ofSeconds(10), feed.namespacePollPeriod());
+        CassandraSettings off = CassandraSettings.fromMap(
+                Map.of("plugin.cassandra.changes.period.ms", "0", "plugin.cassandra.lr.pull.period.ms", "300"));
+        assertFalse(off.changeFeedOn());
+        assertEquals(Duration.ofMillis(300), off.namespacePollPeriod());
+    }
+
+    @Test
     void aRenewPeriodThatCannotKeepTheLeaseIsRefused() {
         SettingsException e = refused(
                 Map.of("plugin.cassandra.le.renew.ttl.period.ms", "800", "plugin.cassandra.lease.ttl.seconds", "2"));

@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * {@code membershipLost}; the client then joins again by itself as soon as it can and says
  * {@code membershipRestored} (as Curator's GroupMember does). {@code membershipList()} and {@code membership()}
  * are linearizable reads. Group listeners are told the member set at registration and every change seen by a
- * poll every {@code plugin.cassandra.lr.pull.period.ms} (changes between polls coalesce). {@code leave} of an id
+ * poll every {@code plugin.cassandra.lr.pull.period.ms} (changes between polls coalesce); a join or leave in any
+ * client wakes the polls of the others at once through the change feed ({@link ChangeFeed}). {@code leave} of an id
  * this client did not join does nothing. {@link #init(Object)} takes {@code null} only. The session is the
  * caller's.
  */

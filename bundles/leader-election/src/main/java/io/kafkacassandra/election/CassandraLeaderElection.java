@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * leadership of the same candidate has a new, higher epoch.
  *
  * <p>Candidates that did not win stay eligible and take the post by themselves when they see it vacant (every
- * {@code plugin.cassandra.lr.pull.period.ms}). A leader that dies without closing is replaced within the TTL
- * plus one poll period.
+ * {@code plugin.cassandra.lr.pull.period.ms}, and at once when the change feed ({@link ChangeFeed}) says the post
+ * was released or taken). A leader that dies without closing is replaced within the TTL plus one poll period.
  *
  * <p>Listeners hear every change of leadership this client observes, "no leader" included, on one thread, in
  * epoch order: leadership {@code e} comes before its end, which comes before leadership {@code e + 1}. An event
@@ -436,14 +436,17 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         ended(lease.subject().epoch());
     }
 
-    /** Deletes the lease if it is still this one, so that the next leader need not wait for the TTL. */
-    /** Wakes the other clients' polls at once after a change of the post, rather than at their next period. */
+    /**
+     * Wakes the other clients' polls at once after a change of the post, rather than at their next period. Their
+     * polls are linearizable reads, which finish a write whose outcome is still unknown, so the hint need not wait.
+     */
     private void announceIfMaybeApplied(CqlRunner.Attempt attempt) {
         if (!attempt.answered() || attempt.result().wasApplied()) {
             leases.announce();
         }
     }
 
+    /** Deletes the lease if it is still this one, so that the next leader need not wait for the TTL. */
     private void release(UUID leaseId) {
         String what = "release lease of " + service;
         try {

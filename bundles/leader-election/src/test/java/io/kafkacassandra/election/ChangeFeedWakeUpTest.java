@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A resignation wakes the other clients at once through the change feed: their polls run every 30 s here, so a
- * hand-over told within seconds was told because the resigning leader's hint woke the waiting candidate, and the
+ * hand-over told within seconds was told because the resigning leader's hint woke the waiting candidate, and a
  * new leader's hint woke the observer.
  */
 class ChangeFeedWakeUpTest {
@@ -45,6 +45,13 @@ class ChangeFeedWakeUpTest {
             leader.resign("a");
             seenByCandidate.await(Optional.of("b"), WAIT_MS);
             seenByObserver.await(Optional.of("b"), WAIT_MS);
+
+            // Nobody waits now: the observer sees the post vacant (the release's hint), then a new leader that only
+            // the acquisition's hint can tell it about.
+            candidate.resign("b");
+            seenByObserver.await(Optional.empty(), WAIT_MS);
+            assertTrue(leader.nominate("c"));
+            seenByObserver.await(Optional.of("c"), WAIT_MS);
         }
     }
 }

@@ -23,24 +23,29 @@ import org.apache.kafka.plugin.interfaces.ListenerRegistry;
 import org.apache.kafka.plugin.interfaces.ValueChangeListener;
 
 /**
- * KIP-30 {@link ListenerRegistry} on Cassandra, by polling: Cassandra has no watches.
+ * KIP-30 {@link ListenerRegistry} on Cassandra, by polling, woken by the change feed: Cassandra has no watches.
  *
  * <p>Guarantees: a listener is first told the state at the time of its registration (the value, or empty for a
- * missing key; the key set), then every change it has not seen, within one poll period
- * ({@code plugin.cassandra.lr.pull.period.ms}) plus one read of the change becoming readable. Changes made between
+ * missing key; the key set), then every change it has not seen: usually as soon as the writer's hint is read from
+ * the change feed ({@link ChangeFeed}: tens of milliseconds), always within one namespace poll period
+ * ({@link CassandraSettings#namespacePollPeriod()}) plus one read of the change becoming readable, since a hint can
+ * be lost. Polls read the state; hints only wake them. Changes made between
  * two polls are coalesced: a listener sees the latest value, not necessarily every intermediate one (as with
  * Curator's caches and etcd's compacted watches). Per key, values arrive in version order and never go back.
  * A deleted key is reported as {@link java.util.Optional#empty()}. Listeners are called one at a time, on one
  * thread, so a slow listener delays the others; one that throws is logged and keeps its registration.
  *
  * <p>Cost: one poller per watched namespace, shared by all listeners of its keys and of its key set: one
- * single-partition QUORUM read per namespace and poll period. Removing the last listener of a namespace stops
+ * single-partition QUORUM read per namespace and period, and per hint of a change there; the feed's read is one per
+ * process whatever the number of namespaces. Removing the last listener of a namespace stops
  * its poller. The session is the caller's; {@link #close()} stops the pollers and the notifier thread.
  */
 public final class CassandraListenerRegistry implements ListenerRegistry, AutoCloseable {
     private final CqlRunner cql;
     private final KvTable table;
     private final long pollMillis;
+    private final long retryMillis;
+    private final long minWokenGapMillis;
     private final Map<String, ScheduledPoller> pollers = new HashMap<>();
     private ScheduledExecutorService scheduler;
     private SerialNotifier notifier;
@@ -69,6 +74,9 @@ public final class CassandraListenerRegistry implements ListenerRegistry, AutoCl
         this.cql = new CqlRunner(session, monitor);
         this.table = new KvTable(session, settings);
         this.pollMillis = settings.namespacePollPeriod().toMillis();
+        this.retryMillis = settings.pollPeriod().toMillis();
+        // A namespace written faster than the feed is read is polled whole at most every two feed periods.
+        this.minWokenGapMillis = 2 * settings.changesPeriod().toMillis();
         this.feed = new ChangeFeed(session, settings);
         monitor.connected(session);
     }
@@ -146,11 +154,18 @@ public final class CassandraListenerRegistry implements ListenerRegistry, AutoCl
             return existing.poller;
         }
         NamespacePoller poller = new NamespacePoller(namespace, cql, table, notifier, monitor.polls());
-        SurvivingTask poll = new SurvivingTask("poll of namespace " + namespace, poller::poll);
+        WakeUp[] wakeUp = new WakeUp[1];
+        SurvivingTask poll = new SurvivingTask("poll of namespace " + namespace, () -> {
+            if (!poller.poll() && retryMillis < pollMillis) {
+                // The hint that woke it is spent: try again at the poll period, not the safety period.
+                wakeUp[0].after(retryMillis);
+            }
+        });
+        wakeUp[0] = new WakeUp(scheduler, poll, minWokenGapMillis);
+        // Subscribed before the first poll, so that a change made after that poll's read always wakes another.
+        ChangeFeed.Subscription wakeUps = feed.subscribe(ChangeFeed.namespaceTopic(namespace), wakeUp[0]);
         // First poll at once, so that a new listener hears the current state without waiting a period.
         ScheduledFuture<?> task = scheduler.scheduleWithFixedDelay(poll, 0, pollMillis, TimeUnit.MILLISECONDS);
-        ChangeFeed.Subscription wakeUps =
-                feed.subscribe(ChangeFeed.namespaceTopic(namespace), new WakeUp(scheduler, poll));
         pollers.put(namespace, new ScheduledPoller(poller, task, wakeUps));
         return poller;
     }

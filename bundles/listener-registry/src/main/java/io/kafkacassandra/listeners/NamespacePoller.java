@@ -95,8 +95,12 @@ final class NamespacePoller {
         return valueRegistrations.isEmpty() && keySetRegistrations.isEmpty();
     }
 
-    /** One poll: read the partition, merge what is newer, tell the listeners what changed for them. */
-    void poll() {
+    /**
+     * One poll: read the partition, merge what is newer, tell the listeners what changed for them.
+     *
+     * @return false if the read failed
+     */
+    boolean poll() {
         List<Row> rows;
         long start = System.nanoTime();
         try {
@@ -104,7 +108,7 @@ final class NamespacePoller {
                     .all();
         } catch (RuntimeException e) { // unavailable, or anything unexpected: counted, logged, tried next period
             outage.failed(e);
-            return;
+            return false;
         }
         outage.succeeded(start);
         synchronized (this) {
@@ -127,6 +131,7 @@ final class NamespacePoller {
             polledOnce = true;
             deliver();
         }
+        return true;
     }
 
     /**

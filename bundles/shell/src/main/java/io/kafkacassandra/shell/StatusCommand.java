@@ -57,7 +57,12 @@ public class StatusCommand implements Action {
                             + " (Cassandra " + node.getCassandraVersion() + ")"));
             System.out.println("  lease TTL " + s.leaseTtl().getSeconds() + " s, renew every "
                     + s.renewPeriod().toMillis() + " ms, poll every "
-                    + s.pollPeriod().toMillis() + " ms");
+                    + s.pollPeriod().toMillis() + " ms, "
+                    + (s.changeFeedOn()
+                            ? "change feed read every " + s.changesPeriod().toMillis()
+                                    + " ms, each watched namespace polled every "
+                                    + s.safetyPollPeriod().toMillis() + " ms"
+                            : "change feed off"));
         }
         printHealth();
         elections.stream()

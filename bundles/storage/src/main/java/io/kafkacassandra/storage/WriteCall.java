@@ -124,6 +124,11 @@ final class WriteCall {
             return false;
         }
         if (writeId != null && ids.contains(writeId)) {
+            if (unknownCause != null) {
+                // Its hint went out when the outcome was unknown, maybe before the write became readable at QUORUM;
+                // the linearizable read that shows it here finished its Paxos round, so watchers woken now see it.
+                announce.run();
+            }
             return true;
         }
         pending.removeIf(a -> version == a.target);

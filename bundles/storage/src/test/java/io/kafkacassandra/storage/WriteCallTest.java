@@ -1,5 +1,6 @@
 package io.kafkacassandra.storage;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,6 +14,7 @@ import com.datastax.oss.driver.api.core.servererrors.WriteType;
 import io.kafkacassandra.session.internal.CqlRunner;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import java.lang.reflect.Proxy;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.plugin.interfaces.OutcomeUnknownException;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +59,17 @@ class WriteCallTest {
         assertTrue(put.hasPending());
         // Floor 5: it may have landed at 4, then been deleted (marker 5) and purged.
         assertThrows(OutcomeUnknownException.class, () -> put.isOwn(5, null, false));
+    }
+
+    @Test
+    void aWriteOfUnknownOutcomeIsAnnouncedAgainWhenAReadShowsIt() {
+        AtomicInteger announced = new AtomicInteger();
+        WriteCall put = new WriteCall("put /t/k", timingOut(), false, announced::incrementAndGet);
+        java.util.UUID id = put.newId();
+        assertNull(put.write(ANY, 1, id));
+        assertEquals(1, announced.get(), "when the outcome is unknown: it may be readable already");
+        assertTrue(put.isOwn(1, id, true));
+        assertEquals(2, announced.get(), "once a linearizable read shows it, surely readable");
     }
 
     /** A runner whose every write times out at the Paxos stage: its outcome is unknown. */

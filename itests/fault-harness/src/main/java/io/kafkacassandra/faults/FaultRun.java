@@ -38,6 +38,7 @@ final class FaultRun {
      * hint was lost, which faults cause (a broker killed between its write and the hint, a hint write that failed).
      */
     static final Duration SAFETY_POLL = Duration.ofMillis(2_000);
+
     static final CheckSettings CHECKS = new CheckSettings(LEASE_TTL, POLL, Duration.ofMillis(1500));
     /** The plugin's default clock drift, which the harness leaves as it is: the bound the clock nemesis tests. */
     static final Duration CLOCK_DRIFT =
@@ -138,8 +139,9 @@ final class FaultRun {
                     harness.write(new Event.Quiet(System.nanoTime()));
                     Thread.sleep(CHECKS.liveness() / 1_000_000 + 2_000);
                     brokers.stopWrites();
-                    // Listeners end on the last values: told by the feed, or else by their namespace's own poll.
-                    Thread.sleep(SAFETY_POLL.toMillis() + 2 * POLL.toMillis() + 1_000);
+                    // Listeners end on the last values: told by the feed, or else by their namespace's own polls
+                    // (two of them, in case one read fails).
+                    Thread.sleep(2 * SAFETY_POLL.toMillis() + 2 * POLL.toMillis() + 1_000);
                     brokers.finish();
                     // After the brokers' exit: thousands of SERIAL reads are load of the harness's own, which
                     // must not cost a broker its lease while the final group views are taken.

@@ -119,6 +119,7 @@ final class SecuredCassandra {
                 ADDRESS + ":" + cluster.node(0).contactPoint().getPort());
         p.put(CassandraSettings.LOCAL_DATACENTER, cluster.localDatacenter());
         p.put(CassandraSettings.KEYSPACE, KEYSPACE);
+        p.put(CassandraSettings.SAFETY_POLL_PERIOD_MS, "1000"); // the bound if a hint is lost: short here
         p.put(CassandraSettings.USERNAME, ROLE);
         p.put(CassandraSettings.PASSWORD, ROLE_PASSWORD);
         p.put(CassandraSettings.SSL_ENABLED, "true");

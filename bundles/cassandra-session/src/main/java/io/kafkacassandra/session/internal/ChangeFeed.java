@@ -3,6 +3,7 @@ package io.kafkacassandra.session.internal;
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
 import io.kafkacassandra.session.CassandraSettings;
 import java.util.UUID;
@@ -27,6 +28,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChangeFeed {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
+    /**
+     * A partition of hints per ten seconds of the writer's clock: a read of the recent hints then mostly touches one
+     * partition (with one-second slots, the reader's window of more than a second always spans two).
+     */
+    static final long SLOT_MILLIS = 10_000;
 
     private final CqlSession session;
     private final CassandraSettings settings;
@@ -45,12 +51,29 @@ public final class ChangeFeed {
         this.settings = settings;
         this.wallClock = wallClock;
         String table = settings.keyspace() + ".changes";
+        PreparedStatement i = null;
+        PreparedStatement q = null;
         try {
-            insert = session.prepare("INSERT INTO " + table + " (slot, at, topic) VALUES (?, ?, ?)");
-            select = session.prepare("SELECT at, topic FROM " + table + " WHERE slot = ? AND at >= ?");
+            i = session.prepare("INSERT INTO " + table + " (slot, at, topic) VALUES (?, ?, ?)");
+            q = session.prepare("SELECT at, topic FROM " + table + " WHERE slot = ? AND at >= ?");
+        } catch (InvalidQueryException e) {
+            // A schema an operator created before the feed existed (plugin.cassandra.schema.create=false): the
+            // services work as they did, by polls alone, until the table is created.
+            LOG.warn(
+                    "table {} does not exist: changes are seen at each poll period only, not at once; create it"
+                            + " with the CREATE TABLE of the shipped schema.cql ({})",
+                    table,
+                    e.getMessage());
         } catch (RuntimeException e) {
             throw CqlRunner.cannotPrepare(session, table, e);
         }
+        insert = i;
+        select = q;
+    }
+
+    /** Whether the feed's table exists: without it, nothing is announced and nothing wakes. */
+    public boolean available() {
+        return insert != null;
     }
 
     /** The topic of a namespace of the key-value storage. */
@@ -71,8 +94,11 @@ public final class ChangeFeed {
      * been (an unknown outcome), never before, so that a watcher woken by it reads the write.
      */
     public void announce(String topic) {
+        if (insert == null) {
+            return;
+        }
         UUID at = at(wallClock.getAsLong());
-        long slot = Uuids.unixTimestamp(at) / 1000;
+        long slot = Math.floorDiv(Uuids.unixTimestamp(at), SLOT_MILLIS);
         try {
             session.executeAsync(insert.bind(slot, at, topic)
                             .setIdempotent(true)
@@ -116,7 +142,7 @@ public final class ChangeFeed {
      * subscribing.
      */
     public Subscription subscribe(String topic, Runnable wake) {
-        if (!settings.changeFeedOn()) {
+        if (!settings.changeFeedOn() || select == null) {
             return () -> {};
         }
         return ChangeFeedReader.subscribe(session, settings, select, wallClock, topic, wake);

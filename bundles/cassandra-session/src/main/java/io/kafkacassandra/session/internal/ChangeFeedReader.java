@@ -67,9 +67,11 @@ final class ChangeFeedReader {
 
     private final OutageLog outage;
     private final AtomicLong reads = new AtomicLong();
+    private final AtomicLong cycles = new AtomicLong();
     private final AtomicLong wakes = new AtomicLong();
     // The reading thread's own state.
     private long cursor; // wall-clock millis: the next read covers hints stamped from here on
+    private long lastRead; // wall-clock millis at the start of the last successful read
     private final Map<UUID, Long> seen = new HashMap<>(); // hints told, with their stamp, while within the window
 
     private ChangeFeedReader(Key key, CassandraSettings settings, PreparedStatement select, LongSupplier wallClock) {
@@ -78,7 +80,8 @@ final class ChangeFeedReader {
         this.wallClock = wallClock;
         this.driftMillis = settings.clockDrift().toMillis();
         this.lagMillis = driftMillis + LATE_HINT_MILLIS;
-        this.cursor = wallClock.getAsLong() - lagMillis;
+        this.lastRead = wallClock.getAsLong();
+        this.cursor = lastRead - lagMillis;
         this.outage = new OutageLog(LOG, "the read of the change feed of " + key.keyspace, new Outcomes() {
             @Override
             public void succeeded(long nanos) {}
@@ -132,15 +135,21 @@ final class ChangeFeedReader {
     }
 
     private void unsubscribe(Subscription s) {
+        boolean last = false;
         synchronized (ChangeFeedReader.class) {
             List<Subscription> list = subscribers.get(s.topic);
             if (list != null && list.remove(s) && list.isEmpty()) {
                 subscribers.remove(s.topic);
             }
             if (subscribers.isEmpty() && SHARED.get(key) == this) {
-                SHARED.remove(key);
-                thread.shutdown(); // a read in progress ends by itself; no wait, the caller may hold its locks
+                SHARED.remove(key); // a later subscriber starts a reader of its own
+                last = true;
             }
+        }
+        if (last) {
+            // Waits for a read in progress (at most the request timeout), outside the lock: the reading thread
+            // takes no lock and never blocks on a subscriber, so the caller may hold its own.
+            DaemonThreads.shutdown(thread);
         }
     }
 
@@ -154,8 +163,14 @@ final class ChangeFeedReader {
         return SHARED.get(new Key(session, keyspace));
     }
 
+    /** Single-partition reads of the feed so far. */
     long reads() {
         return reads.get();
+    }
+
+    /** Successful read cycles so far (each reads the partitions of its window, then wakes subscribers). */
+    long cycles() {
+        return cycles.get();
     }
 
     long wakes() {
@@ -166,7 +181,7 @@ final class ChangeFeedReader {
     private void read() {
         long now = wallClock.getAsLong();
         long from = Math.min(cursor, now - lagMillis); // a clock set back must not skip the hints stamped since
-        boolean gap = now - from > MAX_GAP_MILLIS;
+        boolean gap = now - lastRead > MAX_GAP_MILLIS;
         if (gap) {
             from = now - lagMillis;
         }
@@ -175,7 +190,8 @@ final class ChangeFeedReader {
         try {
             UUID fromId = Uuids.startOf(from);
             // Writers ahead of this clock (by up to the drift) stamp hints into slots still to come here.
-            for (long slot = Math.floorDiv(from, 1000); slot <= Math.floorDiv(now + driftMillis, 1000); slot++) {
+            long last = Math.floorDiv(now + driftMillis, ChangeFeed.SLOT_MILLIS);
+            for (long slot = Math.floorDiv(from, ChangeFeed.SLOT_MILLIS); slot <= last; slot++) {
                 rows.addAll(key.session
                         .execute(CqlRunner.asRead(
                                 select.bind(slot, fromId).setConsistencyLevel(ConsistencyLevel.QUORUM)))
@@ -204,8 +220,10 @@ final class ChangeFeedReader {
                 }
             }
         }
+        lastRead = now;
         cursor = now - lagMillis;
         seen.values().removeIf(stamp -> stamp < cursor);
+        cycles.incrementAndGet();
     }
 
     private void wake(Subscription s) {

@@ -39,7 +39,7 @@ public final class LeaseWorkers {
                 renewMillis,
                 TimeUnit.MILLISECONDS);
         SurvivingTask pollTask = new SurvivingTask("poll of " + kind + " " + name, poll);
-        pollWakeUp = new WakeUp(worker, pollTask);
+        pollWakeUp = new WakeUp(worker, pollTask, 0);
         worker.scheduleWithFixedDelay(pollTask, 0, settings.pollPeriod().toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -36,6 +36,9 @@ public final class Schema {
             "zk_snapshots",
             "zk_snapshot_chunks");
 
+    /** The change feed's table, which a schema created before it lacks: the services then run without it. */
+    static final String CHANGES = "changes";
+
     private Schema() {}
 
     /** The CQL statements, with keyspace and the configured (or default) replication filled in. */
@@ -109,6 +112,9 @@ public final class Schema {
                         + " (see README, Operations) or let a role allowed to create it set "
                         + CassandraSettings.SCHEMA_CREATE + "=true"));
         for (String table : TABLES) {
+            if (table.equals(CHANGES)) {
+                continue; // optional: without it the services poll only (ChangeFeed says so in the log)
+            }
             if (metadata.getTable(table).isEmpty()) {
                 throw new StoreUnavailableException("table " + keyspace + "." + table + " does not exist and "
                         + CassandraSettings.SCHEMA_CREATE + " is false: create it with the shipped " + RESOURCE);

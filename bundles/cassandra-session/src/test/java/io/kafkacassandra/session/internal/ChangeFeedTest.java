@@ -1,6 +1,7 @@
 package io.kafkacassandra.session.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,11 +62,11 @@ class ChangeFeedTest {
                     ChangeFeed.Subscription sa2 = feed.subscribe("kv:/a", a2::incrementAndGet)) {
                 ChangeFeedReader reader = ChangeFeedReader.of(session, settings.keyspace());
                 assertNotNull(reader, "one reader for the session's subscribers");
-                await("a first read", () -> reader.reads() > 0);
+                await("a first read", () -> reader.cycles() > 0);
                 writer.announce("kv:/a");
                 await("the subscribers of kv:/a woken", () -> a.get() == 1 && a2.get() == 1);
-                long readsAfterWake = reader.reads();
-                await("two more reads", () -> reader.reads() >= readsAfterWake + 2);
+                long cyclesAfterWake = reader.cycles();
+                await("two more read cycles", () -> reader.cycles() >= cyclesAfterWake + 2);
                 assertEquals(1, a.get(), "a hint read again within the window is told once");
                 assertEquals(0, b.get(), "another topic is not woken");
             }
@@ -84,8 +85,8 @@ class ChangeFeedTest {
                 long stamp = readerClock.get();
                 // The reader runs ahead of the writer by the drift allowed plus a hint that took 900 ms to write.
                 readerClock.addAndGet(settings.clockDrift().toMillis() + 900);
-                long reads = reader.reads();
-                await("reads with the reader ahead", () -> reader.reads() >= reads + 2);
+                long cycles = reader.cycles();
+                await("reads with the reader ahead", () -> reader.cycles() >= cycles + 2);
                 new ChangeFeed(writerSession, settings, () -> stamp).announce("group:g");
                 await("the late hint read", () -> woken.get() == 1);
             }
@@ -103,7 +104,7 @@ class ChangeFeedTest {
             AtomicInteger woken = new AtomicInteger();
             try (ChangeFeed.Subscription s = feed.subscribe("election:e", woken::incrementAndGet)) {
                 ChangeFeedReader reader = ChangeFeedReader.of(session, settings.keyspace());
-                await("a first read", () -> reader.reads() > 0);
+                await("a first read", () -> reader.cycles() > 0);
                 failing.set(true);
                 long stamp = readerClock.get();
                 new ChangeFeed(writerSession, settings, () -> stamp).announce("election:e");
@@ -127,7 +128,7 @@ class ChangeFeedTest {
             try (ChangeFeed.Subscription sx = feed.subscribe("kv:/x", x::incrementAndGet);
                     ChangeFeed.Subscription sy = feed.subscribe("kv:/y", y::incrementAndGet)) {
                 ChangeFeedReader reader = ChangeFeedReader.of(session, settings.keyspace());
-                await("a first read", () -> reader.reads() > 0);
+                await("a first read", () -> reader.cycles() > 0);
                 readerClock.addAndGet(ChangeFeedReader.MAX_GAP_MILLIS + 1_000);
                 await("every subscriber woken", () -> x.get() == 1 && y.get() == 1);
             }
@@ -143,6 +144,22 @@ class ChangeFeedTest {
         ChangeFeed feed = new ChangeFeed(writerSession, off);
         try (ChangeFeed.Subscription s = feed.subscribe("kv:/off", () -> fail("woken"))) {
             assertNull(ChangeFeedReader.of(writerSession, settings.keyspace()));
+        }
+    }
+
+    @Test
+    void aSchemaMadeBeforeTheFeedWorksWithoutIt() {
+        CassandraSettings older = TestKeyspaces.settings(CASSANDRA.cluster()).build();
+        try (CqlSession session = TestKeyspaces.open(older)) {
+            session.execute("DROP TABLE " + older.keyspace() + ".changes");
+            Schema.requireExisting(session, older); // an operator's schema.create=false deployment still starts
+            ChangeFeed feed = new ChangeFeed(session, older);
+            assertFalse(feed.available());
+            feed.announce("kv:/x");
+            assertEquals(0, feed.failedHints(), "nothing sent, nothing failed");
+            try (ChangeFeed.Subscription s = feed.subscribe("kv:/x", () -> fail("woken"))) {
+                assertNull(ChangeFeedReader.of(session, older.keyspace()));
+            }
         }
     }
 
