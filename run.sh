@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
 # The main job on an embedded default: builds what is missing, starts a local single-node Cassandra
 # (data kept in data/cassandra between runs), then the kafka-cassandra Karaf distribution connected to it,
-# and leaves you at the Karaf console. Leaving the console (logout or Ctrl-D) stops Karaf and Cassandra.
+# with the ZooKeeper service (127.0.0.1:2181) and a Kafka 3.9 broker (localhost:9092) on it, and leaves you at
+# the Karaf console. Leaving the console (logout or Ctrl-D) stops Karaf and Cassandra.
 # Needs only Java 17 and Maven.
 #
 #   ./run.sh                 the Karaf console
 #   ./run.sh --walkthrough   a short scripted, non-interactive walk-through: three candidate processes, a
-#                            leader elected, the leader killed (SIGKILL), a new leader elected, then Karaf
-#                            shows the election and notices a configuration change. Exits 0 only if each
-#                            step happened.
+#                            leader elected, the leader killed (SIGKILL), a new leader elected; then Karaf: a
+#                            topic created, records produced and consumed through its broker, a second broker
+#                            process joining the same cluster, the election seen and a configuration change
+#                            noticed. Exits 0 only if each step happened.
 set -euo pipefail
 cd "$(dirname "$0")"
 version=0.1.0-SNAPSHOT
 launcher=testing/cassandra-launcher/target/cassandra-launcher-$version.jar
 karaf=karaf-assembly/target/assembly
-if [ ! -f "$launcher" ] || [ ! -x "$karaf/bin/karaf" ] || [ ! -f plugin-jar/target/plugin.jar ]; then
+kafka_classpath=testing/kafka-launcher/target/classes/io/kafkacassandra/launcher/kafka/kafka.classpath
+if [ ! -f "$launcher" ] || [ ! -x "$karaf/bin/karaf" ] || [ ! -f plugin-jar/target/plugin.jar ] \
+    || [ ! -f "$kafka_classpath" ]; then
   echo "Building kafka-cassandra (first run only)..."
   mvn -B -ntp -q install -DskipTests
 fi
@@ -56,8 +60,10 @@ for n in 1 2 3; do
   pids[$n]=$!
 done
 karaf_pid=""
-# Candidates and Karaf first (they release their leases while Cassandra is still up), then Cassandra.
-trap 'for p in "${pids[@]}" $karaf_pid; do kill $p 2>/dev/null || true; done; wait "${pids[@]}" $karaf_pid 2>/dev/null || true; echo "Stopping Cassandra..."; kill $cassandra 2>/dev/null; wait $cassandra 2>/dev/null || true' EXIT
+kafka2=""
+# Candidates, the second broker and Karaf first (they release their leases while Cassandra is still up), then
+# Cassandra.
+trap 'for p in "${pids[@]}" $kafka2 $karaf_pid; do kill $p 2>/dev/null || true; done; wait "${pids[@]}" $kafka2 $karaf_pid 2>/dev/null || true; echo "Stopping Cassandra..."; kill $cassandra 2>/dev/null; wait $cassandra 2>/dev/null || true' EXIT
 trap 'exit 1' INT TERM
 
 leader_of() { # prints the candidate that has told its own leadership, if any, among the living ones
@@ -83,7 +89,7 @@ echo "3. broker-$first killed with SIGKILL (no close, no resign)."
 second=$(await_leader $others) || { tail "$walk"/*.log; echo "no new leader after the kill" >&2; exit 1; }
 echo "4. New leader after $(( ($(date +%s%N) - killed_at) / 1000000 )) ms: $(grep "^broker-$second sees leader broker-$second " "$walk/broker-$second.log" | tail -1)"
 
-echo "5. Karaf sees the election, then a configuration change:"
+echo "5. Karaf starts: kafka-cassandra, the ZooKeeper service (127.0.0.1:2181) and a Kafka broker on it."
 # The console reads its commands from a pipe, fed once the feature has connected (not before: the commands
 # would not be registered yet). "kafka-cassandra: connected to " is what CassandraSessionComponent logs once
 # the session is open and the CassandraConnection registered (keep the two in step).
@@ -100,7 +106,49 @@ for _ in $(seq 1 240); do
 done
 tail -n +$((seen + 1)) "$log" | grep -c "kafka-cassandra: connected to " > /dev/null || {
   tail -n 40 "$log"; echo "Karaf did not connect to Cassandra in 120 s" >&2; exit 1; }
-sleep 3
+
+echo "6. The Kafka broker inside Karaf (localhost:9092, on the ZooKeeper service of the same container):"
+for _ in $(seq 1 360); do
+  if tail -n +$((seen + 1)) "$log" | grep -c "started (kafka.server.KafkaServer)" > /dev/null; then break; fi
+  sleep 0.5
+done
+tail -n +$((seen + 1)) "$log" | grep -c "started (kafka.server.KafkaServer)" > /dev/null || {
+  tail -n 40 "$log"; echo "the broker in Karaf did not start in 180 s" >&2; exit 1; }
+kafka_cp=$(cat "$kafka_classpath")
+# walkthrough/DemoKafkaClient.java: a plain Kafka client, compiled at start by Java's source launcher.
+client() { java -cp "$kafka_cp" -Dlog4j.configuration="file:$PWD/$walk/log4j.properties" walkthrough/DemoKafkaClient.java "$@"; }
+cat > "$walk/log4j.properties" <<'LOG4J'
+log4j.rootLogger=WARN, out
+log4j.appender.out=org.apache.log4j.ConsoleAppender
+log4j.appender.out.layout=org.apache.log4j.PatternLayout
+log4j.appender.out.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka.server.KafkaServer=INFO
+LOG4J
+client localhost:9092 topic walkthrough 5 > "$walk/client.log" 2>&1 || { cat "$walk/client.log"; echo "produce/consume through the broker failed" >&2; exit 1; }
+grep -E "^(created|produced|consumed) " "$walk/client.log" | sed 's/^/   /'
+
+echo "7. A second broker, a plain Kafka process (broker 2, 127.0.0.1:9093), joins the same cluster:"
+cat > "$walk/broker-2.properties" <<PROPS
+broker.id=2
+listeners=PLAINTEXT://127.0.0.1:9093
+log.dirs=$PWD/$walk/kafka-2
+zookeeper.connect=127.0.0.1:2181/kafka
+offsets.topic.replication.factor=1
+num.network.threads=2
+num.io.threads=2
+PROPS
+java -Xmx256m -cp "$kafka_cp" -Dlog4j.configuration="file:$PWD/$walk/log4j.properties" \
+  kafka.Kafka "$walk/broker-2.properties" > "$walk/kafka-2.log" 2>&1 &
+kafka2=$!
+client localhost:9092 brokers 2 > "$walk/cluster.log" 2>&1 || { cat "$walk/cluster.log" "$walk/kafka-2.log"; echo "the second broker did not join" >&2; exit 1; }
+grep "^cluster brokers " "$walk/cluster.log" | sed 's/^/   /'
+kill $kafka2 # SIGTERM: a controlled shutdown
+wait $kafka2 2>/dev/null || true
+kafka2=""
+
+echo "8. Karaf's console sees the election, then a configuration change:"
+echo "kafka-cassandra:zk ls /kafka/brokers/ids" >&3
+sleep 1
 echo "kafka-cassandra:leader walkthrough" >&3
 sleep 2
 echo "config:property-set -p io.kafkacassandra.cassandra plugin.cassandra.lr.pull.period.ms 250" >&3
@@ -111,7 +159,7 @@ echo "logout" >&3
 exec 3>&-
 for _ in $(seq 1 60); do kill -0 $karaf_pid 2>/dev/null || break; sleep 0.5; done
 kill $karaf_pid 2>/dev/null || true
-grep -E "^walkthrough: |Cassandra session|poll every" "$walk/karaf.out" | sed 's/^/   /'
+grep -E "^walkthrough: |Cassandra session|poll every|^1$" "$walk/karaf.out" | sed 's/^/   /'
 grep -q "^walkthrough: leader broker-$second, epoch" "$walk/karaf.out" || { cat "$walk/karaf.out"; echo "Karaf did not see broker-$second lead" >&2; exit 1; }
 grep -q "poll every 250 ms" "$walk/karaf.out" || { cat "$walk/karaf.out"; echo "Karaf did not notice the configuration change" >&2; exit 1; }
 echo "Walk-through complete."

@@ -19,13 +19,14 @@ import java.util.stream.Stream;
 public final class BenchmarkMain {
     /** How long each workload runs: the full run of the report, or a smoke run that keeps the code alive. */
     enum Size {
-        FULL(Duration.ofSeconds(8), 30, 50, 10, 100, Duration.ofSeconds(30), Duration.ofSeconds(10)),
-        SMOKE(Duration.ofSeconds(1), 2, 3, 1, 5, Duration.ofSeconds(3), Duration.ofSeconds(2));
+        FULL(Duration.ofSeconds(8), 30, 50, 10, 100, 100, Duration.ofSeconds(30), Duration.ofSeconds(10)),
+        SMOKE(Duration.ofSeconds(1), 2, 3, 1, 10, 5, Duration.ofSeconds(3), Duration.ofSeconds(2));
 
         final Duration storageCell;
         final int electionTrials;
         final int notificationTrials;
         final int membershipTrials;
+        final int scaleNamespaces;
         final int scaleUpdates;
         final Duration scaleWarmUp;
         final Duration scaleIdle;
@@ -35,6 +36,7 @@ public final class BenchmarkMain {
                 int electionTrials,
                 int notificationTrials,
                 int membershipTrials,
+                int scaleNamespaces,
                 int scaleUpdates,
                 Duration scaleWarmUp,
                 Duration scaleIdle) {
@@ -42,6 +44,7 @@ public final class BenchmarkMain {
             this.electionTrials = electionTrials;
             this.notificationTrials = notificationTrials;
             this.membershipTrials = membershipTrials;
+            this.scaleNamespaces = scaleNamespaces;
             this.scaleUpdates = scaleUpdates;
             this.scaleWarmUp = scaleWarmUp;
             this.scaleIdle = scaleIdle;
@@ -160,7 +163,14 @@ public final class BenchmarkMain {
                         MembershipBenchmark.run(target, results, home, size.membershipTrials);
                     }
                     if (n == 1 && workloads.contains("scale")) {
-                        ScaleBenchmark.run(target, results, home, size.scaleUpdates, size.scaleWarmUp, size.scaleIdle);
+                        ScaleBenchmark.run(
+                                target,
+                                results,
+                                home,
+                                size.scaleNamespaces,
+                                size.scaleUpdates,
+                                size.scaleWarmUp,
+                                size.scaleIdle);
                     }
                 } catch (Exception | Error e) {
                     // The other targets still run and the page is still written, with this failure on it.

@@ -66,9 +66,7 @@ final class ChangeFeedReader {
     private final Map<String, List<Subscription>> subscribers = new ConcurrentHashMap<>();
 
     private final OutageLog outage;
-    private final AtomicLong reads = new AtomicLong();
     private final AtomicLong cycles = new AtomicLong();
-    private final AtomicLong wakes = new AtomicLong();
     // The reading thread's own state.
     private long cursor; // wall-clock millis: the next read covers hints stamped from here on
     private long lastRead; // wall-clock millis at the start of the last successful read
@@ -153,28 +151,14 @@ final class ChangeFeedReader {
         }
     }
 
-    /** Readers running, for tests: one per session and keyspace with subscribers. */
-    static synchronized int running() {
-        return SHARED.size();
-    }
-
     /** The reader of {@code session}'s {@code keyspace}, or null; for tests. */
     static synchronized ChangeFeedReader of(CqlSession session, String keyspace) {
         return SHARED.get(new Key(session, keyspace));
     }
 
-    /** Single-partition reads of the feed so far. */
-    long reads() {
-        return reads.get();
-    }
-
     /** Successful read cycles so far (each reads the partitions of its window, then wakes subscribers). */
     long cycles() {
         return cycles.get();
-    }
-
-    long wakes() {
-        return wakes.get();
     }
 
     /** On the reading thread. */
@@ -196,7 +180,6 @@ final class ChangeFeedReader {
                         .execute(CqlRunner.asRead(
                                 select.bind(slot, fromId).setConsistencyLevel(ConsistencyLevel.QUORUM)))
                         .all());
-                reads.incrementAndGet();
             }
         } catch (RuntimeException e) {
             outage.failed(e); // the window stays: the next read covers it
@@ -227,7 +210,6 @@ final class ChangeFeedReader {
     }
 
     private void wake(Subscription s) {
-        wakes.incrementAndGet();
         try {
             s.wake.run();
         } catch (RuntimeException e) {
