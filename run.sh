@@ -22,7 +22,15 @@ if [ ! -f "$launcher" ] || [ ! -x "$karaf/bin/karaf" ] || [ ! -f plugin-jar/targ
   echo "Building kafka-cassandra (first run only)..."
   mvn -B -ntp -q install -DskipTests
 fi
-mkdir -p data
+mkdir -p data "$karaf/deploy"
+# The ZooKeeper service and a Kafka broker on it (localhost:9092): installed by Karaf's deployer once it has booted.
+cat > "$karaf/deploy/kafka-cassandra-broker.xml" <<'FEATURES'
+<features name="kafka-cassandra-run" xmlns="http://karaf.apache.org/xmlns/features/v1.6.0">
+  <feature name="kafka-cassandra-run" version="1.0.0" install="auto">
+    <feature>kafka-cassandra-broker</feature>
+  </feature>
+</features>
+FEATURES
 log=data/cassandra-launcher.log
 java -cp "$launcher" io.kafkacassandra.launcher.LocalCassandraMain data/cassandra > "$log" 2>&1 &
 cassandra=$!
@@ -109,10 +117,10 @@ tail -n +$((seen + 1)) "$log" | grep -c "kafka-cassandra: connected to " > /dev/
 
 echo "6. The Kafka broker inside Karaf (localhost:9092, on the ZooKeeper service of the same container):"
 for _ in $(seq 1 360); do
-  if tail -n +$((seen + 1)) "$log" | grep -c "started (kafka.server.KafkaServer)" > /dev/null; then break; fi
+  if tail -n +$((seen + 1)) "$log" | grep -c "\[KafkaServer id=1\] started" > /dev/null; then break; fi
   sleep 0.5
 done
-tail -n +$((seen + 1)) "$log" | grep -c "started (kafka.server.KafkaServer)" > /dev/null || {
+tail -n +$((seen + 1)) "$log" | grep -c "\[KafkaServer id=1\] started" > /dev/null || {
   tail -n 40 "$log"; echo "the broker in Karaf did not start in 180 s" >&2; exit 1; }
 kafka_cp=$(cat "$kafka_classpath")
 # walkthrough/DemoKafkaClient.java: a plain Kafka client, compiled at start by Java's source launcher.
