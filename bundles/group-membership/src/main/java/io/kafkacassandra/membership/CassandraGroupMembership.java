@@ -149,7 +149,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
                 UUID holder;
                 try {
                     CqlRunner.Attempt write = cql.write(table.join(group, id, data, session), what);
-                    announceIfMaybeApplied(write);
+                    leases.announceIfMaybeApplied(write);
                     if (write.answered()) {
                         if (write.result().wasApplied()) {
                             joined(id, data, session, sentAt);
@@ -247,19 +247,12 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
         LOG.info("{} left group {}", id, group);
     }
 
-    /** Wakes the other clients' polls at once after a change of the group, rather than at their next period. */
-    private void announceIfMaybeApplied(CqlRunner.Attempt attempt) {
-        if (!attempt.answered() || attempt.result().wasApplied()) {
-            leases.announce();
-        }
-    }
-
     /** Deletes the member's row if it is still this session's. */
     private void remove(String id, UUID session) {
         String what = "leave " + id + " from " + group;
         for (int attempt = 0; attempt < 3; attempt++) {
             CqlRunner.Attempt delete = cql.write(table.leave(group, id, session), what);
-            announceIfMaybeApplied(delete);
+            leases.announceIfMaybeApplied(delete);
             if (delete.answered()) {
                 return; // deleted, or the row was no longer this session's
             }
@@ -431,7 +424,7 @@ public final class CassandraGroupMembership implements LeaseAwareGroupMembership
         UUID fresh = UUID.randomUUID();
         sentAt = leases.clock().now();
         CqlRunner.Attempt rejoin = cql.write(table.join(group, m.id, m.data, fresh), "join " + m.id + " again");
-        announceIfMaybeApplied(rejoin);
+        leases.announceIfMaybeApplied(rejoin);
         if (rejoin.answered() && rejoin.result().wasApplied()) {
             restore(m, fresh, sentAt);
         }

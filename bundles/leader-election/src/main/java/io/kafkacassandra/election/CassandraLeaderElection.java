@@ -374,7 +374,7 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         long sentAt = leases.clock().now();
         String what = c.id + " running for leader of " + service;
         CqlRunner.Attempt attempt = cql.write(table.acquire(service, c.id, leaseId, state.epoch()), what);
-        announceIfMaybeApplied(attempt);
+        leases.announceIfMaybeApplied(attempt);
         boolean taken = attempt.answered()
                 ? attempt.result().wasApplied()
                 : cql.resolve(
@@ -436,22 +436,12 @@ public final class CassandraLeaderElection implements FencedLeaderElectionClient
         ended(lease.subject().epoch());
     }
 
-    /**
-     * Wakes the other clients' polls at once after a change of the post, rather than at their next period. Their
-     * polls are linearizable reads, which finish a write whose outcome is still unknown, so the hint need not wait.
-     */
-    private void announceIfMaybeApplied(CqlRunner.Attempt attempt) {
-        if (!attempt.answered() || attempt.result().wasApplied()) {
-            leases.announce();
-        }
-    }
-
     /** Deletes the lease if it is still this one, so that the next leader need not wait for the TTL. */
     private void release(UUID leaseId) {
         String what = "release lease of " + service;
         try {
             CqlRunner.Attempt attempt = cql.write(table.release(service, leaseId), what);
-            announceIfMaybeApplied(attempt);
+            leases.announceIfMaybeApplied(attempt);
             if (!attempt.answered()) {
                 cql.resolve(
                         what,

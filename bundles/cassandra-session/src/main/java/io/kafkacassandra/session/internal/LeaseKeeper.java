@@ -118,13 +118,17 @@ public final class LeaseKeeper<T> {
         }
     }
 
-    /** Tells the watchers of the topic that this client changed it; after the change, applied or maybe. */
-    public void announce() {
+    /**
+     * Tells the watchers of the topic that this client changed it, if {@code write} was applied or may have been:
+     * called after the write, so that the polls it wakes can read it. Their polls are linearizable reads, which
+     * finish a write whose outcome is still unknown, so the hint need not wait for it to be settled.
+     */
+    public void announceIfMaybeApplied(CqlRunner.Attempt write) {
         ChangeFeed f;
         synchronized (this) {
             f = feed;
         }
-        if (f != null) {
+        if (f != null && (!write.answered() || write.result().wasApplied())) {
             f.announce(topic);
         }
     }
