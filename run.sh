@@ -71,9 +71,16 @@ karaf_pid=""
 kafka2=""
 # Candidates, the second broker and Karaf first (they release their leases while Cassandra is still up), then
 # Cassandra.
-trap 'for p in "${pids[@]}" $kafka2 $karaf_pid; do kill $p 2>/dev/null || true; done; wait "${pids[@]}" $kafka2 $karaf_pid 2>/dev/null || true; echo "Stopping Cassandra..."; kill $cassandra 2>/dev/null; wait $cassandra 2>/dev/null || true' EXIT
+# bin/karaf runs Karaf's JVM as its child: both are stopped.
+trap 'for p in "${pids[@]}" $kafka2 $karaf_pid; do pkill -P $p 2>/dev/null || true; kill $p 2>/dev/null || true; done; wait "${pids[@]}" $kafka2 $karaf_pid 2>/dev/null || true; echo "Stopping Cassandra..."; kill $cassandra 2>/dev/null; wait $cassandra 2>/dev/null || true' EXIT
 trap 'exit 1' INT TERM
 
+leads_now() { # prints the living candidate whose latest line tells its own leadership, and that line
+  for n in "$@"; do
+    last=$(grep "^broker-$n sees leader " "$walk/broker-$n.log" | tail -1)
+    case "$last" in "broker-$n sees leader broker-$n "*) echo "$n $last"; return ;; esac
+  done
+}
 leader_of() { # prints the candidate that has told its own leadership, if any, among the living ones
   for n in "$@"; do
     if grep -q "^broker-$n sees leader broker-$n " "$walk/broker-$n.log"; then echo "$n"; return; fi
@@ -103,13 +110,28 @@ echo "5. Karaf starts: kafka-cassandra, the ZooKeeper service (127.0.0.1:2181) a
 # the session is open and the CassandraConnection registered (keep the two in step).
 log="$karaf/data/log/karaf.log"
 seen=$( [ -f "$log" ] && wc -l < "$log" || echo 0)
+console_tail() { # the console's last lines, without the prompts that it redraws on a pipe
+  tr '\r' '\n' < "$walk/karaf.out" | sed 's/\x1b\[[0-9;]*m//g' | grep -a -v -E '^(karaf@root\(\)> *)*$' | tail -n 40
+}
+console() { # command regex seconds: sends the command, prints the first new line of output matching regex
+  local from out; from=$(stat -c %s "$walk/karaf.out")
+  echo "$1" >&3
+  for _ in $(seq 1 $(($3 * 10))); do
+    # (grep -m1 may close the pipe early: with pipefail, its output decides, not the pipeline's status)
+    out=$(tail -c +$((from + 1)) "$walk/karaf.out" | tr '\r' '\n' | grep -a -m1 -E "$2" || true)
+    if [ -n "$out" ]; then echo "$out"; return 0; fi
+    kill -0 $karaf_pid 2>/dev/null || return 1
+    sleep 0.1
+  done
+  return 1
+}
 mkfifo "$walk/karaf.in"
 "$karaf/bin/karaf" < "$walk/karaf.in" > "$walk/karaf.out" 2>&1 &
 karaf_pid=$!
 exec 3> "$walk/karaf.in"
 for _ in $(seq 1 240); do
   if [ -f "$log" ] && tail -n +$((seen + 1)) "$log" | grep -c "kafka-cassandra: connected to " > /dev/null; then break; fi
-  if ! kill -0 $karaf_pid 2>/dev/null; then cat "$walk/karaf.out"; echo "Karaf stopped before it connected" >&2; exit 1; fi
+  if ! kill -0 $karaf_pid 2>/dev/null; then console_tail; echo "Karaf stopped before it connected" >&2; exit 1; fi
   sleep 0.5
 done
 tail -n +$((seen + 1)) "$log" | grep -c "kafka-cassandra: connected to " > /dev/null || {
@@ -132,7 +154,8 @@ log4j.appender.out.layout=org.apache.log4j.PatternLayout
 log4j.appender.out.layout.ConversionPattern=[%d] %p %m (%c)%n
 log4j.logger.kafka.server.KafkaServer=INFO
 LOG4J
-client localhost:9092 topic walkthrough 5 > "$walk/client.log" 2>&1 || { cat "$walk/client.log"; echo "produce/consume through the broker failed" >&2; exit 1; }
+# A topic of its own per run: data/ (Cassandra, and with it the cluster's metadata) is kept between runs.
+client localhost:9092 topic "walkthrough-$(date +%s)" 5 > "$walk/client.log" 2>&1 || { cat "$walk/client.log"; echo "produce/consume through the broker failed" >&2; exit 1; }
 grep -E "^(created|produced|consumed) " "$walk/client.log" | sed 's/^/   /'
 
 echo "7. A second broker, a plain Kafka process (broker 2, 127.0.0.1:9093), joins the same cluster:"
@@ -154,20 +177,35 @@ kill $kafka2 # SIGTERM: a controlled shutdown
 wait $kafka2 2>/dev/null || true
 kafka2=""
 
-echo "8. Karaf's console sees the election, then a configuration change:"
-echo "kafka-cassandra:zk ls /kafka/brokers/ids" >&3
-sleep 1
-echo "kafka-cassandra:leader walkthrough" >&3
-sleep 2
+echo "8. Karaf's console sees the brokers, the election, then a configuration change:"
+console "kafka-cassandra:zk ls /kafka/brokers/ids" "^1$" 30 | sed 's/^/   \/kafka\/brokers\/ids: /' \
+  || { console_tail; echo "Karaf's console did not list broker 1" >&2; exit 1; }
+# The candidates hold their leases on a loaded machine: the leader may have moved since step 4. Karaf must name
+# the one that the candidates themselves say leads, with its epoch (read again if the two crossed a change).
+agreed=""
+for _ in 1 2 3 4 5; do
+  read -r now line <<< "$(leads_now $others)" || true
+  seen_by_karaf=$(console "kafka-cassandra:leader walkthrough" "^walkthrough: " 30) || true
+  if [ -n "${now:-}" ] && [ "$seen_by_karaf" = "walkthrough: leader broker-$now, epoch ${line##* }" ]; then
+    agreed=$now; break
+  fi
+  sleep 1
+done
+[ -n "$agreed" ] || { tail "$walk"/broker-*.log; console_tail;
+  echo "Karaf's view of the election (${seen_by_karaf:-nothing}) is not the candidates' (${line:-no leader})" >&2; exit 1; }
+echo "   $seen_by_karaf, as broker-$agreed itself says"
+[ "$agreed" = "$second" ] || echo "   (the lease moved from broker-$second to broker-$agreed after step 4)"
 echo "config:property-set -p io.kafkacassandra.cassandra plugin.cassandra.lr.pull.period.ms 250" >&3
-sleep 6
-echo "kafka-cassandra:status" >&3
-sleep 3
+found=""
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+  # The session restarts with the new setting: asked again until the status shows it.
+  if found=$(console "kafka-cassandra:status" "poll every 250 ms" 5); then break; fi
+done
+[ -n "$found" ] || { console_tail; echo "Karaf did not notice the configuration change" >&2; exit 1; }
+echo "   after config:property-set: ${found# }"
 echo "logout" >&3
 exec 3>&-
 for _ in $(seq 1 60); do kill -0 $karaf_pid 2>/dev/null || break; sleep 0.5; done
+pkill -P $karaf_pid 2>/dev/null || true
 kill $karaf_pid 2>/dev/null || true
-grep -E "^walkthrough: |Cassandra session|poll every|^1$" "$walk/karaf.out" | sed 's/^/   /'
-grep -q "^walkthrough: leader broker-$second, epoch" "$walk/karaf.out" || { cat "$walk/karaf.out"; echo "Karaf did not see broker-$second lead" >&2; exit 1; }
-grep -q "poll every 250 ms" "$walk/karaf.out" || { cat "$walk/karaf.out"; echo "Karaf did not notice the configuration change" >&2; exit 1; }
 echo "Walk-through complete."

@@ -73,7 +73,7 @@ public class DemoKafkaClient {
         System.out.println("produced " + records + " records (acks=all)");
         Properties c = new Properties();
         c.putAll(common);
-        c.put("group.id", "walkthrough");
+        c.put("group.id", topic);
         c.put("auto.offset.reset", "earliest");
         List<String> read = new ArrayList<>();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
