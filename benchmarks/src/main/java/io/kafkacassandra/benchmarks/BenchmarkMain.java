@@ -19,8 +19,26 @@ import java.util.stream.Stream;
 public final class BenchmarkMain {
     /** How long each workload runs: the full run of the report, or a smoke run that keeps the code alive. */
     enum Size {
-        FULL(Duration.ofSeconds(8), 30, 50, 10, 100, 100, Duration.ofSeconds(30), Duration.ofSeconds(10)),
-        SMOKE(Duration.ofSeconds(1), 2, 3, 1, 10, 5, Duration.ofSeconds(3), Duration.ofSeconds(2));
+        FULL(
+                Duration.ofSeconds(8),
+                30,
+                50,
+                10,
+                100,
+                100,
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(180),
+                Duration.ofSeconds(10)),
+        SMOKE(
+                Duration.ofSeconds(1),
+                2,
+                3,
+                1,
+                10,
+                5,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(2));
 
         final Duration storageCell;
         final int electionTrials;
@@ -28,7 +46,11 @@ public final class BenchmarkMain {
         final int membershipTrials;
         final int scaleNamespaces;
         final int scaleUpdates;
+        /** The watcher's first window (its JVM warming up). */
+        final Duration scaleFirstMinute;
+        /** From the watcher's start to its idle measurement: long enough for the JIT to settle. */
         final Duration scaleWarmUp;
+
         final Duration scaleIdle;
 
         Size(
@@ -38,6 +60,7 @@ public final class BenchmarkMain {
                 int membershipTrials,
                 int scaleNamespaces,
                 int scaleUpdates,
+                Duration scaleFirstMinute,
                 Duration scaleWarmUp,
                 Duration scaleIdle) {
             this.storageCell = storageCell;
@@ -46,6 +69,7 @@ public final class BenchmarkMain {
             this.membershipTrials = membershipTrials;
             this.scaleNamespaces = scaleNamespaces;
             this.scaleUpdates = scaleUpdates;
+            this.scaleFirstMinute = scaleFirstMinute;
             this.scaleWarmUp = scaleWarmUp;
             this.scaleIdle = scaleIdle;
         }
@@ -169,6 +193,7 @@ public final class BenchmarkMain {
                                 home,
                                 size.scaleNamespaces,
                                 size.scaleUpdates,
+                                size.scaleFirstMinute,
                                 size.scaleWarmUp,
                                 size.scaleIdle);
                     }

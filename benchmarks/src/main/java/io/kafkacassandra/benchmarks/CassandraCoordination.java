@@ -42,30 +42,44 @@ final class CassandraCoordination implements Coordination {
 
     /**
      * One lightweight transaction on one row of a table of its own, through a session configured as the
-     * service's: the floor under every conditional write of the storage.
+     * service's: the floor under every conditional write of the storage. The row is a partition of its own, or a
+     * row of one partition shared by every caller (Paxos serialises the rounds of one partition).
      */
     private static final class BareLwt implements BareConditionalUpdates {
+        private static final String SHARED_PARTITION = "shared";
         private final CqlSession session;
         private final PreparedStatement reset;
         private final PreparedStatement update;
+        private final PreparedStatement resetShared;
+        private final PreparedStatement updateShared;
 
         BareLwt(CqlSession session, Properties properties) {
             this.session = session;
             // The keyspace is a validated identifier (CassandraSettings refuses any other).
-            String table = CassandraSettings.fromProperties(properties).keyspace() + ".bench_lwt";
+            String keyspace = CassandraSettings.fromProperties(properties).keyspace();
+            String table = keyspace + ".bench_lwt";
+            String shared = keyspace + ".bench_lwt_shared";
             session.execute("CREATE TABLE IF NOT EXISTS " + table + " (k text PRIMARY KEY, v bigint)");
+            session.execute("CREATE TABLE IF NOT EXISTS " + shared + " (p text, k text, v bigint, PRIMARY KEY (p, k))");
             reset = session.prepare("INSERT INTO " + table + " (k, v) VALUES (?, 0)");
             update = session.prepare("UPDATE " + table + " SET v = ? WHERE k = ? IF v = ?");
+            resetShared = session.prepare("INSERT INTO " + shared + " (p, k, v) VALUES (?, ?, 0)");
+            updateShared = session.prepare("UPDATE " + shared + " SET v = ? WHERE p = ? AND k = ? IF v = ?");
         }
 
         @Override
-        public void reset(String key) {
-            session.execute(reset.bind(key));
+        public void reset(String key, boolean onePartition) {
+            session.execute(onePartition ? resetShared.bind(SHARED_PARTITION, key) : reset.bind(key));
         }
 
         @Override
-        public void update(String key, long expected) {
-            if (!session.execute(update.bind(expected + 1, key, expected)).wasApplied()) {
+        public void update(String key, long expected, boolean onePartition) {
+            boolean applied = session.execute(
+                            onePartition
+                                    ? updateShared.bind(expected + 1, SHARED_PARTITION, key, expected)
+                                    : update.bind(expected + 1, key, expected))
+                    .wasApplied();
+            if (!applied) {
                 throw new IllegalStateException(key + " was not at " + expected);
             }
         }

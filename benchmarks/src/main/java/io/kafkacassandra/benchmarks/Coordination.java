@@ -39,13 +39,16 @@ interface Coordination extends AutoCloseable {
         return null;
     }
 
-    /** Bare conditional updates of a counter per key. */
+    /**
+     * Bare conditional updates of a counter per key: each key a partition of its own, or every key a row of one
+     * shared partition (as a namespace's keys are in the storage), to tell Paxos contention from the rest.
+     */
     interface BareConditionalUpdates extends AutoCloseable {
         /** Sets the key's counter to 0, unconditionally. */
-        void reset(String key);
+        void reset(String key, boolean onePartition);
 
         /** Raises the key's counter from {@code expected} to {@code expected + 1}; throws if it was elsewhere. */
-        void update(String key, long expected);
+        void update(String key, long expected, boolean onePartition);
 
         @Override
         void close();

@@ -12,7 +12,9 @@ import org.HdrHistogram.Recorder;
  * where a server answers from its own copy, getData (no sync) at 1, 8 and 32 concurrent callers
  * sharing one client, as broker threads share one. Each cell runs for a fixed time after a short warm-up. Where the
  * system has a floor to show under its writes (kafka-cassandra: one bare lightweight transaction on one row, through
- * a session configured as the service's), it is measured in the same cell as "bare LWT update".
+ * a session configured as the service's), it is measured in the same cell as "bare LWT update": each caller's row a
+ * partition of its own, and "bare LWT update, one partition": the callers' rows in one partition, as the keys of one
+ * namespace are.
  */
 final class StorageBenchmark {
     private static final int[] CONCURRENCY = {1, 8, 32};
@@ -34,14 +36,17 @@ final class StorageBenchmark {
                 measure(results, target, "update", threads, cell, (t, i) -> c.update(base + "/u" + t, "v" + i));
                 Coordination.BareConditionalUpdates bare = c.bareConditionalUpdates();
                 if (bare != null) {
-                    long[] counters = new long[threads]; // each caller reads and writes its own slot only
-                    for (int t = 0; t < threads; t++) {
-                        bare.reset(base + "/bare" + t);
+                    for (boolean onePartition : new boolean[] {false, true}) {
+                        long[] counters = new long[threads]; // each caller reads and writes its own row only
+                        for (int t = 0; t < threads; t++) {
+                            bare.reset(base + "/bare" + t, onePartition);
+                        }
+                        String op = onePartition ? "bare LWT update, one partition" : "bare LWT update";
+                        measure(results, target, op, threads, cell, (t, i) -> {
+                            bare.update(base + "/bare" + t, counters[t], onePartition);
+                            counters[t]++;
+                        });
                     }
-                    measure(results, target, "bare LWT update", threads, cell, (t, i) -> {
-                        bare.update(base + "/bare" + t, counters[t]);
-                        counters[t]++;
-                    });
                 }
                 measure(results, target, "fetch", threads, cell, (t, i) -> c.fetch(base + "/u" + t));
                 if (c.readsLocally()) {
