@@ -71,8 +71,17 @@ karaf_pid=""
 kafka2=""
 # Candidates, the second broker and Karaf first (they release their leases while Cassandra is still up), then
 # Cassandra.
-# bin/karaf runs Karaf's JVM as its child: both are stopped.
-trap 'for p in "${pids[@]}" $kafka2 $karaf_pid; do pkill -P $p 2>/dev/null || true; kill $p 2>/dev/null || true; done; wait "${pids[@]}" $kafka2 $karaf_pid 2>/dev/null || true; echo "Stopping Cassandra..."; kill $cassandra 2>/dev/null; wait $cassandra 2>/dev/null || true' EXIT
+stop_karaf() { # bin/karaf runs Karaf's JVM as its child: the JVM is stopped and waited for (its broker's
+  # controlled shutdown may take up to a minute), then the script
+  [ -n "$karaf_pid" ] || return 0
+  local jvm; jvm=$(pgrep -P "$karaf_pid" java || true)
+  [ -z "$jvm" ] || kill $jvm 2>/dev/null || true
+  for _ in $(seq 1 150); do [ -n "$jvm" ] && kill -0 $jvm 2>/dev/null || break; sleep 0.5; done
+  kill "$karaf_pid" 2>/dev/null || true
+  wait "$karaf_pid" 2>/dev/null || true
+  karaf_pid=""
+}
+trap 'for p in "${pids[@]}" $kafka2; do kill $p 2>/dev/null || true; done; stop_karaf; wait "${pids[@]}" $kafka2 2>/dev/null || true; echo "Stopping Cassandra..."; kill $cassandra 2>/dev/null; wait $cassandra 2>/dev/null || true' EXIT
 trap 'exit 1' INT TERM
 
 leads_now() { # prints the living candidate whose latest line tells its own leadership, and that line
@@ -81,14 +90,10 @@ leads_now() { # prints the living candidate whose latest line tells its own lead
     case "$last" in "broker-$n sees leader broker-$n "*) echo "$n $last"; return ;; esac
   done
 }
-leader_of() { # prints the candidate that has told its own leadership, if any, among the living ones
-  for n in "$@"; do
-    if grep -q "^broker-$n sees leader broker-$n " "$walk/broker-$n.log"; then echo "$n"; return; fi
-  done
-}
-await_leader() { # candidates...; waits up to 30 s
-  for _ in $(seq 1 300); do
-    l=$(leader_of "$@"); if [ -n "$l" ]; then echo "$l"; return; fi; sleep 0.1
+await_leader() { # candidates...; waits up to 30 s for one of them to say, in its latest line, that it leads
+  local end=$((SECONDS + 30)) l
+  while [ $SECONDS -lt $end ]; do
+    l=$(leads_now "$@"); if [ -n "$l" ]; then echo "${l%% *}"; return; fi; sleep 0.1
   done
   return 1
 }
@@ -99,6 +104,7 @@ others=$(for n in 1 2 3; do [ "$n" = "$first" ] || printf '%s ' "$n"; done)
 killed_at=$(date +%s%N)
 kill -9 "${pids[$first]}"
 wait "${pids[$first]}" 2>/dev/null || true
+unset 'pids[$first]'
 echo "3. broker-$first killed with SIGKILL (no close, no resign)."
 # shellcheck disable=SC2086
 second=$(await_leader $others) || { tail "$walk"/*.log; echo "no new leader after the kill" >&2; exit 1; }
@@ -114,16 +120,21 @@ console_tail() { # the console's last lines, without the prompts that it redraws
   tr '\r' '\n' < "$walk/karaf.out" | sed 's/\x1b\[[0-9;]*m//g' | grep -a -v -E '^(karaf@root\(\)> *)*$' | tail -n 40
 }
 console() { # command regex seconds: sends the command, prints the first new line of output matching regex
-  local from out; from=$(stat -c %s "$walk/karaf.out")
-  echo "$1" >&3
-  for _ in $(seq 1 $(($3 * 10))); do
+  local from out end=$((SECONDS + $3)); from=$(stat -c %s "$walk/karaf.out")
+  send "$1"
+  while [ $SECONDS -lt $end ]; do
     # (grep -m1 may close the pipe early: with pipefail, its output decides, not the pipeline's status)
-    out=$(tail -c +$((from + 1)) "$walk/karaf.out" | tr '\r' '\n' | grep -a -m1 -E "$2" || true)
+    # (the last line may be a partial write: only lines followed by more output count)
+    out=$(tail -c +$((from + 1)) "$walk/karaf.out" | tr '\r' '\n' | sed '$d' | grep -a -m1 -E "$2" || true)
     if [ -n "$out" ]; then echo "$out"; return 0; fi
     kill -0 $karaf_pid 2>/dev/null || return 1
     sleep 0.1
   done
   return 1
+}
+send() { # one line to Karaf's console, if Karaf still runs
+  kill -0 "$karaf_pid" 2>/dev/null || { console_tail; echo "Karaf stopped unexpectedly" >&2; exit 1; }
+  echo "$1" >&3
 }
 mkfifo "$walk/karaf.in"
 "$karaf/bin/karaf" < "$walk/karaf.in" > "$walk/karaf.out" 2>&1 &
@@ -173,6 +184,8 @@ java -Xmx256m -cp "$kafka_cp" -Dlog4j.configuration="file:$PWD/$walk/log4j.prope
 kafka2=$!
 client localhost:9092 brokers 2 > "$walk/cluster.log" 2>&1 || { cat "$walk/cluster.log" "$walk/kafka-2.log"; echo "the second broker did not join" >&2; exit 1; }
 grep "^cluster brokers " "$walk/cluster.log" | sed 's/^/   /'
+# Registered is not started: a broker still starting refuses a shutdown and halts. Stopped once it serves.
+for _ in $(seq 1 120); do grep -q "\[KafkaServer id=2\] started" "$walk/kafka-2.log" && break; sleep 0.5; done
 kill $kafka2 # SIGTERM: a controlled shutdown
 wait $kafka2 2>/dev/null || true
 kafka2=""
@@ -183,29 +196,33 @@ console "kafka-cassandra:zk ls /kafka/brokers/ids" "^1$" 30 | sed 's/^/   \/kafk
 # The candidates hold their leases on a loaded machine: the leader may have moved since step 4. Karaf must name
 # the one that the candidates themselves say leads, with its epoch (read again if the two crossed a change).
 agreed=""
-for _ in 1 2 3 4 5; do
+agree_by=$((SECONDS + 60))
+while [ -z "$agreed" ] && [ $SECONDS -lt $agree_by ]; do
   read -r now line <<< "$(leads_now $others)" || true
   seen_by_karaf=$(console "kafka-cassandra:leader walkthrough" "^walkthrough: " 30) || true
   if [ -n "${now:-}" ] && [ "$seen_by_karaf" = "walkthrough: leader broker-$now, epoch ${line##* }" ]; then
-    agreed=$now; break
+    agreed=$now
+  else
+    sleep 1
   fi
-  sleep 1
 done
 [ -n "$agreed" ] || { tail "$walk"/broker-*.log; console_tail;
   echo "Karaf's view of the election (${seen_by_karaf:-nothing}) is not the candidates' (${line:-no leader})" >&2; exit 1; }
 echo "   $seen_by_karaf, as broker-$agreed itself says"
 [ "$agreed" = "$second" ] || echo "   (the lease moved from broker-$second to broker-$agreed after step 4)"
-echo "config:property-set -p io.kafkacassandra.cassandra plugin.cassandra.lr.pull.period.ms 250" >&3
+# A value the configuration does not have yet (etc/ keeps the last run's change).
+pull=250
+grep -qE "^plugin.cassandra.lr.pull.period.ms *= *250 *$" "$karaf/etc/io.kafkacassandra.cassandra.cfg" && pull=300
+send "config:property-set -p io.kafkacassandra.cassandra plugin.cassandra.lr.pull.period.ms $pull"
 found=""
 for _ in 1 2 3 4 5 6 7 8 9 10; do
   # The session restarts with the new setting: asked again until the status shows it.
-  if found=$(console "kafka-cassandra:status" "poll every 250 ms" 5); then break; fi
+  if found=$(console "kafka-cassandra:status" "poll every $pull ms" 5); then break; fi
 done
 [ -n "$found" ] || { console_tail; echo "Karaf did not notice the configuration change" >&2; exit 1; }
 echo "   after config:property-set: ${found# }"
-echo "logout" >&3
+send "logout"
 exec 3>&-
-for _ in $(seq 1 60); do kill -0 $karaf_pid 2>/dev/null || break; sleep 0.5; done
-pkill -P $karaf_pid 2>/dev/null || true
-kill $karaf_pid 2>/dev/null || true
+for _ in $(seq 1 150); do kill -0 $karaf_pid 2>/dev/null || break; sleep 0.5; done # logout stops Karaf
+stop_karaf
 echo "Walk-through complete."
