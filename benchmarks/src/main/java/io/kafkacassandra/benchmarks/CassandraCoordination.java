@@ -1,5 +1,6 @@
 package io.kafkacassandra.benchmarks;
 
+import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.kafkacassandra.bridge.CassandraPluginLocator;
@@ -52,6 +53,8 @@ final class CassandraCoordination implements Coordination {
         private final PreparedStatement update;
         private final PreparedStatement resetShared;
         private final PreparedStatement updateShared;
+        private final PreparedStatement select;
+        private final PreparedStatement selectShared;
 
         BareLwt(CqlSession session, Properties properties) {
             this.session = session;
@@ -65,6 +68,8 @@ final class CassandraCoordination implements Coordination {
             update = session.prepare("UPDATE " + table + " SET v = ? WHERE k = ? IF v = ?");
             resetShared = session.prepare("INSERT INTO " + shared + " (p, k, v) VALUES (?, ?, 0)");
             updateShared = session.prepare("UPDATE " + shared + " SET v = ? WHERE p = ? AND k = ? IF v = ?");
+            select = session.prepare("SELECT v FROM " + table + " WHERE k = ?");
+            selectShared = session.prepare("SELECT v FROM " + shared + " WHERE p = ? AND k = ?");
         }
 
         @Override
@@ -82,6 +87,14 @@ final class CassandraCoordination implements Coordination {
             if (!applied) {
                 throw new IllegalStateException(key + " was not at " + expected);
             }
+        }
+
+        @Override
+        public long current(String key, boolean onePartition) {
+            return session.execute((onePartition ? selectShared.bind(SHARED_PARTITION, key) : select.bind(key))
+                            .setConsistencyLevel(ConsistencyLevel.SERIAL))
+                    .one()
+                    .getLong(0);
         }
 
         @Override

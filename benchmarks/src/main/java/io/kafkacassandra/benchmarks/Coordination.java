@@ -50,6 +50,9 @@ interface Coordination extends AutoCloseable {
         /** Raises the key's counter from {@code expected} to {@code expected + 1}; throws if it was elsewhere. */
         void update(String key, long expected, boolean onePartition);
 
+        /** The key's counter, read linearizably: where an update whose outcome is unknown left it. */
+        long current(String key, boolean onePartition);
+
         @Override
         void close();
     }

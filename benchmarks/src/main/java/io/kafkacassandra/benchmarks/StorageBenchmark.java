@@ -43,8 +43,20 @@ final class StorageBenchmark {
                         }
                         String op = onePartition ? "bare LWT update, one partition" : "bare LWT update";
                         measure(results, target, op, threads, cell, (t, i) -> {
-                            bare.update(base + "/bare" + t, counters[t], onePartition);
-                            counters[t]++;
+                            String key = base + "/bare" + t;
+                            try {
+                                bare.update(key, counters[t], onePartition);
+                                counters[t]++;
+                            } catch (RuntimeException e) {
+                                // A timed-out update may have applied: the next one starts from what is there, or
+                                // every later call of this caller would be refused.
+                                try {
+                                    counters[t] = bare.current(key, onePartition);
+                                } catch (RuntimeException again) {
+                                    e.addSuppressed(again); // read again after the next failure
+                                }
+                                throw e;
+                            }
                         });
                     }
                 }

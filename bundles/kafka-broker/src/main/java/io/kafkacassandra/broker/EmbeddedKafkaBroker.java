@@ -1,19 +1,10 @@
 package io.kafkacassandra.broker;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaServer;
-import kafka.zk.KafkaZkClient;
 import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.server.metrics.KafkaYammerMetrics;
@@ -35,22 +26,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     /** How long {@link #close()} waits for Kafka's shutdown, which can wait for ever for a ZooKeeper that is gone. */
     static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(60);
-    /**
-     * Starts and stops of this class loader's brokers not finished yet: a start waits for them, as Kafka's static
-     * state (exit procedures, metrics) and the broker's ports and log directories are not to be shared.
-     */
-    private static final Set<CompletableFuture<Void>> UNFINISHED = ConcurrentHashMap.newKeySet();
 
     private final KafkaConfig config;
     private final ClassLoader kafkaLoader;
-    /** Held by start() and close(); close() waits for it at most about SHUTDOWN_WAIT. */
-    private final ReentrantLock lifecycle = new ReentrantLock();
-
-    private KafkaServer server; // under lifecycle
-    private volatile KafkaServer starting; // the server in startup(), for close() to end a start that is stuck
+    private KafkaServer server;
     private volatile Thread starter; // the thread in start(), read by Kafka's threads that ask to exit
-    private volatile boolean closed;
-    private volatile boolean interruptedByClose;
+    private boolean closed;
 
     /**
      * @param serverProperties the keys of Kafka's {@code server.properties}; refused at once if Kafka refuses them
@@ -59,6 +40,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public EmbeddedKafkaBroker(Properties serverProperties, ClassLoader kafkaLoader) {
         this.kafkaLoader = kafkaLoader;
         this.config = withContextLoader(() -> KafkaConfig.fromProps(serverProperties, false));
+        Exit.setExitProcedure((status, message) -> refuseToEnd("exit", status, message));
+        Exit.setHaltProcedure((status, message) -> refuseToEnd("halt", status, message));
+        Exit.setShutdownHookAdder((name, hook) -> {}); // the container, not the JVM, stops the broker
     }
 
     public int brokerId() {
@@ -67,68 +51,40 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /**
      * Starts the broker: registers it in ZooKeeper, opens its listeners; returns once it serves. A start that fails
-     * (ZooKeeper not reachable within {@code zookeeper.connection.timeout.ms}, a log directory Kafka refuses, a
-     * {@link #close()} meanwhile, an earlier broker of this class loader still stopping) leaves nothing running;
-     * one that failed may be tried again.
+     * (ZooKeeper not reachable within {@code zookeeper.connection.timeout.ms}, a log directory Kafka refuses) leaves
+     * nothing running and may be tried again.
      *
      * @throws IllegalStateException if the broker is running or closed
      */
-    public void start() {
-        awaitEarlierBrokers();
-        lifecycle.lock();
-        CompletableFuture<Void> done = unfinished();
+    public synchronized void start() {
+        if (closed || server != null) {
+            throw new IllegalStateException("broker " + brokerId() + (closed ? " is closed" : " was already started"));
+        }
+        starter = Thread.currentThread();
         try {
-            if (closed || server != null) {
-                throw new IllegalStateException(
-                        "broker " + brokerId() + (closed ? " is closed" : " was already started"));
-            }
-            // Installed here, not before: an earlier broker's lingering start or stop must not reach this one.
-            Exit.setExitProcedure((status, message) -> refuseToEnd("exit", status, message));
-            Exit.setHaltProcedure((status, message) -> refuseToEnd("halt", status, message));
-            Exit.setShutdownHookAdder((name, hook) -> {}); // the container, not the JVM, stops the broker
-            starter = Thread.currentThread();
-            KafkaServer started;
-            try {
-                started = withContextLoader(() -> {
-                    KafkaServer s = new KafkaServer(config, Time.SYSTEM, Option.empty(), false);
-                    starting = s;
-                    if (closed) { // close() set it before it could see this start
-                        throw new IllegalStateException("broker " + brokerId() + " was closed while it started");
-                    }
+            server = withContextLoader(() -> {
+                KafkaServer s = new KafkaServer(config, Time.SYSTEM, Option.empty(), false);
+                try {
+                    s.startup();
+                } catch (RuntimeException | Error e) {
                     try {
-                        s.startup();
-                    } catch (RuntimeException | Error e) {
-                        try {
-                            s.shutdown(); // already done by startup's own failure path; a no-op then
-                        } catch (RuntimeException | Error again) {
-                            e.addSuppressed(again);
-                        }
-                        throw e;
+                        s.shutdown(); // already done by startup's own failure path; a no-op then
+                    } catch (RuntimeException | Error again) {
+                        e.addSuppressed(again);
                     }
-                    return s;
-                });
-            } catch (RuntimeException | Error e) {
-                forgetMetrics();
-                throw e;
-            } finally {
-                starting = null; // from here close() leaves this start alone
-            }
-            if (closed) { // closed meanwhile (and its close() may have given up waiting): stopped here
-                stop(started);
-                throw new IllegalStateException("broker " + brokerId() + " was closed while it started");
-            }
-            server = started;
+                    throw e;
+                }
+                return s;
+            });
+        } catch (RuntimeException | Error e) {
+            forgetMetrics();
+            throw e;
         } finally {
             starter = null;
-            if (interruptedByClose) {
-                Thread.interrupted(); // the caller's thread is not to stay interrupted
-            }
-            lifecycle.unlock();
-            finished(done);
         }
     }
 
-    public boolean isClosed() {
+    public synchronized boolean isClosed() {
         return closed;
     }
 
@@ -136,98 +92,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * Stops the broker with a controlled shutdown (its leaderships move first), waiting at most
      * {@link #SHUTDOWN_WAIT}; a broker never started is only marked closed, so that no later {@link #start()} runs
      * it.
-     *
-     * <p>A start in progress is waited for, then stopped, unless its ZooKeeper is gone: Kafka retries its ZooKeeper
-     * requests until ZooKeeper answers, so that start would never return. Such a start (its ZooKeeper client not
-     * connected at two looks a second apart) is ended: its ZooKeeper client is closed, or, while it is still
-     * connecting (or creating its chroot) and has no client to close, its thread is interrupted; no log has been
-     * loaded then. A start still running after {@link #SHUTDOWN_WAIT} is left: it stops its broker when it returns,
-     * and the next broker's start waits for it.
      */
     @Override
-    public void close() {
+    public synchronized void close() {
         closed = true;
-        long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
-        boolean interrupted = false;
-        int lostLooks = 0;
-        try {
-            while (true) {
-                try {
-                    if (lifecycle.tryLock(1, TimeUnit.SECONDS)) {
-                        break;
-                    }
-                } catch (InterruptedException e) {
-                    interrupted = true; // closing goes on; the flag is restored at the end
-                    continue;
-                }
-                KafkaServer inStart = starting;
-                lostLooks = inStart != null && zooKeeperLost(inStart) ? lostLooks + 1 : 0;
-                if (lostLooks >= 2) {
-                    endStart(inStart);
-                }
-                if (System.nanoTime() > deadline) {
-                    LOG.error(
-                            "Kafka broker {} is still starting or stopping after {} s; left to finish alone",
-                            brokerId(),
-                            SHUTDOWN_WAIT.toSeconds());
-                    return;
-                }
-            }
-            try {
-                KafkaServer s = server;
-                server = null;
-                if (s != null) {
-                    stop(s);
-                }
-            } finally {
-                lifecycle.unlock();
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        if (server == null) {
+            return;
         }
-    }
-
-    /**
-     * Whether a start waits for a ZooKeeper it has lost. Before its client exists the start is connecting, or
-     * creating its chroot with a client of its own: a healthy one takes milliseconds, so two looks a second apart
-     * that find none mean it waits. ({@code zkClient} is a plain field of Kafka's, written by the starting thread:
-     * a look may miss it, and the next one sees it.)
-     */
-    private static boolean zooKeeperLost(KafkaServer inStart) {
-        KafkaZkClient zk = inStart.zkClient();
-        return zk == null || !zk.currentZooKeeper().getState().isConnected();
-    }
-
-    private void endStart(KafkaServer inStart) {
-        KafkaZkClient zk = inStart.zkClient();
-        Thread thread = starter;
-        if (zk == null && thread != null) {
-            LOG.warn(
-                    "Kafka broker {} is closed while it waits to reach ZooKeeper: its start is interrupted",
-                    brokerId());
-            interruptedByClose = true;
-            thread.interrupt();
-        } else if (zk != null) {
-            LOG.warn(
-                    "Kafka broker {} is closed while its start waits for a lost ZooKeeper: its ZooKeeper client is"
-                            + " closed to end the start",
-                    brokerId());
-            try {
-                withContextLoader(() -> {
-                    zk.close(); // the start's next request, or its wait for a connection, fails
-                    return null;
-                });
-            } catch (RuntimeException e) {
-                LOG.warn("Kafka broker {}: closing the ZooKeeper client of its start failed", brokerId(), e);
-            }
-        }
-    }
-
-    /** A controlled shutdown on a thread of its own, waited for at most SHUTDOWN_WAIT. */
-    private void stop(KafkaServer s) {
-        CompletableFuture<Void> done = unfinished();
+        KafkaServer s = server;
+        server = null;
         Thread stopping = new Thread(
                 () -> {
                     try {
@@ -238,9 +111,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                         });
                     } catch (RuntimeException | Error e) {
                         LOG.error("Kafka broker {} failed to shut down", brokerId(), e);
-                    } finally {
-                        forgetMetrics();
-                        finished(done);
                     }
                 },
                 "kafka-cassandra-broker-" + brokerId() + "-shutdown");
@@ -256,35 +126,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     "Kafka broker {} did not shut down within {} s (its ZooKeeper may be gone); left to finish alone",
                     brokerId(),
                     SHUTDOWN_WAIT.toSeconds());
-        }
-    }
-
-    private static CompletableFuture<Void> unfinished() {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        UNFINISHED.add(done);
-        return done;
-    }
-
-    private static void finished(CompletableFuture<Void> done) {
-        UNFINISHED.remove(done);
-        done.complete(null);
-    }
-
-    /** Waits up to SHUTDOWN_WAIT for the starts and stops of earlier brokers (a restart after a timed-out stop). */
-    private void awaitEarlierBrokers() {
-        long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
-        for (CompletableFuture<Void> earlier : List.copyOf(UNFINISHED)) {
-            try {
-                earlier.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("broker " + brokerId() + " not started: an earlier broker of this"
-                        + " container is still starting or stopping after " + SHUTDOWN_WAIT.toSeconds() + " s");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("broker " + brokerId() + " not started: interrupted", e);
-            } catch (ExecutionException e) {
-                // never completed exceptionally
-            }
+        } else {
+            forgetMetrics();
         }
     }
 
