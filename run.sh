@@ -31,18 +31,25 @@ cat > "$karaf/deploy/kafka-cassandra-broker.xml" <<'FEATURES'
   </feature>
 </features>
 FEATURES
+# await_line FILE FIRST_LINE REGEX SECONDS [PID]: waits until a line of FILE from FIRST_LINE on matches REGEX;
+# fails after SECONDS, or at once if PID (the process writing FILE) has ended.
+await_line() {
+  local end=$((SECONDS + $4))
+  while [ $SECONDS -lt $end ]; do
+    # (grep reads to the end: with -q it could close the pipe early, which pipefail counts as a failure)
+    [ -f "$1" ] && tail -n +"$2" "$1" | grep -E "$3" > /dev/null && return 0
+    [ -z "${5:-}" ] || kill -0 "$5" 2>/dev/null || return 1
+    sleep 0.5
+  done
+  return 1
+}
 log=data/cassandra-launcher.log
 java -cp "$launcher" io.kafkacassandra.launcher.LocalCassandraMain data/cassandra > "$log" 2>&1 &
 cassandra=$!
 trap 'echo "Stopping Cassandra..."; kill $cassandra 2>/dev/null; wait $cassandra 2>/dev/null || true' EXIT
 trap 'exit 1' INT TERM
 echo "Starting Cassandra (log: $log)..."
-for _ in $(seq 1 240); do
-  if grep -q "CASSANDRA READY" "$log"; then break; fi
-  if ! kill -0 $cassandra 2>/dev/null; then cat "$log"; echo "Cassandra did not start" >&2; exit 1; fi
-  sleep 0.5
-done
-grep -q "CASSANDRA READY" "$log" || { cat "$log"; echo "Cassandra did not start in 120 s" >&2; exit 1; }
+await_line "$log" 1 "CASSANDRA READY" 120 $cassandra || { cat "$log"; echo "Cassandra did not start" >&2; exit 1; }
 echo "Cassandra is up on 127.0.0.1:9042."
 
 if [ "${1:-}" != "--walkthrough" ]; then
@@ -140,20 +147,11 @@ mkfifo "$walk/karaf.in"
 "$karaf/bin/karaf" < "$walk/karaf.in" > "$walk/karaf.out" 2>&1 &
 karaf_pid=$!
 exec 3> "$walk/karaf.in"
-for _ in $(seq 1 240); do
-  if [ -f "$log" ] && tail -n +$((seen + 1)) "$log" | grep -c "kafka-cassandra: connected to " > /dev/null; then break; fi
-  if ! kill -0 $karaf_pid 2>/dev/null; then console_tail; echo "Karaf stopped before it connected" >&2; exit 1; fi
-  sleep 0.5
-done
-tail -n +$((seen + 1)) "$log" | grep -c "kafka-cassandra: connected to " > /dev/null || {
-  tail -n 40 "$log"; echo "Karaf did not connect to Cassandra in 120 s" >&2; exit 1; }
+await_line "$log" $((seen + 1)) "kafka-cassandra: connected to " 120 $karaf_pid || {
+  console_tail; tail -n 40 "$log" 2>/dev/null; echo "Karaf did not connect to Cassandra (in 120 s)" >&2; exit 1; }
 
 echo "6. The Kafka broker inside Karaf (localhost:9092, on the ZooKeeper service of the same container):"
-for _ in $(seq 1 360); do
-  if tail -n +$((seen + 1)) "$log" | grep -c "\[KafkaServer id=1\] started" > /dev/null; then break; fi
-  sleep 0.5
-done
-tail -n +$((seen + 1)) "$log" | grep -c "\[KafkaServer id=1\] started" > /dev/null || {
+await_line "$log" $((seen + 1)) "\[KafkaServer id=1\] started" 180 $karaf_pid || {
   tail -n 40 "$log"; echo "the broker in Karaf did not start in 180 s" >&2; exit 1; }
 kafka_cp=$(cat "$kafka_classpath")
 # walkthrough/DemoKafkaClient.java: a plain Kafka client, compiled at start by Java's source launcher.
@@ -185,7 +183,7 @@ kafka2=$!
 client localhost:9092 brokers 2 > "$walk/cluster.log" 2>&1 || { cat "$walk/cluster.log" "$walk/kafka-2.log"; echo "the second broker did not join" >&2; exit 1; }
 grep "^cluster brokers " "$walk/cluster.log" | sed 's/^/   /'
 # Registered is not started: a broker still starting refuses a shutdown and halts. Stopped once it serves.
-for _ in $(seq 1 120); do grep -q "\[KafkaServer id=2\] started" "$walk/kafka-2.log" && break; sleep 0.5; done
+await_line "$walk/kafka-2.log" 1 "\[KafkaServer id=2\] started" 60 $kafka2 || true # stopped either way
 kill $kafka2 # SIGTERM: a controlled shutdown
 wait $kafka2 2>/dev/null || true
 kafka2=""
