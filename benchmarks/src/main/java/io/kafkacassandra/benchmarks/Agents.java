@@ -25,12 +25,14 @@ final class Agents implements AutoCloseable {
         List<String> specs = target.agentSpecs();
         List<String> args = new ArrayList<>(List.of(specs.get(started.size() % specs.size())));
         args.addAll(List.of(roleAndArgs));
-        ChildJvm agent = ChildJvm.start(
-                name,
-                List.of("-Xmx256m", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"),
-                AgentMain.class.getName(),
-                args,
-                logs.resolve(name + ".log"));
+        List<String> jvmOptions = new ArrayList<>(
+                List.of("-Xmx256m", "-XX:+UseSerialGC", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        // For profiling, e.g. "-XX:StartFlightRecording=delay=180s,duration=60s,filename=/tmp/agent-%p.jfr".
+        String extra = System.getenv("BENCHMARKS_AGENT_JVM_OPTIONS");
+        if (extra != null && !extra.isBlank()) {
+            jvmOptions.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        ChildJvm agent = ChildJvm.start(name, jvmOptions, AgentMain.class.getName(), args, logs.resolve(name + ".log"));
         started.add(agent);
         agent.awaitLine("READY", READY);
         return agent;

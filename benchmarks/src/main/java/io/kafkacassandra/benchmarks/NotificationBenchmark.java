@@ -8,10 +8,13 @@ import java.util.Random;
 
 /**
  * Workload 3: a write in this process until a value listener fires in another. Writes are spaced at random so
- * that they fall anywhere in a polling period.
+ * that they fall anywhere in a polling period. Then a few writes each after a quiet spell: kafka-cassandra's change
+ * feed is read less often after 5 s without changes, so the first change after a quiet spell is told later.
  */
 final class NotificationBenchmark {
     private static final String KEY = "/notify/key";
+    /** Longer than the change feed's active spell (ChangeFeedReader.ACTIVE_MILLIS, 5 s). */
+    private static final long QUIET_MILLIS = 6_000;
 
     private NotificationBenchmark() {}
 
@@ -32,6 +35,15 @@ final class NotificationBenchmark {
                 latencies.add(Agents.await(listener, mark, value, Agents.TOLD) - writtenAt);
             }
             results.addDistribution("notification", "write to listener", target.name(), latencies);
+            List<Long> afterQuiet = new ArrayList<>();
+            for (int i = 1; i <= Math.max(1, trials / 6); i++) {
+                Thread.sleep(QUIET_MILLIS + random.nextInt(100));
+                int mark = listener.lineCount();
+                long writtenAt = System.nanoTime();
+                c.update(KEY, "q" + i);
+                afterQuiet.add(Agents.await(listener, mark, "CHANGED q" + i + " ", Agents.TOLD) - writtenAt);
+            }
+            results.addDistribution("notification", "write to listener after 6 s of quiet", target.name(), afterQuiet);
         }
     }
 }

@@ -86,7 +86,8 @@ public enum SettingKey {
             25,
             0,
             60_000,
-            "Period of the change feed's read, which wakes the polls of what changed; 0: no feed, polls only"),
+            "Period of the change feed's read (two after 5 s without changes), which wakes the polls of what changed;"
+                    + " 0: no feed, polls only"),
     SAFETY_POLL_PERIOD_MS(
             CassandraSettings.SAFETY_POLL_PERIOD_MS,
             Type.MILLISECONDS,

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * more than the clock drift allowed, a hint that takes longer than {@link ChangeFeedReader#LATE_HINT_MILLIS} to
  * be written. Hence the services keep polling as the source of truth.
  *
- * <p>One handle per service; the reading is shared by every service of the same session and keyspace (one read of
- * the current slot per {@code plugin.cassandra.changes.period.ms}, whatever the number of watched topics).
+ * <p>One handle per service; the reading is shared by every service of the same session and keyspace (one read per
+ * {@code plugin.cassandra.changes.period.ms} while changes come, per two when quiet, whatever the number of watched
+ * topics).
  */
 public final class ChangeFeed {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
@@ -55,7 +56,7 @@ public final class ChangeFeed {
         PreparedStatement q = null;
         try {
             i = session.prepare("INSERT INTO " + table + " (slot, at, topic) VALUES (?, ?, ?)");
-            q = session.prepare("SELECT at, topic FROM " + table + " WHERE slot = ? AND at >= ?");
+            q = session.prepare("SELECT at, topic FROM " + table + " WHERE slot IN ? AND at >= ?");
         } catch (InvalidQueryException e) {
             // A schema an operator created before the feed existed (plugin.cassandra.schema.create=false): the
             // services work as they did, by polls alone, until the table is created.
@@ -97,6 +98,7 @@ public final class ChangeFeed {
         if (insert == null) {
             return;
         }
+        ChangeFeedReader.announced(session, settings.keyspace());
         UUID at = at(wallClock.getAsLong());
         long slot = Math.floorDiv(Uuids.unixTimestamp(at), SLOT_MILLIS);
         try {

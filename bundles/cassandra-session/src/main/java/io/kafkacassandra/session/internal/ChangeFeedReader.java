@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * read began. Hints within the lag are read again, and told once: the ids seen are remembered until they fall
  * out of the window. A read that fails leaves the window where it was, so that the next read covers the gap; a
  * gap longer than {@link #MAX_GAP_MILLIS} (an outage, hints may have expired) wakes every subscriber instead.
+ *
+ * <p>Each read costs the client a few thread wake-ups whatever it finds, which at tens of reads a second is most of
+ * an idle watcher's CPU. So the reader reads every period while changes come (for {@link #ACTIVE_MILLIS} after a new
+ * hint, or after a write of this session announced one), and {@link #QUIET_FACTOR} times less often once it is
+ * quiet: the first change after a quiet spell waits up to one longer period more.
  */
 final class ChangeFeedReader {
     private static final Logger LOG = LoggerFactory.getLogger(ChangeFeedReader.class);
@@ -40,8 +46,13 @@ final class ChangeFeedReader {
     static final long LATE_HINT_MILLIS = 1_000;
     /** Half the hints' TTL: a longer gap between two reads wakes every subscriber. */
     static final long MAX_GAP_MILLIS = 30_000;
+    /** How long after the last new hint, or the last hint announced through its session, a reader stays active. */
+    static final long ACTIVE_MILLIS = 5_000;
+    /** How many periods a quiet reader waits between two reads. */
+    static final int QUIET_FACTOR = 2;
 
-    private static final Map<Key, ChangeFeedReader> SHARED = new HashMap<>(); // guarded by ChangeFeedReader.class
+    /** Changed under ChangeFeedReader.class; read without it by announcers. */
+    private static final Map<Key, ChangeFeedReader> SHARED = new ConcurrentHashMap<>();
 
     /** A session by identity (a session proxy may not be equal to itself) and a keyspace. */
     private record Key(CqlSession session, String keyspace) {
@@ -61,12 +72,16 @@ final class ChangeFeedReader {
     private final LongSupplier wallClock;
     private final long driftMillis;
     private final long lagMillis;
+    private final long periodMillis;
     private final ScheduledExecutorService thread;
+    private final SurvivingTask task;
     /** Modified under ChangeFeedReader.class, read by the reading thread. */
     private final Map<String, List<Subscription>> subscribers = new ConcurrentHashMap<>();
 
     private final OutageLog outage;
     private final AtomicLong cycles = new AtomicLong();
+    /** Wall-clock millis of the last new hint read, or of the last announce through this session. */
+    private volatile long lastActivity;
     // The reading thread's own state.
     private long cursor; // wall-clock millis: the next read covers hints stamped from here on
     private long lastRead; // wall-clock millis at the start of the last successful read
@@ -79,6 +94,7 @@ final class ChangeFeedReader {
         this.driftMillis = settings.clockDrift().toMillis();
         this.lagMillis = driftMillis + LATE_HINT_MILLIS;
         this.lastRead = wallClock.getAsLong();
+        this.lastActivity = lastRead; // a new subscriber is about to wait for something
         this.cursor = lastRead - lagMillis;
         this.outage = new OutageLog(LOG, "the read of the change feed of " + key.keyspace, new Outcomes() {
             @Override
@@ -87,10 +103,37 @@ final class ChangeFeedReader {
             @Override
             public void failed(Throwable cause) {}
         });
-        long period = settings.changesPeriod().toMillis();
+        this.periodMillis = settings.changesPeriod().toMillis();
         this.thread = DaemonThreads.scheduler("kafka-cassandra-changes-" + key.keyspace);
-        thread.scheduleWithFixedDelay(
-                new SurvivingTask("read of the change feed", this::read), period, period, TimeUnit.MILLISECONDS);
+        this.task = new SurvivingTask("read of the change feed", this::read);
+        thread.schedule(this::cycle, periodMillis, TimeUnit.MILLISECONDS);
+    }
+
+    /** One read, then the next one scheduled: after a period while active, after QUIET_FACTOR periods once quiet. */
+    private void cycle() {
+        task.run();
+        try {
+            thread.schedule(this::cycle, delayMillis(), TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // shut down: its last subscriber left
+        }
+    }
+
+    /** The wait before the next read. */
+    long delayMillis() {
+        boolean active = wallClock.getAsLong() - lastActivity < ACTIVE_MILLIS;
+        return active ? periodMillis : QUIET_FACTOR * periodMillis;
+    }
+
+    /**
+     * Marks the reader of {@code session}'s {@code keyspace}, if it runs, active: a write made here is often the
+     * start of changes that others make in answer (a leader's write, then its followers').
+     */
+    static void announced(CqlSession session, String keyspace) {
+        ChangeFeedReader reader = SHARED.get(new Key(session, keyspace));
+        if (reader != null) {
+            reader.lastActivity = reader.wallClock.getAsLong();
+        }
     }
 
     /** A wake-up of one subscriber, ended once by close(). */
@@ -152,7 +195,7 @@ final class ChangeFeedReader {
     }
 
     /** The reader of {@code session}'s {@code keyspace}, or null; for tests. */
-    static synchronized ChangeFeedReader of(CqlSession session, String keyspace) {
+    static ChangeFeedReader of(CqlSession session, String keyspace) {
         return SHARED.get(new Key(session, keyspace));
     }
 
@@ -175,12 +218,14 @@ final class ChangeFeedReader {
             UUID fromId = Uuids.startOf(from);
             // Writers ahead of this clock (by up to the drift) stamp hints into slots still to come here.
             long last = Math.floorDiv(now + driftMillis, ChangeFeed.SLOT_MILLIS);
+            List<Long> slots = new ArrayList<>();
             for (long slot = Math.floorDiv(from, ChangeFeed.SLOT_MILLIS); slot <= last; slot++) {
-                rows.addAll(key.session
-                        .execute(CqlRunner.asRead(
-                                select.bind(slot, fromId).setConsistencyLevel(ConsistencyLevel.QUORUM)))
-                        .all());
+                slots.add(slot);
             }
+            // One request for the window's slots (often two): a request's wake-ups cost more here than its rows.
+            rows.addAll(key.session
+                    .execute(CqlRunner.asRead(select.bind(slots, fromId).setConsistencyLevel(ConsistencyLevel.QUORUM)))
+                    .all());
         } catch (RuntimeException e) {
             outage.failed(e); // the window stays: the next read covers it
             return;
@@ -197,6 +242,7 @@ final class ChangeFeedReader {
         for (Row row : rows) {
             UUID at = row.getUuid(0);
             if (seen.putIfAbsent(at, Uuids.unixTimestamp(at)) == null) {
+                lastActivity = now;
                 List<Subscription> list = subscribers.get(row.getString(1));
                 if (list != null) {
                     list.forEach(this::wake);

@@ -136,6 +136,29 @@ class ChangeFeedTest {
     }
 
     @Test
+    void aQuietReaderWaitsLongerUntilItReadsANewHintOrItsSessionAnnouncesOne() throws Exception {
+        try (CqlSession session = TestKeyspaces.open(settings)) {
+            AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+            ChangeFeed feed = new ChangeFeed(session, settings, clock::get);
+            long period = settings.changesPeriod().toMillis();
+            long quiet = ChangeFeedReader.QUIET_FACTOR * period;
+            try (ChangeFeed.Subscription s = feed.subscribe("kv:/quiet", () -> {})) {
+                ChangeFeedReader reader = ChangeFeedReader.of(session, settings.keyspace());
+                assertEquals(period, reader.delayMillis(), "active as it starts");
+                clock.addAndGet(ChangeFeedReader.ACTIVE_MILLIS);
+                assertEquals(quiet, reader.delayMillis(), "quiet after a spell without hints");
+                // A hint of a topic nobody here watches still says that changes are coming.
+                new ChangeFeed(writerSession, settings, clock::get).announce("kv:/elsewhere");
+                await("the hint read", () -> reader.delayMillis() == period);
+                clock.addAndGet(ChangeFeedReader.ACTIVE_MILLIS);
+                assertEquals(quiet, reader.delayMillis(), "quiet again");
+                feed.announce("kv:/quiet");
+                assertEquals(period, reader.delayMillis(), "a write announced through its own session");
+            }
+        }
+    }
+
+    @Test
     void aFeedTurnedOffSubscribesNothing() {
         CassandraSettings off = TestKeyspaces.settings(CASSANDRA.cluster())
                 .keyspace(settings.keyspace())
