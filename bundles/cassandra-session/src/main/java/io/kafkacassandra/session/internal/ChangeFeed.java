@@ -6,8 +6,13 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import com.datastax.oss.driver.api.core.uuid.Uuids;
 import io.kafkacassandra.session.CassandraSettings;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -34,6 +39,15 @@ public final class ChangeFeed {
      * partition (with one-second slots, the reader's window of more than a second always spans two).
      */
     static final long SLOT_MILLIS = 10_000;
+    /**
+     * How long a hint waits for more announces of its topic to share it. A burst of writes to one namespace (a
+     * caller's back-to-back updates, a controller's many changes) then costs Cassandra a hint per few milliseconds
+     * instead of one per write, and each watcher learns of it at most this much later.
+     */
+    static final long COALESCE_MILLIS = 2;
+
+    private static final Executor AFTER_COALESCING =
+            CompletableFuture.delayedExecutor(COALESCE_MILLIS, TimeUnit.MILLISECONDS, Runnable::run);
 
     private final CqlSession session;
     private final CassandraSettings settings;
@@ -41,6 +55,8 @@ public final class ChangeFeed {
     private final PreparedStatement select;
     private final LongSupplier wallClock;
     private final AtomicLong failedHints = new AtomicLong();
+    /** Topics with a hint to be sent, not yet stamped. */
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
     public ChangeFeed(CqlSession session, CassandraSettings settings) {
         this(session, settings, System::currentTimeMillis);
@@ -92,13 +108,37 @@ public final class ChangeFeed {
 
     /**
      * Appends a hint that {@code topic} changed, without waiting: call it after a write was applied or may have
-     * been (an unknown outcome), never before, so that a watcher woken by it reads the write.
+     * been (an unknown outcome), never before, so that a watcher woken by it reads the write. The hint is stamped and
+     * sent {@link #COALESCE_MILLIS} later, shared by every announce of the topic until then: each announce is
+     * followed by a hint stamped after it.
      */
     public void announce(String topic) {
         if (insert == null) {
             return;
         }
         ChangeFeedReader.announced(session, settings.keyspace());
+        if (!queued.add(topic)) {
+            return; // a hint of the topic is yet to be stamped: it will be after this announce
+        }
+        try {
+            AFTER_COALESCING.execute(() -> {
+                queued.remove(topic); // before the stamp: an announce from here on queues a hint of its own
+                send(topic);
+            });
+        } catch (RuntimeException e) { // the JVM's delay scheduler refused it: the hint is lost, the write is not
+            queued.remove(topic);
+            failedHints.incrementAndGet();
+        }
+    }
+
+    /** Returns once every hint announced before the call, by any feed of this JVM, has been sent (tests). */
+    public static void awaitAnnounced() {
+        CompletableFuture<Void> sent = new CompletableFuture<>();
+        AFTER_COALESCING.execute(() -> sent.complete(null)); // runs after the hints queued before it, in order
+        sent.join();
+    }
+
+    private void send(String topic) {
         UUID at = at(wallClock.getAsLong());
         long slot = Math.floorDiv(Uuids.unixTimestamp(at), SLOT_MILLIS);
         try {

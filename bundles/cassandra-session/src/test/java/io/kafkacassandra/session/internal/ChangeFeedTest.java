@@ -8,16 +8,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.cql.Row;
 import com.datastax.oss.driver.api.core.servererrors.UnavailableException;
+import com.datastax.oss.driver.api.core.uuid.Uuids;
 import io.kafkacassandra.launcher.CassandraExtension;
 import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.testing.TestKeyspaces;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -156,6 +162,40 @@ class ChangeFeedTest {
                 assertEquals(period, reader.delayMillis(), "a write announced through its own session");
             }
         }
+    }
+
+    @Test
+    void announcesOfATopicInABurstShareAHintStampedAfterTheLastOfThem() throws Exception {
+        AtomicLong clock = new AtomicLong(System.currentTimeMillis());
+        long first = clock.get();
+        ChangeFeed feed = new ChangeFeed(writerSession, settings, clock::get);
+        String topic = "kv:/burst-" + UUID.randomUUID();
+        for (int i = 0; i < 100; i++) {
+            clock.incrementAndGet(); // each announce later than the one before, by this feed's clock
+            feed.announce(topic);
+        }
+        long last = clock.get();
+        ChangeFeed.awaitAnnounced(); // sent; then written, soon
+        await(
+                "a hint stamped after the last announce",
+                () -> hintStamps(topic, first, last).stream().anyMatch(stamp -> stamp >= last));
+        List<Long> stamps = hintStamps(topic, first, last);
+        assertTrue(stamps.size() < 50, "a hint per announce, or nearly: " + stamps.size());
+    }
+
+    private static List<Long> hintStamps(String topic, long from, long to) {
+        List<Long> stamps = new ArrayList<>();
+        for (Row row : writerSession.execute(
+                "SELECT at, topic FROM " + settings.keyspace() + ".changes WHERE slot IN ?",
+                LongStream.rangeClosed(
+                                Math.floorDiv(from, ChangeFeed.SLOT_MILLIS), Math.floorDiv(to, ChangeFeed.SLOT_MILLIS))
+                        .boxed()
+                        .toList())) {
+            if (row.getString("topic").equals(topic)) {
+                stamps.add(Uuids.unixTimestamp(row.getUuid("at")));
+            }
+        }
+        return stamps;
     }
 
     @Test

@@ -76,7 +76,7 @@ public final class KafkaBrokerComponent {
 
     @Deactivate
     void deactivate() {
-        broker.close(); // waits for a start in progress, then stops what it started
+        broker.close(); // waits for a start in progress (ends it if its ZooKeeper is gone), stops what it started
         synchronized (this) { // the starter checks for the close under this lock before it waits
             notifyAll();
         }
