@@ -27,8 +27,8 @@ public final class BenchmarkMain {
                 100,
                 100,
                 Duration.ofSeconds(60),
-                Duration.ofSeconds(180),
-                Duration.ofSeconds(10)),
+                Duration.ofSeconds(300),
+                Duration.ofSeconds(30)),
         SMOKE(
                 Duration.ofSeconds(1),
                 2,

@@ -40,6 +40,12 @@ final class BenchmarkReport {
                 .append(System.getProperty("os.version"))
                 .append(". Every server and every client "
                         + "process runs on this one machine, on loopback; one system runs at a time.\n\n");
+        String agentOptions = System.getenv("BENCHMARKS_AGENT_JVM_OPTIONS");
+        if (agentOptions != null && !agentOptions.isBlank()) {
+            r.append("The client processes ran with the extra JVM options `")
+                    .append(agentOptions.trim())
+                    .append("` (BENCHMARKS_AGENT_JVM_OPTIONS): their figures may include that cost.\n\n");
+        }
         r.append("Systems: kafka-cassandra's KIP-30 services (through `CassandraPluginLocator`); Apache Curator on "
                 + "this project's ZooKeeper service on Cassandra (two instances from `kafka-cassandra-zookeeper.jar`, "
                 + "this process a client of the first, the other client processes alternately of the second and "

@@ -6,6 +6,7 @@ import io.kafkacassandra.listeners.CassandraListenerRegistry;
 import io.kafkacassandra.membership.CassandraGroupMembership;
 import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.SessionFactory;
+import io.kafkacassandra.session.internal.ChangeFeed;
 import io.kafkacassandra.session.internal.DriverMetricsJmx;
 import io.kafkacassandra.session.monitoring.JmxRegistration;
 import io.kafkacassandra.storage.CassandraStorage;
@@ -149,6 +150,7 @@ public class CassandraPluginLocator implements PluginLocator {
             s.listeners.close();
             s.storage.close();
             s.driverMetrics.close();
+            ChangeFeed.awaitAnnounced(); // the last writes' hints (a group's leave) go out before the session closes
             s.session.close();
         }
         LOG.info("kafka-cassandra closed");

@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import kafka.server.KafkaConfig;
@@ -55,7 +56,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** How close() closes a stuck start's ZooKeeper client; tests replace it. */
     private final Consumer<KafkaZkClient> clientCloser;
 
-    private KafkaZkClient closedClient; // the start's client that close() closed, if any; close()'s thread only
+    /** The start's client that a close() closed, if any (Kafka's exit procedure may run a second close()). */
+    private final AtomicReference<KafkaZkClient> closedClient = new AtomicReference<>();
 
     /**
      * @param serverProperties the keys of Kafka's {@code server.properties}; refused at once if Kafka refuses them
@@ -152,7 +154,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * requests until ZooKeeper answers, so that start would never return. Such a start (its ZooKeeper client not
      * connected at two looks a second apart) is ended: its ZooKeeper client is closed, or, while it is still
      * connecting (or creating its chroot) and has no client to close, its thread is interrupted; no log has been
-     * loaded then. A start still waiting a look after its client was closed is interrupted too: see endStart. A start still running after {@link #SHUTDOWN_WAIT} is left: it stops its broker when it returns,
+     * loaded then. A start still waiting for a connection a look after its client was closed is interrupted too:
+     * see endStart. A start still running after {@link #SHUTDOWN_WAIT} is left: it stops its broker when it returns,
      * and the next broker's start waits for it.
      */
     @Override
@@ -214,19 +217,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /**
      * Ends a start that waits for a lost ZooKeeper: closes its client, whose closing fails the start's next request
      * or wakes its wait for a connection. Interrupts the start's thread instead while it has no client (it connects,
-     * or creates its chroot with a client of its own), or if it still waits a look after its client was closed:
-     * ZooKeeper's client delivers its Closed event before its state reads CLOSED, so Kafka's wait for a connection,
-     * woken by that event, can still see the connection as alive, wait again, and never be woken after.
+     * or creates its chroot with a client of its own), or if it still waits for a connection a look after its client
+     * was closed: ZooKeeper's client delivers its Closed event before its state reads CLOSED, so Kafka's wait for a
+     * connection, woken by that event, can still see the connection as alive, wait again, and never be woken after.
+     * Anywhere else (loading its logs, say, which a closed client does not end) the start is left to finish.
      */
     private void endStart(KafkaServer inStart) {
         KafkaZkClient zk = inStart.zkClient();
         Thread thread = starter;
-        if (zk != null && zk != closedClient) {
+        if (zk != null && closedClient.getAndSet(zk) != zk) {
             LOG.warn(
                     "Kafka broker {} is closed while its start waits for a lost ZooKeeper: its ZooKeeper client is"
                             + " closed to end the start",
                     brokerId());
-            closedClient = zk;
             try {
                 withContextLoader(() -> {
                     clientCloser.accept(zk);
@@ -241,16 +244,32 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                         "Kafka broker {} is closed while it waits to reach ZooKeeper: its start is interrupted",
                         brokerId());
             } else {
+                StackTraceElement[] stack = thread.getStackTrace();
+                if (!waitsForConnection(stack)) {
+                    return;
+                }
                 Throwable where = new Throwable("the start's thread, where it waits");
-                where.setStackTrace(thread.getStackTrace());
+                where.setStackTrace(stack);
                 LOG.warn(
-                        "Kafka broker {}: its start still waits after its ZooKeeper client was closed: interrupted",
+                        "Kafka broker {}: its start still waits for a connection after its ZooKeeper client was"
+                                + " closed: interrupted",
                         brokerId(),
                         where);
             }
             interruptedByClose = true;
             thread.interrupt();
         }
+    }
+
+    /** Whether a thread with this stack waits in Kafka's wait for a ZooKeeper connection. */
+    static boolean waitsForConnection(StackTraceElement[] stack) {
+        for (StackTraceElement frame : stack) {
+            if (frame.getClassName().startsWith("kafka.zookeeper.ZooKeeperClient")
+                    && frame.getMethodName().contains("waitUntilConnected")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A controlled shutdown on a thread of its own, waited for at most SHUTDOWN_WAIT. */

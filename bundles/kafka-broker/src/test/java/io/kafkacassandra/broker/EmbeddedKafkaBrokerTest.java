@@ -70,7 +70,8 @@ class EmbeddedKafkaBrokerTest {
         // Cut as the broker creates its top-level paths: its ZooKeeper client is connected by then.
         proxy = new CuttableProxy(zooKeeper.getLocalPort(), "/brokers/ids");
         Throwable failure = closeWhileStuck(broker("127.0.0.1:" + proxy.port()));
-        assertTrue(failure instanceof ZooKeeperClientException, failure.toString());
+        // Ended by the client's close, or by the interrupt that follows when the close's wake-up was missed.
+        assertTrue(failure instanceof ZooKeeperClientException || causedByInterrupt(failure), failure.toString());
     }
 
     /**

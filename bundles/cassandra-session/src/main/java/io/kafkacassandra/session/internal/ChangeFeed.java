@@ -46,8 +46,24 @@ public final class ChangeFeed {
      */
     static final long COALESCE_MILLIS = 2;
 
+    /**
+     * The JVM's delay thread (CompletableFuture's), which runs each hint's stamp and non-blocking send itself. It
+     * is made on first use with the context class loader of the thread that used it, and lives as long as the JVM:
+     * this class uses it first with none, so that it pins no bundle's class loader in a container.
+     */
     private static final Executor AFTER_COALESCING =
             CompletableFuture.delayedExecutor(COALESCE_MILLIS, TimeUnit.MILLISECONDS, Runnable::run);
+
+    static {
+        Thread current = Thread.currentThread();
+        ClassLoader loader = current.getContextClassLoader();
+        current.setContextClassLoader(null);
+        try {
+            AFTER_COALESCING.execute(() -> {});
+        } finally {
+            current.setContextClassLoader(loader);
+        }
+    }
 
     private final CqlSession session;
     private final CassandraSettings settings;

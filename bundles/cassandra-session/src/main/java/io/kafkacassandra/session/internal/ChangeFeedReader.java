@@ -111,18 +111,23 @@ final class ChangeFeedReader {
 
     /** One read, then the next one scheduled: after a period while active, after QUIET_FACTOR periods once quiet. */
     private void cycle() {
-        task.run();
         try {
-            thread.schedule(this::cycle, delayMillis(), TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException e) {
-            // shut down: its last subscriber left
+            task.run();
+        } finally { // even after an Error: the reader must not end silently
+            try {
+                thread.schedule(this::cycle, delayMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // shut down: its last subscriber left
+            }
         }
     }
 
-    /** The wait before the next read. */
+    /** The wait before the next read; a quiet one stays under half the gap that wakes every subscriber. */
     long delayMillis() {
         boolean active = wallClock.getAsLong() - lastActivity < ACTIVE_MILLIS;
-        return active ? periodMillis : QUIET_FACTOR * periodMillis;
+        return active
+                ? periodMillis
+                : Math.min(QUIET_FACTOR * periodMillis, Math.max(periodMillis, MAX_GAP_MILLIS / 2));
     }
 
     /**

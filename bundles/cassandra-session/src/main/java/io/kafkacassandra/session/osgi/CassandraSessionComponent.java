@@ -3,6 +3,7 @@ package io.kafkacassandra.session.osgi;
 import com.datastax.oss.driver.api.core.CqlSession;
 import io.kafkacassandra.session.CassandraConnection;
 import io.kafkacassandra.session.CassandraSettings;
+import io.kafkacassandra.session.internal.ChangeFeed;
 import io.kafkacassandra.session.internal.SessionOpener;
 import io.kafkacassandra.session.internal.SessionStatus;
 import java.util.Hashtable;
@@ -78,6 +79,7 @@ public final class CassandraSessionComponent {
         if (r != null) {
             r.unregister(); // the services let go of the session before it is closed
         }
+        ChangeFeed.awaitAnnounced(); // the last writes' hints (a group's leave) go out before the session closes
         opener.close();
         SessionStatus.reportClosed(PID);
         LOG.info("kafka-cassandra: session to {} closed", settings.contactPointsText());
