@@ -10,9 +10,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -147,11 +149,20 @@ public final class ChangeFeed {
         }
     }
 
-    /** Returns once every hint announced before the call, by any feed of this JVM, has been sent (tests). */
+    /**
+     * Returns once every hint announced before the call, by any feed of this JVM, has been sent, or after 5 s: before
+     * a session closes, and in tests.
+     */
     public static void awaitAnnounced() {
         CompletableFuture<Void> sent = new CompletableFuture<>();
-        AFTER_COALESCING.execute(() -> sent.complete(null)); // runs after the hints queued before it, in order
-        sent.join();
+        try {
+            AFTER_COALESCING.execute(() -> sent.complete(null)); // runs after the hints queued before it, in order
+            sent.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            LOG.warn("hints announced may not have been sent: {}", e.toString());
+        }
     }
 
     private void send(String topic) {
