@@ -43,22 +43,13 @@ final class StorageBenchmark {
                             bare.reset(base + "/bare" + t, onePartition);
                         }
                         String op = onePartition ? "bare LWT update, one partition" : "bare LWT update";
-                        measure(results, target, op, threads, cell, (t, i) -> {
-                            String key = base + "/bare" + t;
-                            try {
-                                bare.update(key, counters[t], onePartition);
-                                counters[t]++;
-                            } catch (RuntimeException e) {
-                                // A timed-out update may have applied: the next one starts from what is there, or
-                                // every later call of this caller would be refused.
-                                try {
-                                    counters[t] = bare.current(key, onePartition);
-                                } catch (RuntimeException again) {
-                                    e.addSuppressed(again); // read again after the next failure
-                                }
-                                throw e;
-                            }
-                        });
+                        measure(
+                                results,
+                                target,
+                                op,
+                                threads,
+                                cell,
+                                (t, i) -> bareUpdate(bare, base + "/bare" + t, counters, t, onePartition));
                     }
                 }
                 measure(results, target, "fetch", threads, cell, (t, i) -> c.fetch(base + "/u" + t));
@@ -72,7 +63,7 @@ final class StorageBenchmark {
     /**
      * Runs each operation unmeasured, one caller, for {@code each} before the first measured cell. In a fresh client
      * and server the JIT compiles for seconds, and the operation measured first paid for it: the put, measured at
-     * twice the update that followed it, cost about the same as the update once both were warm.
+     * twice the update that followed it, cost a little more than the update once both were warm.
      */
     private static void warmUp(Coordination c, Duration each) throws Exception {
         String base = "/storage/warm";
@@ -87,20 +78,27 @@ final class StorageBenchmark {
                 String key = base + "/bare";
                 bare.reset(key, onePartition);
                 long[] counter = {0};
-                run(
-                        1,
-                        each,
-                        (t, i) -> {
-                            try {
-                                bare.update(key, counter[0], onePartition);
-                                counter[0]++;
-                            } catch (RuntimeException e) {
-                                counter[0] = bare.current(key, onePartition); // a timed-out update may have applied
-                            }
-                        },
-                        ignored,
-                        0);
+                run(1, each, (t, i) -> bareUpdate(bare, key, counter, 0, onePartition), ignored, 0);
             }
+        }
+    }
+
+    /**
+     * Raises caller {@code t}'s counter by one with a bare LWT. A failed update may have applied (a timeout): the
+     * counter is read again before the failure is thrown, or every later call of that caller would be refused.
+     */
+    private static void bareUpdate(
+            Coordination.BareConditionalUpdates bare, String key, long[] counters, int t, boolean onePartition) {
+        try {
+            bare.update(key, counters[t], onePartition);
+            counters[t]++;
+        } catch (RuntimeException e) {
+            try {
+                counters[t] = bare.current(key, onePartition);
+            } catch (RuntimeException again) {
+                e.addSuppressed(again); // read again after the next failure
+            }
+            throw e;
         }
     }
 
