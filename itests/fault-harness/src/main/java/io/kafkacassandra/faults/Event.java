@@ -236,6 +236,68 @@ public sealed interface Event {
         }
     }
 
+    /** The Kafka workload's producer had this record acknowledged ({@code acks=all}) at this partition and offset. */
+    record KafkaAck(String value, int partition, long offset, long at) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"KAFKA_ACK", value, partition, offset, at};
+        }
+    }
+
+    /** A send of the Kafka workload's producer failed: the record may or may not be in the log. */
+    record KafkaSendFailed(String value, long at, String error) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"KAFKA_SEND_FAILED", value, at, error};
+        }
+    }
+
+    /** The Kafka workload's group consumer read this record (below the high watermark: it must never vanish). */
+    record KafkaRead(int partition, long offset, String value) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"KAFKA_READ", partition, offset, value};
+        }
+    }
+
+    /** The final read of the Kafka workload's topic, every partition from its start to its end, once all is quiet. */
+    record KafkaFinal(int partition, long offset, String value) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"KAFKA_FINAL", partition, offset, value};
+        }
+    }
+
+    /** The harness's poller saw this broker in {@code /controller} (broker -1: none) and this controller epoch. */
+    record KafkaController(long at, int broker, int epoch) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"KAFKA_CONTROLLER", at, broker, epoch};
+        }
+    }
+
+    /**
+     * A Kafka broker's log says it was elected controller in this epoch (Kafka's conditional multi on
+     * {@code /controller} and {@code /controller_epoch} succeeded); {@code line} is the log line's time stamp.
+     */
+    record KafkaElected(int broker, int epoch, String line) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"KAFKA_ELECTED", broker, epoch, line};
+        }
+    }
+
+    /**
+     * After the last fault the Kafka cluster was whole again at this instant: every broker registered, a controller,
+     * every partition led with its full ISR, and a record acknowledged.
+     */
+    record KafkaRecovered(long at) implements Event {
+        @Override
+        public Object[] fields() {
+            return new Object[] {"KAFKA_RECOVERED", at};
+        }
+    }
+
     /** The fields of the event's line, its type first. */
     Object[] fields();
 
@@ -298,6 +360,15 @@ public sealed interface Event {
                 case "FAULT" -> new Fault(f[1], f[2], Long.parseLong(f[3]), Long.parseLong(f[4]), f[5]);
                 case "FINAL_READ" -> new FinalRead(f[1], f[2], Long.parseLong(f[3]));
                 case "QUIET" -> new Quiet(Long.parseLong(f[1]));
+                case "KAFKA_ACK" ->
+                    new KafkaAck(f[1], Integer.parseInt(f[2]), Long.parseLong(f[3]), Long.parseLong(f[4]));
+                case "KAFKA_SEND_FAILED" -> new KafkaSendFailed(f[1], Long.parseLong(f[2]), f[3]);
+                case "KAFKA_READ" -> new KafkaRead(Integer.parseInt(f[1]), Long.parseLong(f[2]), f[3]);
+                case "KAFKA_FINAL" -> new KafkaFinal(Integer.parseInt(f[1]), Long.parseLong(f[2]), f[3]);
+                case "KAFKA_CONTROLLER" ->
+                    new KafkaController(Long.parseLong(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]));
+                case "KAFKA_ELECTED" -> new KafkaElected(Integer.parseInt(f[1]), Integer.parseInt(f[2]), f[3]);
+                case "KAFKA_RECOVERED" -> new KafkaRecovered(Long.parseLong(f[1]));
                 default -> throw new IllegalArgumentException("unknown event type " + f[0]);
             };
         } catch (RuntimeException e) {

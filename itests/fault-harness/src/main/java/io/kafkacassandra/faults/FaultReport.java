@@ -72,6 +72,7 @@ final class FaultReport {
                         options.cycle().isEmpty() || options.cycle().contains(Nemesis.Kind.SKEW_CLOCK)
                                 ? ""
                                 : " -Dfaults.clock=false")
+                .append(options.kafka() ? " -Dfaults.kafka=true" : "")
                 .append(" -Dfaults.report=$PWD/")
                 .append(copy)
                 .append("\n\n")
@@ -86,6 +87,21 @@ final class FaultReport {
         r.append("| seed | ").append(options.seed()).append(" |\n");
         r.append("| Cassandra | 3 nodes, 127.0.0.1-3, replication factor 3, QUORUM / SERIAL |\n");
         r.append("| brokers | ").append(options.brokers()).append(" JVMs on the plain PluginLocator |\n");
+        if (options.kafka()) {
+            r.append("| Kafka workload | ")
+                    .append(KafkaWorkload.BROKERS)
+                    .append(" Kafka 3.9.1 brokers (ZooKeeper mode, session timeout ")
+                    .append(KafkaWorkload.SESSION_TIMEOUT.toSeconds())
+                    .append(" s) on 2 instances of the ZooKeeper service (keyspace `faults_kafka` on the same ring); ")
+                    .append("topic `")
+                    .append(KafkaWorkload.TOPIC)
+                    .append("`, ")
+                    .append(KafkaWorkload.PARTITIONS)
+                    .append(" partitions, RF 3, `min.insync.replicas=2`; an idempotent producer (`acks=all`, 25 ")
+                    .append("records/s) and a consumer group in the harness's JVM; recovery bound ")
+                    .append(KafkaWorkload.RECOVERY_BOUND.toSeconds())
+                    .append(" s after the last fault |\n");
+        }
         r.append("| fenced writes | the leader of ")
                 .append(Workload.SERVICE)
                 .append(" fences ")
@@ -166,7 +182,8 @@ final class FaultReport {
                     .append(".\n\n");
         }
 
-        r.append("## Failover (fault injected until another broker believes it leads)\n\n");
+        r.append("## Failover (fault injected until another broker believes it leads, or, for Kafka, until "
+                + "`/controller` names another broker)\n\n");
         r.append("| after | trials | p50 (ms) | p99 (ms) | max (ms) | bound (ms) |\n|---|---:|---:|---:|---:|---:|\n");
         findings.durations.forEach((series, d) -> r.append("| ")
                 .append(series)
@@ -179,7 +196,7 @@ final class FaultReport {
                 .append(" | ")
                 .append(millis(percentile(d, 100)))
                 .append(" | ")
-                .append(millis(FaultRun.CHECKS.liveness()))
+                .append(millis(findings.bounds.getOrDefault(series, FaultRun.CHECKS.liveness())))
                 .append(" |\n"));
         r.append('\n');
 

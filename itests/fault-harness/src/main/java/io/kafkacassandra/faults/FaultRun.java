@@ -50,9 +50,17 @@ final class FaultRun {
      * @param skewBound largest clock offset the nemesis sets; beyond {@link #CLOCK_DRIFT} the run documents what
      *                  breaks instead of checking a guarantee
      * @param cycle     the kinds of fault in the order the run goes through them; every kind when empty
+     * @param kafka     whether Kafka brokers on the ZooKeeper service run beside the plugin's brokers, with their
+     *                  own faults and checks ({@link KafkaWorkload})
      */
     record Options(
-            Duration faults, Path directory, long seed, int brokers, Duration skewBound, List<Nemesis.Kind> cycle) {
+            Duration faults,
+            Path directory,
+            long seed,
+            int brokers,
+            Duration skewBound,
+            List<Nemesis.Kind> cycle,
+            boolean kafka) {
         Options {
             cycle = List.copyOf(cycle);
         }
@@ -97,6 +105,7 @@ final class FaultRun {
                 log("ring of 3 up");
                 CassandraPluginLocator observerLocator = new CassandraPluginLocator();
                 observerLocator.startup(properties.toString()); // creates the keyspace at RF 3 and the tables
+                KafkaWorkload kafka = null;
                 try {
                     FencedLeaderElectionClient observer =
                             (FencedLeaderElectionClient) observerLocator.getLeaderElection(Workload.SERVICE);
@@ -104,6 +113,10 @@ final class FaultRun {
                         brokers.start("broker-" + i);
                     }
                     log(options.brokers() + " brokers ready");
+                    if (options.kafka()) {
+                        kafka = KafkaWorkload.start(dir.resolve("kafka"), NATIVE_PORT);
+                        log(KafkaWorkload.BROKERS + " Kafka brokers on 2 ZooKeeper service instances ready");
+                    }
                     Thread.sleep(5_000);
                     ClockSkew skew = clockAvailable
                             ? new ClockSkew(cluster.node(CLOCK_NODE), clockOffset, options.skewBound())
@@ -118,6 +131,7 @@ final class FaultRun {
                             LEASE_TTL,
                             cutAvailable,
                             skew,
+                            kafka == null ? null : new KafkaFaults(kafka, options.seed()),
                             options.cycle());
                     long end = System.nanoTime() + options.faults().toNanos();
                     for (int i = 0; System.nanoTime() < end; i++) {
@@ -137,6 +151,10 @@ final class FaultRun {
                     }
                     awaitServing((VersionedStorage) observerLocator.getStorage());
                     harness.write(new Event.Quiet(System.nanoTime()));
+                    if (kafka != null) {
+                        kafka.awaitRecovered();
+                        kafka.finish();
+                    }
                     Thread.sleep(CHECKS.liveness() / 1_000_000 + 2_000);
                     brokers.stopWrites();
                     // Listeners end on the last values: told by the feed, or else by their namespace's own polls
@@ -147,6 +165,9 @@ final class FaultRun {
                     // must not cost a broker its lease while the final group views are taken.
                     finalReads(dir, harness, (VersionedStorage) observerLocator.getStorage());
                 } finally {
+                    if (kafka != null) {
+                        kafka.close();
+                    }
                     observerLocator.close();
                 }
             } finally {

@@ -12,6 +12,9 @@ final class Findings {
     final List<String> violations = new ArrayList<>();
     final Map<String, String> figures = new LinkedHashMap<>();
     final Map<String, List<Long>> durations = new LinkedHashMap<>();
+    /** The bound of a series of durations where it is not the plugin's liveness bound. */
+    final Map<String, Long> bounds = new LinkedHashMap<>();
+
     private int violationCount;
 
     void violation(String format, Object... args) {
@@ -27,6 +30,10 @@ final class Findings {
 
     void figure(String name, Object value) {
         figures.put(name, String.valueOf(value));
+    }
+
+    void bound(String series, long nanos) {
+        bounds.put(series, nanos);
     }
 
     void duration(String series, long nanos) {

@@ -13,6 +13,7 @@ final class HistoryChecker {
         new MembershipCheck(histories, findings, settings).run();
         new WatchCheck(histories, findings, storage.versionOfValue()).run();
         new FencingCheck(histories, findings).run();
+        new KafkaCheck(histories, findings).run();
         return findings;
     }
 }

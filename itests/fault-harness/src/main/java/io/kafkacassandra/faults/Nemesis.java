@@ -35,7 +35,17 @@ final class Nemesis {
         /** SIGKILL the leader's process, start a new incarnation of that broker. */
         KILL_LEADER,
         /** SIGKILL a broker that does not lead, start a new incarnation. */
-        KILL_BROKER
+        KILL_BROKER,
+        /** Kafka workload: SIGKILL an instance of the ZooKeeper service, restart it a session timeout later. */
+        KILL_ZK_INSTANCE,
+        /** Kafka workload: SIGKILL the controller broker, restart it once its registration has expired. */
+        KILL_KAFKA_CONTROLLER,
+        /** Kafka workload: SIGSTOP the controller broker until another broker controls, SIGCONT it. */
+        PAUSE_KAFKA_CONTROLLER;
+
+        boolean kafka() {
+            return this == KILL_ZK_INSTANCE || this == KILL_KAFKA_CONTROLLER || this == PAUSE_KAFKA_CONTROLLER;
+        }
     }
 
     private final CassandraCluster cluster;
@@ -46,11 +56,13 @@ final class Nemesis {
     private final Random random;
     private final Duration leaseTtl;
     private final ClockSkew clock;
+    private final KafkaFaults kafka;
     private final List<Kind> kinds = new ArrayList<>();
 
     /**
      * {@code clock} is null when no node runs under a fake clock; {@code cycle} is the order of the kinds a run
-     * goes through, every kind when empty; kinds this machine does not allow are left out of it.
+     * goes through, every kind when empty; kinds this machine does not allow are left out of it, and the Kafka
+     * workload's kinds when {@code kafka} is null (no Kafka workload).
      */
     Nemesis(
             CassandraCluster cluster,
@@ -62,6 +74,7 @@ final class Nemesis {
             Duration leaseTtl,
             boolean cutAvailable,
             ClockSkew clock,
+            KafkaFaults kafka,
             List<Kind> cycle) {
         this.cluster = cluster;
         this.nativePort = nativePort;
@@ -71,8 +84,11 @@ final class Nemesis {
         this.random = random;
         this.leaseTtl = leaseTtl;
         this.clock = clock;
+        this.kafka = kafka;
         for (Kind k : cycle.isEmpty() ? List.of(Kind.values()) : cycle) {
-            if ((k != Kind.CUT_NODE || cutAvailable) && (k != Kind.SKEW_CLOCK || clock != null)) {
+            if ((k != Kind.CUT_NODE || cutAvailable)
+                    && (k != Kind.SKEW_CLOCK || clock != null)
+                    && (!k.kafka() || kafka != null)) {
                 kinds.add(k);
             }
         }
@@ -100,12 +116,31 @@ final class Nemesis {
             case PAUSE_LEADER -> leader().map(l -> pauseBroker(l)).orElse(null);
             case KILL_LEADER -> leader().map(l -> killBroker(kind, l)).orElse(null);
             case KILL_BROKER -> killBroker(kind, randomFollower());
+            case KILL_ZK_INSTANCE -> kafka.killInstance();
+            case KILL_KAFKA_CONTROLLER -> kafkaFault(kafka::killController);
+            case PAUSE_KAFKA_CONTROLLER -> kafkaFault(kafka::pauseController);
         };
         if (fault != null) {
             harness.write(fault);
             logged.add(fault);
         }
         return logged;
+    }
+
+    interface KafkaFault {
+        Event.Fault inject() throws Exception;
+    }
+
+    /** A Kafka fault that could not be aimed (no controller, the service not answering) is skipped, as is a leader's. */
+    private static Event.Fault kafkaFault(KafkaFault fault) throws InterruptedException {
+        try {
+            return fault.inject();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            FaultRun.log("Kafka fault not aimed: " + e);
+            return null;
+        }
     }
 
     private CassandraNode randomNode() {

@@ -44,6 +44,14 @@ class FaultRunTest {
         assertTrue(
                 kinds.containsAll(Set.of("KILL_NODE", "PAUSE_NODE", "PAUSE_LEADER", "KILL_LEADER")),
                 "every kind of fault was injected at least once: " + kinds);
+        if (options.kafka()) {
+            assertTrue(
+                    kinds.containsAll(Set.of("KILL_ZK_INSTANCE", "KILL_KAFKA_CONTROLLER", "PAUSE_KAFKA_CONTROLLER")),
+                    "every kind of Kafka fault was injected at least once: " + kinds);
+            assertTrue(
+                    Long.parseLong(result.findings().figures.get("Kafka records acknowledged")) > 0,
+                    "the Kafka producer had records acknowledged: " + result.findings().figures);
+        }
         assertTrue(
                 Long.parseLong(result.findings().figures.get("fenced writes acknowledged")) > 0,
                 "the leaders made fenced writes: " + result.findings().figures);
@@ -60,12 +68,17 @@ class FaultRunTest {
                 "the brokers' leadership listeners were told something: " + result.findings().figures);
     }
 
-    /** The options of a run as the pom passes them: {@code faults.minutes} and {@code faults.seed}. */
+    /**
+     * The options of a run as the pom passes them: {@code faults.minutes}, {@code faults.seed} and {@code faults.kafka}
+     * (the Kafka workload, off in the 3-minute run: seven more JVMs and three more kinds of fault do not fit it).
+     */
     static FaultRun.Options options(Path dir, Duration skewBound, List<Nemesis.Kind> cycle) {
         double minutes = Double.parseDouble(property("faults.minutes", "3"));
         String seedText = property("faults.seed", "");
         long seed = seedText.isEmpty() ? System.nanoTime() : Long.parseLong(seedText);
-        return new FaultRun.Options(Duration.ofSeconds(Math.round(minutes * 60)), dir, seed, 4, skewBound, cycle);
+        boolean kafka = Boolean.parseBoolean(property("faults.kafka", "false"));
+        return new FaultRun.Options(
+                Duration.ofSeconds(Math.round(minutes * 60)), dir, seed, 4, skewBound, cycle, kafka);
     }
 
     /** Runs, prints the report and copies it where {@code faults.report} says, if anywhere. */

@@ -322,12 +322,88 @@ class HistoryCheckerTest {
         assertFlagged(believed, "epoch 3 names two leaders: b1 (told to b2.1) and b2 (believed by b2.1)");
     }
 
+    /**
+     * The correct history with a Kafka workload's: records acked and read, a controller killed and replaced in time,
+     * the cluster whole 20 s after the plugin's history's QUIET.
+     */
+    private static List<Event> kafka() {
+        List<Event> h = correct();
+        h.add(new Event.KafkaController(0, 1, 1));
+        h.add(new Event.KafkaAck("r0", 0, 0, 10 * MS));
+        h.add(new Event.KafkaAck("r1", 1, 0, 11 * MS));
+        h.add(new Event.KafkaSendFailed("r2", 12 * MS, "TimeoutException"));
+        h.add(new Event.KafkaRead(0, 0, "r0"));
+        h.add(new Event.Fault("KILL_KAFKA_CONTROLLER", "kafka-1", 1000 * MS, 30_000 * MS, "epoch 1"));
+        h.add(new Event.KafkaController(1500 * MS, -1, 1));
+        h.add(new Event.KafkaController(12_000 * MS, 2, 2));
+        h.add(new Event.KafkaRecovered(23_100 * MS));
+        h.add(new Event.KafkaFinal(0, 0, "r0"));
+        h.add(new Event.KafkaFinal(1, 0, "r1"));
+        h.add(new Event.KafkaFinal(2, 0, "r2"));
+        h.add(new Event.KafkaElected(1, 1, "2026-11-30 01:00:00,000"));
+        h.add(new Event.KafkaElected(2, 2, "2026-11-30 01:00:12,000"));
+        return h;
+    }
+
+    @Test
+    void aCorrectKafkaHistoryHasNoViolation() {
+        Findings f = check(kafka());
+        assertEquals(List.of(), f.violations);
+        assertEquals("2", f.figures.get("Kafka records acknowledged"));
+        assertEquals("1", f.figures.get("Kafka sends failed (outcome unknown to the producer)"));
+        assertEquals("2", f.figures.get("Kafka controller elections"));
+        assertEquals(List.of(11_000 * MS), f.durations.get("Kafka controller failover after KILL_KAFKA_CONTROLLER"));
+    }
+
+    @Test
+    void aLostAcknowledgedKafkaRecordIsFlagged() {
+        List<Event> h = kafka();
+        h.removeIf(e -> e.equals(new Event.KafkaFinal(1, 0, "r1")));
+        assertFlagged(h, "Kafka record r1 acknowledged at 1/0 is not there in the final read (no record)");
+    }
+
+    @Test
+    void aConsumedKafkaRecordThatVanishedIsFlagged() {
+        List<Event> h = kafka();
+        h.replaceAll(e -> e.equals(new Event.KafkaFinal(0, 0, "r0")) ? new Event.KafkaFinal(0, 0, "r9") : e);
+        assertFlagged(h, "Kafka record r0 consumed at 0/0 is not there in the final read (found r9)");
+    }
+
+    @Test
+    void twoKafkaControllersInOneEpochAreFlagged() {
+        List<Event> h = kafka();
+        h.add(new Event.KafkaElected(3, 2, "2026-11-30 01:00:12,500"));
+        assertFlagged(h, "two Kafka controllers in epoch 2: brokers [2, 3]");
+    }
+
+    @Test
+    void aSlowKafkaFailoverIsFlagged() {
+        List<Event> h = kafka();
+        h.replaceAll(e -> e.equals(new Event.KafkaController(12_000 * MS, 2, 2))
+                ? new Event.KafkaController(25_000 * MS, 2, 2)
+                : e);
+        assertFlagged(h, "after KILL_KAFKA_CONTROLLER of kafka-1 the next Kafka controller (broker 2) took 24000 ms");
+    }
+
+    @Test
+    void aKafkaClusterThatDoesNotRecoverIsFlagged() {
+        List<Event> late = kafka();
+        late.replaceAll(e -> e instanceof Event.KafkaRecovered ? new Event.KafkaRecovered(140_000 * MS) : e);
+        assertFlagged(late, "the Kafka cluster was whole again 136.9 s after the last fault, more than 90 s");
+        List<Event> never = kafka();
+        never.removeIf(e -> e instanceof Event.KafkaRecovered);
+        assertFlagged(never, "the Kafka cluster was not whole again after the last fault");
+    }
+
     @Test
     void linesSurviveTheirFormat() {
         for (Event e : fencing()) {
             assertEquals(e, Event.parse(Event.format(e)));
         }
         for (Event e : told()) {
+            assertEquals(e, Event.parse(Event.format(e)));
+        }
+        for (Event e : kafka()) {
             assertEquals(e, Event.parse(Event.format(e)));
         }
     }

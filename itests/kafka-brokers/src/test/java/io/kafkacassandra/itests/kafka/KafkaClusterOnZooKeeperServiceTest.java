@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kafkacassandra.launcher.CassandraExtension;
 import io.kafkacassandra.launcher.kafka.KafkaBroker;
+import io.kafkacassandra.launcher.kafka.ZooKeeperReader;
 import io.kafkacassandra.launcher.kafka.ZooKeeperServiceInstances;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;

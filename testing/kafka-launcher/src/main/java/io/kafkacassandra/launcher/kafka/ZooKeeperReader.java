@@ -1,4 +1,4 @@
-package io.kafkacassandra.itests.kafka;
+package io.kafkacassandra.launcher.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -12,12 +12,12 @@ import org.apache.zookeeper.ZooKeeper;
 import org.apache.zookeeper.data.Stat;
 
 /** Reads what the brokers wrote to the ZooKeeper service, as an operator's zkCli would. */
-final class ZooKeeperReader implements AutoCloseable {
+public final class ZooKeeperReader implements AutoCloseable {
     private static final Pattern BROKER_ID = Pattern.compile("\"brokerid\"\\s*:\\s*(\\d+)");
 
     private final ZooKeeper zookeeper;
 
-    ZooKeeperReader(String connectString) throws Exception {
+    public ZooKeeperReader(String connectString) throws Exception {
         CountDownLatch connected = new CountDownLatch(1);
         zookeeper = new ZooKeeper(connectString, 30_000, event -> {
             if (event.getState() == Watcher.Event.KeeperState.SyncConnected) {
@@ -30,11 +30,11 @@ final class ZooKeeperReader implements AutoCloseable {
         }
     }
 
-    long sessionId() {
+    public long sessionId() {
         return zookeeper.getSessionId();
     }
 
-    List<String> children(String path) throws Exception {
+    public List<String> children(String path) throws Exception {
         sync(path);
         return zookeeper.getChildren(path, false);
     }
@@ -48,7 +48,7 @@ final class ZooKeeperReader implements AutoCloseable {
         }
     }
 
-    Stat stat(String path) throws Exception {
+    public Stat stat(String path) throws Exception {
         Stat stat = statOrNull(path);
         if (stat == null) {
             throw new IllegalStateException(path + " does not exist");
@@ -56,17 +56,17 @@ final class ZooKeeperReader implements AutoCloseable {
         return stat;
     }
 
-    Stat statOrNull(String path) throws Exception {
+    public Stat statOrNull(String path) throws Exception {
         sync(path);
         return zookeeper.exists(path, false);
     }
 
-    boolean exists(String path) throws Exception {
+    public boolean exists(String path) throws Exception {
         return statOrNull(path) != null;
     }
 
     /** The broker id in {@code /controller}, or null while there is no controller. */
-    Integer controllerOrNull() throws Exception {
+    public Integer controllerOrNull() throws Exception {
         try {
             sync("/controller");
             String data = new String(zookeeper.getData("/controller", false, null), StandardCharsets.UTF_8);
@@ -80,7 +80,7 @@ final class ZooKeeperReader implements AutoCloseable {
         }
     }
 
-    int controller() throws Exception {
+    public int controller() throws Exception {
         Integer id = controllerOrNull();
         if (id == null) {
             throw new IllegalStateException("no controller");
@@ -88,7 +88,7 @@ final class ZooKeeperReader implements AutoCloseable {
         return id;
     }
 
-    int controllerEpoch() throws Exception {
+    public int controllerEpoch() throws Exception {
         sync("/controller_epoch");
         return Integer.parseInt(
                 new String(zookeeper.getData("/controller_epoch", false, null), StandardCharsets.UTF_8).trim());
