@@ -298,6 +298,18 @@ public sealed interface Event {
         }
     }
 
+    /** A step of the Kafka workload failed (a partition offline at the final read, a client that did not stop). */
+    record KafkaError(String stage, String message) implements Event {
+        public KafkaError {
+            message = message.replaceAll("[\\t\\r\\n]", " ");
+        }
+
+        @Override
+        public Object[] fields() {
+            return new Object[] {"KAFKA_ERROR", stage, message};
+        }
+    }
+
     /** The fields of the event's line, its type first. */
     Object[] fields();
 
@@ -369,6 +381,7 @@ public sealed interface Event {
                     new KafkaController(Long.parseLong(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]));
                 case "KAFKA_ELECTED" -> new KafkaElected(Integer.parseInt(f[1]), Integer.parseInt(f[2]), f[3]);
                 case "KAFKA_RECOVERED" -> new KafkaRecovered(Long.parseLong(f[1]));
+                case "KAFKA_ERROR" -> new KafkaError(f[1], f[2]);
                 default -> throw new IllegalArgumentException("unknown event type " + f[0]);
             };
         } catch (RuntimeException e) {

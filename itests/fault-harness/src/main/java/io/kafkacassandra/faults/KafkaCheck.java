@@ -1,5 +1,6 @@
 package io.kafkacassandra.faults;
 
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -7,9 +8,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The Kafka workload: no acknowledged record lost (nor one a consumer read), one controller per epoch, a new
- * controller within the bound after the controller was killed or paused, and the cluster whole again within the
- * bound after the last fault. Nothing to check in a run without the workload.
+ * The Kafka workload: no acknowledged record lost (nor one a consumer read), none written twice or out of order, one
+ * controller per epoch and epochs that never go back, a new controller within the bound after the controller was
+ * killed or paused, and the cluster whole again within the bound after the last fault. Nothing to check in a run
+ * without the workload.
  */
 final class KafkaCheck {
     private final Histories h;
@@ -34,7 +36,9 @@ final class KafkaCheck {
             log.put(r.partition() + "/" + r.offset(), r.value());
             copies.merge(r.value(), 1, Integer::sum);
         }
+        h.all(Event.KafkaError.class).forEach(e -> f.violation("Kafka workload: %s: %s", e.stage(), e.message()));
         checkRecords(acks, log, copies);
+        checkOrder();
         checkElections(elections);
         checkFailovers();
         checkRecovery();
@@ -60,16 +64,32 @@ final class KafkaCheck {
                         r.value(), r.partition(), r.offset(), there == null ? "no record" : "found " + there);
             }
         }
+        copies.forEach((value, n) -> {
+            if (n > 1) { // each value is sent once: only a retry the idempotent producer let through doubles it
+                f.violation("Kafka record %s is in the log %d times", value, n);
+            }
+        });
         f.figure("Kafka records acknowledged", acks.size());
         f.figure("Kafka acknowledged records lost", lost);
         f.figure(
-                "Kafka sends failed (outcome unknown to the producer)",
+                "Kafka sends failed (refused or timed out; some may be in the log)",
                 h.all(Event.KafkaSendFailed.class).size());
         f.figure("Kafka records in the final read", log.size());
-        f.figure(
-                "Kafka records written twice (a retry the idempotent producer did not deduplicate)",
-                copies.values().stream().filter(n -> n > 1).count());
-        f.figure("Kafka records read by the consumer group", reads.size());
+        f.figure("Kafka records read by the consumer group (re-reads after a rebalance included)", reads.size());
+    }
+
+    /** One producer sends {@code r<n>} with n rising, each partition's in order: a partition's log keeps that order. */
+    private void checkOrder() {
+        Map<Integer, Long> last = new HashMap<>();
+        for (Event.KafkaFinal r : h.all(Event.KafkaFinal.class)) { // read in offset order per partition
+            long seq = Long.parseLong(r.value().substring(1));
+            Long before = last.put(r.partition(), seq);
+            if (before != null && seq <= before) {
+                f.violation(
+                        "Kafka partition %d holds %s at offset %d after r%d",
+                        r.partition(), r.value(), r.offset(), before);
+            }
+        }
     }
 
     /** Kafka's election is a conditional multi on {@code /controller_epoch}'s version: one winner per epoch. */
@@ -88,16 +108,43 @@ final class KafkaCheck {
         f.figure("Kafka controller elections", elections.size());
     }
 
-    /** From the fault's start until {@code /controller} names another broker. */
+    /**
+     * From the fault's start until {@code /controller} names another broker. A fault whose target the poller had
+     * already seen replaced before it began (the post moved between the nemesis's read and its kill) is not timed.
+     */
     private void checkFailovers() {
-        List<Event.KafkaController> seen = h.all(Event.KafkaController.class);
+        List<Event.KafkaController> seen = h.all(Event.KafkaController.class).stream()
+                .sorted(Comparator.comparingLong(Event.KafkaController::at))
+                .toList();
+        int epoch = Integer.MIN_VALUE;
+        for (Event.KafkaController c : seen) {
+            if (c.epoch() < epoch) {
+                f.violation("the controller epoch went back from %d to %d", epoch, c.epoch());
+            }
+            epoch = Math.max(epoch, c.epoch());
+        }
         long bound = KafkaWorkload.FAILOVER_BOUND.toNanos();
+        int missed = 0;
+        long changesDuringInstanceKills = 0;
         for (Event.Fault fault : h.faults) {
+            if (fault.kind().equals(Nemesis.Kind.KILL_ZK_INSTANCE.name())) {
+                changesDuringInstanceKills += seen.stream()
+                        .filter(c -> c.at() > fault.start() && c.at() < fault.end())
+                        .count();
+            }
             if (!fault.kind().equals(Nemesis.Kind.KILL_KAFKA_CONTROLLER.name())
                     && !fault.kind().equals(Nemesis.Kind.PAUSE_KAFKA_CONTROLLER.name())) {
                 continue;
             }
             int old = Integer.parseInt(fault.target().substring("kafka-".length()));
+            Event.KafkaController before = seen.stream()
+                    .filter(c -> c.at() <= fault.start())
+                    .reduce((a, b) -> b)
+                    .orElse(null);
+            if (before != null && before.broker() >= 0 && before.broker() != old) {
+                missed++;
+                continue;
+            }
             Event.KafkaController next = seen.stream()
                     .filter(c -> c.at() > fault.start() && c.broker() >= 0 && c.broker() != old)
                     .findFirst()
@@ -116,6 +163,8 @@ final class KafkaCheck {
                         fault.kind(), fault.target(), next.broker(), took / 1e6, bound / 1e6);
             }
         }
+        f.figure("Kafka controller faults whose target no longer controlled (not timed)", missed);
+        f.figure("Kafka controller changes seen while an instance was down", changesDuringInstanceKills);
     }
 
     private void checkRecovery() {
@@ -126,7 +175,9 @@ final class KafkaCheck {
             return;
         }
         long took = Math.max(0, recovered.get(0).at() - h.quietAt());
-        f.figure("Kafka cluster whole again after the last fault (s)", String.format("%.1f", took / 1e9));
+        f.figure(
+                "Kafka cluster whole again after QUIET (the ring serving again after the last fault) (s)",
+                String.format("%.1f", took / 1e9));
         if (took > bound) {
             f.violation(
                     "the Kafka cluster was whole again %.1f s after the last fault, more than %d s",

@@ -25,41 +25,45 @@ final class KafkaFaults {
      * expire, were sessions tied to it), then a restart. The clients move to the other instance.
      */
     Event.Fault killInstance() throws InterruptedException {
+        String note = kafka.reviveDead();
         int instance = 1 + random.nextInt(2);
         long start = System.nanoTime();
         kafka.instances().kill(instance);
         Thread.sleep(KafkaWorkload.SESSION_TIMEOUT.toMillis() + 4_000);
-        kafka.instances().restart(instance);
+        try {
+            kafka.instances().restart(instance);
+        } catch (IllegalStateException e) {
+            note = join(note, "not serving again: " + e.getMessage());
+        }
         return new Event.Fault(
-                Nemesis.Kind.KILL_ZK_INSTANCE.name(), "instance-" + instance, start, System.nanoTime(), "-");
+                Nemesis.Kind.KILL_ZK_INSTANCE.name(), "instance-" + instance, start, System.nanoTime(), dash(note));
     }
 
     /**
      * SIGKILL of the controller broker; its restart waits until its registration has gone with its session (Kafka
-     * refuses to start on a registration of another session), then until it has started.
+     * refuses to start on a registration of another session), then until it has started. The epoch is read before
+     * the controller: if the post moves in between, the note names an epoch no newer than the killed one's.
      */
     Event.Fault killController() throws Exception {
+        String revived = kafka.reviveDead();
+        int epoch = kafka.controllerEpoch();
         int id = kafka.controller();
         if (id < 0) {
             return null;
         }
-        int epoch = kafka.controllerEpoch();
         KafkaBroker broker = kafka.broker(id);
         long start = System.nanoTime();
         broker.kill();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (registered(id) && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-        }
-        broker.start();
-        String note = "epoch " + epoch;
-        try {
+        String note = join("epoch " + epoch, revived);
+        try { // the kill happened: whatever fails from here on goes into the note, not out of the fault
+            kafka.awaitUnregistered(id, Duration.ofSeconds(60));
+            broker.start();
             broker.awaitStarted(BROKER_START);
-        } catch (IllegalStateException e) {
-            note += ", not started again within " + BROKER_START.toSeconds() + " s";
+        } catch (RuntimeException e) {
+            note = join(note, "not started again: " + e.getMessage());
         }
         return new Event.Fault(
-                Nemesis.Kind.KILL_KAFKA_CONTROLLER.name(), "kafka-" + id, start, System.nanoTime(), note);
+                Nemesis.Kind.KILL_KAFKA_CONTROLLER.name(), "kafka-" + id, start, System.nanoTime(), clean(note));
     }
 
     /**
@@ -67,49 +71,55 @@ final class KafkaFaults {
      * under a higher epoch (at most a minute), then SIGCONT: the paused one learns it lost its session.
      */
     Event.Fault pauseController() throws Exception {
+        String revived = kafka.reviveDead();
+        int epoch = kafka.controllerEpoch();
         int id = kafka.controller();
         if (id < 0) {
             return null;
         }
-        int epoch = kafka.controllerEpoch();
         KafkaBroker broker = kafka.broker(id);
         long start = System.nanoTime();
-        String note = "epoch " + epoch;
+        String note = join("epoch " + epoch, revived);
         broker.pause();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (System.nanoTime() < deadline) {
-                Integer now = controllerOrNull();
-                if (now != null && now != id) {
-                    int newer = kafka.controllerEpoch();
-                    if (newer > epoch) {
-                        note += " -> " + newer + " under kafka-" + now;
-                        break;
-                    }
-                }
+            String moved = null;
+            while (moved == null && System.nanoTime() < deadline) {
                 Thread.sleep(250);
+                moved = movedFrom(id, epoch);
             }
+            note = join(note, moved == null ? "no other controller within 60 s" : moved);
         } finally {
             broker.resume();
         }
         return new Event.Fault(
-                Nemesis.Kind.PAUSE_KAFKA_CONTROLLER.name(), "kafka-" + id, start, System.nanoTime(), note);
+                Nemesis.Kind.PAUSE_KAFKA_CONTROLLER.name(), "kafka-" + id, start, System.nanoTime(), clean(note));
     }
 
-    private boolean registered(int id) {
+    /** "-> E' under kafka-N" once another broker controls under a higher epoch; null until then or unreadable. */
+    private String movedFrom(int id, int epoch) {
         try {
-            return kafka.registered(id);
+            int now = kafka.controllerNow();
+            if (now < 0 || now == id) {
+                return null;
+            }
+            int newer = kafka.controllerEpoch();
+            return newer > epoch ? "-> " + newer + " under kafka-" + now : null;
         } catch (Exception e) {
-            return true; // cannot tell yet: ask again
+            return null; // an instance or the ring slow: ask again
         }
     }
 
-    private Integer controllerOrNull() {
-        try {
-            int id = kafka.controllerNow();
-            return id < 0 ? null : id;
-        } catch (Exception e) {
-            return null;
-        }
+    private static String join(String a, String b) {
+        return a.isEmpty() ? b : b.isEmpty() ? a : a + ", " + b;
+    }
+
+    private static String dash(String note) {
+        return note.isEmpty() ? "-" : clean(note);
+    }
+
+    /** A history field holds no tab nor line break. */
+    private static String clean(String note) {
+        return note.replaceAll("[\\t\\r\\n]", " ");
     }
 }

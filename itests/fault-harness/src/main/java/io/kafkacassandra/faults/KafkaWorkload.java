@@ -68,9 +68,9 @@ final class KafkaWorkload implements AutoCloseable {
     private final HistoryWriter history;
     private final ZooKeeperServiceInstances instances;
     private final List<KafkaBroker> brokers = new ArrayList<>();
-    private final ZooKeeperReader zookeeper;
-    private final Admin admin;
-    private final String bootstrap;
+    private ZooKeeperReader zookeeper;
+    private Admin admin;
+    private String bootstrap;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong lastAckAt = new AtomicLong(Long.MIN_VALUE);
     private volatile boolean running = true;
@@ -100,17 +100,20 @@ final class KafkaWorkload implements AutoCloseable {
                 b.awaitStarted(Duration.ofSeconds(240));
             }
             zookeeper = new ZooKeeperReader(instances.connectString());
+            bootstrap = brokers.stream().map(KafkaBroker::bootstrap).collect(Collectors.joining(","));
+            admin = Admin.create(Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    bootstrap,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                    "60000"));
         } catch (Exception | Error e) {
+            if (zookeeper != null) {
+                zookeeper.close();
+            }
             brokers.forEach(KafkaBroker::close);
             history.close();
             throw e;
         }
-        bootstrap = brokers.stream().map(KafkaBroker::bootstrap).collect(Collectors.joining(","));
-        admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrap,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-                "60000"));
     }
 
     /**
@@ -162,7 +165,8 @@ final class KafkaWorkload implements AutoCloseable {
                 s.bind(new InetSocketAddress(host, port));
             } catch (IOException e) {
                 throw new IllegalStateException(
-                        host + ":" + port + " is taken: an orphan of an earlier run? (pkill -f kafka.Kafka)", e);
+                        host + ":" + port + " is taken: a broker or service instance left over from an earlier run?",
+                        e);
             }
         }
     }
@@ -305,6 +309,48 @@ final class KafkaWorkload implements AutoCloseable {
         return brokers.get(id - 1);
     }
 
+    /**
+     * Starts again any broker whose process ended on its own (a start refused, an error), once its registration has
+     * expired; returns what it did, for the fault's note. Without it one lost broker would leave two, and then
+     * {@code min.insync.replicas=2} lets one more fault stop every acknowledgement for the rest of the run.
+     */
+    String reviveDead() throws InterruptedException {
+        List<String> revived = new ArrayList<>();
+        for (KafkaBroker b : brokers) {
+            if (b.isAlive()) {
+                continue;
+            }
+            awaitUnregistered(b.id(), Duration.ofSeconds(60));
+            b.start();
+            try {
+                b.awaitStarted(Duration.ofSeconds(180));
+                revived.add("kafka-" + b.id() + " found dead, started again");
+            } catch (IllegalStateException e) {
+                revived.add("kafka-" + b.id() + " found dead, did not start again");
+            }
+        }
+        String note = String.join(", ", revived);
+        if (!note.isEmpty()) {
+            FaultRun.log(note);
+        }
+        return note;
+    }
+
+    /** Waits until the broker's registration has gone with its session (Kafka refuses to start on another's). */
+    void awaitUnregistered(int id, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (!registered(id)) {
+                    return;
+                }
+            } catch (Exception e) {
+                // cannot tell yet: ask again
+            }
+            Thread.sleep(250);
+        }
+    }
+
     ZooKeeperServiceInstances instances() {
         return instances;
     }
@@ -318,6 +364,7 @@ final class KafkaWorkload implements AutoCloseable {
         long deadline = start + RECOVERY_BOUND.plusSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             try {
+                reviveDead();
                 if (lastAckAt.get() > start && whole()) {
                     history.write(new Event.KafkaRecovered(System.nanoTime()));
                     FaultRun.log(String.format(
@@ -355,14 +402,28 @@ final class KafkaWorkload implements AutoCloseable {
      * Stops the clients, reads the whole topic up to its end offsets, and copies the brokers' controller elections
      * from their logs into the history.
      */
-    void finish() throws Exception {
+    void finish() throws InterruptedException {
+        stopClients(TimeUnit.SECONDS.toMillis(150)); // longer than the producer's delivery timeout
+        try {
+            FaultRun.log("Kafka: final read of " + finalRead() + " records");
+        } catch (RuntimeException e) { // a partition offline: a violation to report, not a run to abort
+            history.write(new Event.KafkaError("final read", e.toString()));
+        }
+        try {
+            FaultRun.log("Kafka: " + electionsFromLogs() + " controller elections logged");
+        } catch (IOException | RuntimeException e) {
+            history.write(new Event.KafkaError("reading the brokers' logs", e.toString()));
+        }
+    }
+
+    private void stopClients(long joinMillis) throws InterruptedException {
         running = false;
         for (Thread t : threads) {
-            t.join(TimeUnit.SECONDS.toMillis(150));
+            t.join(joinMillis);
+            if (t.isAlive()) {
+                history.write(new Event.KafkaError(t.getName(), "still running after " + joinMillis + " ms"));
+            }
         }
-        int records = finalRead();
-        int elections = electionsFromLogs();
-        FaultRun.log("Kafka: final read of " + records + " records; " + elections + " controller elections logged");
     }
 
     private int finalRead() {
@@ -396,7 +457,7 @@ final class KafkaWorkload implements AutoCloseable {
             if (!Files.exists(log)) {
                 continue;
             }
-            for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+            for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) { // never a malformed byte
                 Matcher m = ELECTED.matcher(line);
                 if (m.find()) {
                     history.write(new Event.KafkaElected(
@@ -423,14 +484,20 @@ final class KafkaWorkload implements AutoCloseable {
     public void close() {
         running = false;
         try {
-            if (admin != null) {
-                admin.close(Duration.ofSeconds(5));
-            }
-            zookeeper.close();
-        } finally {
-            brokers.forEach(KafkaBroker::close);
-            instances.close();
-            history.close();
+            admin.close(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            FaultRun.log("Kafka admin client: " + e);
         }
+        zookeeper.close();
+        brokers.forEach(KafkaBroker::close);
+        instances.close();
+        try {
+            for (Thread t : threads) {
+                t.join(10_000); // the brokers are gone: the clients' calls end
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        history.close();
     }
 }

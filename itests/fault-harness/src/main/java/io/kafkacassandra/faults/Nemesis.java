@@ -116,7 +116,7 @@ final class Nemesis {
             case PAUSE_LEADER -> leader().map(l -> pauseBroker(l)).orElse(null);
             case KILL_LEADER -> leader().map(l -> killBroker(kind, l)).orElse(null);
             case KILL_BROKER -> killBroker(kind, randomFollower());
-            case KILL_ZK_INSTANCE -> kafka.killInstance();
+            case KILL_ZK_INSTANCE -> kafkaFault(kafka::killInstance);
             case KILL_KAFKA_CONTROLLER -> kafkaFault(kafka::killController);
             case PAUSE_KAFKA_CONTROLLER -> kafkaFault(kafka::pauseController);
         };

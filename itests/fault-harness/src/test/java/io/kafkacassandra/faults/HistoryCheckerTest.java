@@ -350,7 +350,7 @@ class HistoryCheckerTest {
         Findings f = check(kafka());
         assertEquals(List.of(), f.violations);
         assertEquals("2", f.figures.get("Kafka records acknowledged"));
-        assertEquals("1", f.figures.get("Kafka sends failed (outcome unknown to the producer)"));
+        assertEquals("1", f.figures.get("Kafka sends failed (refused or timed out; some may be in the log)"));
         assertEquals("2", f.figures.get("Kafka controller elections"));
         assertEquals(List.of(11_000 * MS), f.durations.get("Kafka controller failover after KILL_KAFKA_CONTROLLER"));
     }
@@ -383,6 +383,49 @@ class HistoryCheckerTest {
                 ? new Event.KafkaController(25_000 * MS, 2, 2)
                 : e);
         assertFlagged(h, "after KILL_KAFKA_CONTROLLER of kafka-1 the next Kafka controller (broker 2) took 24000 ms");
+    }
+
+    @Test
+    void aKafkaRecordWrittenTwiceIsFlagged() {
+        List<Event> h = kafka();
+        h.add(new Event.KafkaFinal(2, 1, "r1"));
+        assertFlagged(h, "Kafka record r1 is in the log 2 times");
+    }
+
+    @Test
+    void aKafkaPartitionOutOfOrderIsFlagged() {
+        List<Event> h = kafka();
+        h.add(new Event.KafkaFinal(0, 1, "r3"));
+        h.add(new Event.KafkaFinal(0, 2, "r2"));
+        h.removeIf(e -> e.equals(new Event.KafkaFinal(2, 0, "r2")));
+        assertFlagged(h, "Kafka partition 0 holds r2 at offset 2 after r3");
+    }
+
+    @Test
+    void aControllerEpochGoingBackIsFlagged() {
+        List<Event> h = kafka();
+        h.add(new Event.KafkaController(13_000 * MS, 1, 1));
+        assertFlagged(h, "the controller epoch went back from 2 to 1");
+    }
+
+    @Test
+    void aKafkaFaultWhoseTargetHadAlreadyLostThePostIsNotTimed() {
+        List<Event> h = kafka();
+        h.add(new Event.KafkaController(900 * MS, 3, 2)); // the post moved to 3 before the kill of 1
+        h.replaceAll(e -> e.equals(new Event.KafkaController(12_000 * MS, 2, 2))
+                ? new Event.KafkaController(12_000 * MS, 3, 2)
+                : e);
+        h.removeIf(e -> e.equals(new Event.KafkaController(1500 * MS, -1, 1)));
+        Findings f = check(h);
+        assertEquals(List.of(), f.violations);
+        assertEquals("1", f.figures.get("Kafka controller faults whose target no longer controlled (not timed)"));
+    }
+
+    @Test
+    void aFailedStepOfTheKafkaWorkloadIsFlagged() {
+        List<Event> h = kafka();
+        h.add(new Event.KafkaError("final read", "TimeoutException:\tno end offsets"));
+        assertFlagged(h, "Kafka workload: final read: TimeoutException: no end offsets");
     }
 
     @Test

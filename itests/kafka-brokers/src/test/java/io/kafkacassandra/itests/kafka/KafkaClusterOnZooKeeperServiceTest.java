@@ -218,7 +218,7 @@ class KafkaClusterOnZooKeeperServiceTest {
     }
 
     /** The ids of the sessions connected to instance {@code i}, other than this test's own reader's. */
-    private static Set<String> brokerSessions(int i) {
+    private static Set<String> brokerSessions(int i) throws Exception {
         String own = Long.toHexString(zookeeper.sessionId());
         Set<String> ids = new TreeSet<>();
         Matcher m = SESSION_ID.matcher(bridge.fourLetterWord(i, "cons"));
