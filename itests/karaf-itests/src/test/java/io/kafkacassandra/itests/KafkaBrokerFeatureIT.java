@@ -14,12 +14,14 @@ import java.util.Dictionary;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,8 +43,9 @@ import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 /**
  * The feature kafka-cassandra-broker: a released Kafka 3.9 broker inside Karaf, on the ZooKeeper service of the same
- * container. Installed, it serves produce and fetch requests of a plain Kafka client; uninstalled, it stops cleanly
- * (its port closes, and Kafka leaves its clean-shutdown marker).
+ * container. Installed, it serves produce and fetch requests of a plain Kafka client; a configuration change restarts
+ * it with the new settings on the same logs; uninstalled, it stops cleanly (its port closes, and Kafka leaves its
+ * clean-shutdown marker).
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -75,67 +78,98 @@ public class KafkaBrokerFeatureIT extends KarafTestSupport {
     }
 
     @Test
-    public void theFeatureRunsABrokerThatServesProduceAndFetchAndStopsWhenUninstalled() throws Exception {
+    public void theFeatureRunsABrokerThatServesProduceAndFetchRestartsOnAChangeAndStopsWhenUninstalled()
+            throws Exception {
         features.installFeature("kafka-cassandra-broker", EnumSet.noneOf(FeaturesService.Option.class));
-        Dictionary<String, Object> configuration =
-                configurationAdmin.getConfiguration(BROKER_PID, "?").getProperties();
-        String listeners = configuration.get("listeners").toString();
+        org.osgi.service.cm.Configuration configuration = configurationAdmin.getConfiguration(BROKER_PID, "?");
+        String listeners = configuration.getProperties().get("listeners").toString();
         int port = Integer.parseInt(listeners.substring(listeners.lastIndexOf(':') + 1));
-        File logs = new File(configuration.get("log.dirs").toString());
-        Map<String, Object> client = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port);
+        File logs = new File(configuration.getProperties().get("log.dirs").toString());
+        List<String> written = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            written.add("order " + i);
+        }
 
         withKafkaClassLoader(() -> {
-            try (Admin admin = Admin.create(client)) {
-                retryFor(() -> {
-                    try {
-                        return admin.createTopics(List.of(new NewTopic("orders", 1, (short) 1)))
-                                .all()
-                                .get(10, TimeUnit.SECONDS);
-                    } catch (ExecutionException e) {
-                        if (e.getCause() instanceof TopicExistsException) {
-                            return null; // an earlier attempt created it before its answer was lost
-                        }
-                        throw e;
-                    }
-                });
+            try (Admin admin = Admin.create(client(port))) {
+                create(admin, new NewTopic("orders", 1, (short) 1));
             }
-            Map<String, Object> producer = new java.util.HashMap<>(client);
+            Map<String, Object> producer = new java.util.HashMap<>(client(port));
             producer.put(ProducerConfig.ACKS_CONFIG, "all");
             producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             try (KafkaProducer<String, String> p =
                     new KafkaProducer<>(producer, new StringSerializer(), new StringSerializer())) {
-                for (int i = 0; i < 10; i++) {
-                    p.send(new ProducerRecord<>("orders", "k" + i, "order " + i))
-                            .get(30, TimeUnit.SECONDS);
+                for (String order : written) {
+                    p.send(new ProducerRecord<>("orders", order, order)).get(30, TimeUnit.SECONDS);
                 }
             }
-            Map<String, Object> consumer = new java.util.HashMap<>(client);
-            consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            try (KafkaConsumer<String, String> c =
-                    new KafkaConsumer<>(consumer, new StringDeserializer(), new StringDeserializer())) {
-                TopicPartition partition = new TopicPartition("orders", 0);
-                c.assign(List.of(partition));
-                c.seekToBeginning(List.of(partition));
-                List<String> read = new ArrayList<>();
-                long deadline = System.currentTimeMillis() + WAIT_MS;
-                while (read.size() < 10 && System.currentTimeMillis() < deadline) {
-                    for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
-                        read.add(r.value());
-                    }
-                }
-                List<String> written = new ArrayList<>();
-                for (int i = 0; i < 10; i++) {
-                    written.add("order " + i);
-                }
-                assertEquals(written, read);
+            assertEquals(written, readOrders(port));
+            return null;
+        });
+
+        // A configuration change restarts the broker with it (a new port, a default partition count), on the same
+        // logs and cluster: the records written before are read back through the new port.
+        int moved = freePort();
+        Dictionary<String, Object> changed = configuration.getProperties();
+        changed.put("listeners", "PLAINTEXT://127.0.0.1:" + moved);
+        changed.put("num.partitions", "2");
+        configuration.update(changed);
+        awaitClosed(port);
+        withKafkaClassLoader(() -> {
+            try (Admin admin = Admin.create(client(moved))) {
+                create(admin, new NewTopic("after-change", Optional.empty(), Optional.empty()));
+                TopicDescription created = admin.describeTopics(List.of("after-change"))
+                        .allTopicNames()
+                        .get(30, TimeUnit.SECONDS)
+                        .get("after-change");
+                assertEquals(2, created.partitions().size());
             }
+            assertEquals(written, readOrders(moved));
             return null;
         });
 
         features.uninstallFeature("kafka-cassandra-broker");
-        awaitClosed(port);
+        awaitClosed(moved);
         // written by Kafka last, once every log is flushed and closed: the broker stopped cleanly, not just its port
         assertTrue(new File(logs, ".kafka_cleanshutdown").isFile());
+    }
+
+    private static Map<String, Object> client(int port) {
+        return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port);
+    }
+
+    /** Creates the topic, retrying while the broker starts; an earlier attempt may have created it already. */
+    private static void create(Admin admin, NewTopic topic) throws Exception {
+        retryFor(() -> {
+            try {
+                return admin.createTopics(List.of(topic)).all().get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof TopicExistsException) {
+                    return null; // an earlier attempt created it before its answer was lost
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** The values of topic orders' partition 0, from its start, read until 10 arrive (at most WAIT_MS). */
+    private static List<String> readOrders(int port) {
+        Map<String, Object> consumer = new java.util.HashMap<>(client(port));
+        consumer.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<String, String> c =
+                new KafkaConsumer<>(consumer, new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition partition = new TopicPartition("orders", 0);
+            c.assign(List.of(partition));
+            c.seekToBeginning(List.of(partition));
+            List<String> read = new ArrayList<>();
+            long deadline = System.currentTimeMillis() + WAIT_MS;
+            while (read.size() < 10 && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+                    read.add(r.value());
+                }
+            }
+            return read;
+        }
     }
 
     /** Kafka's clients load their configured classes (metrics reporters) through the context class loader. */
