@@ -6,21 +6,27 @@ import com.datastax.oss.driver.api.core.cql.PreparedStatement;
 import io.kafkacassandra.bridge.CassandraPluginLocator;
 import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.SessionFactory;
+import io.kafkacassandra.storage.CassandraStorage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Consumer;
+import org.apache.kafka.plugin.interfaces.Storage;
+import org.apache.kafka.plugin.interfaces.VersionedStorage;
 
 /** kafka-cassandra through its plain {@link CassandraPluginLocator}, as a patched broker uses it. */
 final class CassandraCoordination implements Coordination {
     private final CassandraPluginLocator locator = new CassandraPluginLocator();
     private final String pluginProperties;
     private BareConditionalUpdates bare; // opened by the storage workload only
+    private CassandraStorage unannounced; // likewise
+    private CqlSession unannouncedSession;
 
     CassandraCoordination(String pluginProperties) {
         this.pluginProperties = pluginProperties;
@@ -30,15 +36,39 @@ final class CassandraCoordination implements Coordination {
     @Override
     public synchronized BareConditionalUpdates bareConditionalUpdates() {
         if (bare == null) {
-            Properties properties = new Properties();
-            try (InputStream in = Files.newInputStream(Path.of(pluginProperties))) {
-                properties.load(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            Properties properties = properties();
             bare = new BareLwt(SessionFactory.open(CassandraSettings.fromProperties(properties)), properties);
         }
         return bare;
+    }
+
+    /**
+     * The storage on keyspace {@code <keyspace>_nohint}: the shipped schema, then the feed's table dropped, so that
+     * the storage's feed finds no table and announces nothing (what a schema from before the feed gets).
+     */
+    @Override
+    public synchronized Storage storageWithoutHints() {
+        if (unannounced == null) {
+            Properties properties = properties();
+            properties.setProperty(
+                    CassandraSettings.KEYSPACE,
+                    CassandraSettings.fromProperties(properties).keyspace() + "_nohint");
+            CassandraSettings settings = CassandraSettings.fromProperties(properties);
+            unannouncedSession = SessionFactory.open(settings); // creates the keyspace and its tables
+            unannouncedSession.execute("DROP TABLE IF EXISTS " + settings.keyspace() + ".changes");
+            unannounced = new CassandraStorage(unannouncedSession, settings);
+        }
+        return unannounced;
+    }
+
+    private Properties properties() {
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(Path.of(pluginProperties))) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return properties;
     }
 
     /**
@@ -114,6 +144,20 @@ final class CassandraCoordination implements Coordination {
     }
 
     @Override
+    public OptionalLong compareAndSet(String key, long expected, String value) {
+        Optional<Long> written = ((VersionedStorage) locator.getStorage()).compareAndSet(key, expected, value);
+        return written.map(OptionalLong::of).orElseGet(OptionalLong::empty);
+    }
+
+    @Override
+    public long version(String key) {
+        return ((VersionedStorage) locator.getStorage())
+                .fetchVersioned(key)
+                .orElseThrow(() -> new IllegalStateException(key + " does not exist"))
+                .version();
+    }
+
+    @Override
     public Optional<String> fetch(String key) throws Exception {
         return locator.getStorage().fetch(key).get();
     }
@@ -158,6 +202,10 @@ final class CassandraCoordination implements Coordination {
         synchronized (this) {
             if (bare != null) {
                 bare.close();
+            }
+            if (unannounced != null) {
+                unannounced.close();
+                unannouncedSession.close();
             }
         }
         locator.close();

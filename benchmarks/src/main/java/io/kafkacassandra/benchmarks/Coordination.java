@@ -1,6 +1,7 @@
 package io.kafkacassandra.benchmarks;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -14,6 +15,15 @@ interface Coordination extends AutoCloseable {
 
     /** Replaces the value of an existing key. */
     void update(String key, String value) throws Exception;
+
+    /**
+     * Sets the key's value if its version is {@code expected}, as a client that read the key does; returns the
+     * version written, or empty if the key was at another version.
+     */
+    OptionalLong compareAndSet(String key, long expected, String value) throws Exception;
+
+    /** The key's version, read linearizably (where a write whose outcome is unknown left it). */
+    long version(String key) throws Exception;
 
     /** A linearizable read where the service offers one (the value as of the call). */
     Optional<String> fetch(String key) throws Exception;
@@ -33,6 +43,14 @@ interface Coordination extends AutoCloseable {
 
     /** Calls back with each new value of the key. */
     void watch(String key, Consumer<Optional<String>> listener) throws Exception;
+
+    /**
+     * An experiment that prices kafka-cassandra's change-feed hint: the same storage, on a keyspace of its own without
+     * the feed's table, so that its writes announce nothing; null elsewhere.
+     */
+    default org.apache.kafka.plugin.interfaces.Storage storageWithoutHints() {
+        return null;
+    }
 
     /** The floor under this system's conditional writes, where it has one to show; null where not. */
     default BareConditionalUpdates bareConditionalUpdates() {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -49,6 +50,24 @@ final class CuratorCoordination implements Coordination {
     @Override
     public void update(String key, String value) throws Exception {
         client.setData().forPath(key, bytes(value));
+    }
+
+    @Override
+    public OptionalLong compareAndSet(String key, long expected, String value) throws Exception {
+        try {
+            return OptionalLong.of(client.setData()
+                    .withVersion(Math.toIntExact(expected))
+                    .forPath(key, bytes(value))
+                    .getVersion());
+        } catch (KeeperException.BadVersionException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    @Override
+    public long version(String key) throws Exception {
+        client.sync().forPath(key);
+        return client.checkExists().forPath(key).getVersion();
     }
 
     @Override

@@ -3,18 +3,24 @@ package io.kafkacassandra.benchmarks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.HdrHistogram.Recorder;
+import org.apache.kafka.plugin.interfaces.Storage;
 
 /**
- * Workload 1: latency and throughput of put (create), update, fetch (linearizable: after a sync on ZooKeeper) and,
+ * Workload 1: latency and throughput of put (create), update, compareAndSet (at the version the caller wrote last),
+ * fetch (linearizable: after a sync on ZooKeeper) and,
  * where a server answers from its own copy, getData (no sync) at 1, 8 and 32 concurrent callers
  * sharing one client, as broker threads share one. Each cell runs for a fixed time after a short warm-up. Where the
  * system has a floor to show under its writes (kafka-cassandra: one bare lightweight transaction on one row, through
  * a session configured as the service's), it is measured in the same cell as "bare LWT update": each caller's row a
  * partition of its own, and "bare LWT update, one partition": the callers' rows in one partition, as the keys of one
- * namespace are.
+ * namespace are. The put cell creates its keys in a namespace of their own: the keys the other cells write stay a
+ * partition of 1-32 rows, not one beside the tens of thousands of rows the put cell left (which slowed the update cell
+ * that followed it at 8 callers). "update without its hint (experiment)" is kafka-cassandra's update on a keyspace without the change
+ * feed's table, at 1 and 8 callers: what the hint that every write announces costs the write.
  */
 final class StorageBenchmark {
     private static final int[] CONCURRENCY = {1, 8, 32};
@@ -33,8 +39,38 @@ final class StorageBenchmark {
                 for (int t = 0; t < threads; t++) {
                     c.put(base + "/u" + t, "initial");
                 }
-                measure(results, target, "put", threads, cell, (t, i) -> c.put(base + "/p" + t + "-" + i, "v" + i));
+                measure(
+                        results,
+                        target,
+                        "put",
+                        threads,
+                        cell,
+                        (t, i) -> c.put(base + "/created/p" + t + "-" + i, "v" + i));
                 measure(results, target, "update", threads, cell, (t, i) -> c.update(base + "/u" + t, "v" + i));
+                Storage unannounced = c.storageWithoutHints();
+                if (unannounced != null && threads <= 8) {
+                    for (int t = 0; t < threads; t++) {
+                        unannounced.put(base + "/u" + t, "initial");
+                    }
+                    measure(
+                            results,
+                            target,
+                            "update without its hint (experiment)",
+                            threads,
+                            cell,
+                            (t, i) -> unannounced.update(base + "/u" + t, "v" + i));
+                }
+                long[] versions = new long[threads]; // each caller compares and sets its own key only
+                for (int t = 0; t < threads; t++) {
+                    versions[t] = c.version(base + "/u" + t);
+                }
+                measure(
+                        results,
+                        target,
+                        "compareAndSet",
+                        threads,
+                        cell,
+                        (t, i) -> compareAndSet(c, base + "/u" + t, versions, t, "c" + i));
                 Coordination.BareConditionalUpdates bare = c.bareConditionalUpdates();
                 if (bare != null) {
                     for (boolean onePartition : new boolean[] {false, true}) {
@@ -69,9 +105,16 @@ final class StorageBenchmark {
         String base = "/storage/warm";
         c.put(base + "/u", "initial");
         Recorder ignored = new Recorder(3);
-        run(1, each, (t, i) -> c.put(base + "/p" + i, "v"), ignored, 0);
+        run(1, each, (t, i) -> c.put(base + "/created/p" + i, "v"), ignored, 0);
         run(1, each, (t, i) -> c.update(base + "/u", "v" + i), ignored, 0);
+        long[] version = {c.version(base + "/u")};
+        run(1, each, (t, i) -> compareAndSet(c, base + "/u", version, 0, "c" + i), ignored, 0);
         run(1, each, (t, i) -> c.fetch(base + "/u"), ignored, 0);
+        Storage unannounced = c.storageWithoutHints();
+        if (unannounced != null) {
+            unannounced.put(base + "/u", "initial");
+            run(1, each, (t, i) -> unannounced.update(base + "/u", "v" + i), ignored, 0);
+        }
         Coordination.BareConditionalUpdates bare = c.bareConditionalUpdates();
         if (bare != null) {
             for (boolean onePartition : new boolean[] {false, true}) {
@@ -81,6 +124,27 @@ final class StorageBenchmark {
                 run(1, each, (t, i) -> bareUpdate(bare, key, counter, 0, onePartition), ignored, 0);
             }
         }
+    }
+
+    /**
+     * Caller {@code t}'s compare-and-set of its own key at the version it wrote last. A refusal or a failure (an
+     * outcome unknown) reads the version again before it throws, as a client would before its next try.
+     */
+    private static void compareAndSet(Coordination c, String key, long[] versions, int t, String value)
+            throws Exception {
+        long expected = versions[t];
+        OptionalLong written;
+        try {
+            written = c.compareAndSet(key, expected, value);
+        } catch (Exception e) {
+            versions[t] = c.version(key);
+            throw e;
+        }
+        if (written.isEmpty()) {
+            versions[t] = c.version(key);
+            throw new IllegalStateException(key + " was not at version " + expected + ", its only writer's last");
+        }
+        versions[t] = written.getAsLong();
     }
 
     /**

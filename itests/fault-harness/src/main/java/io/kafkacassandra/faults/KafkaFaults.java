@@ -41,20 +41,18 @@ final class KafkaFaults {
 
     /**
      * SIGKILL of the controller broker; its restart waits until its registration has gone with its session (Kafka
-     * refuses to start on a registration of another session), then until it has started. The epoch is read before
-     * the controller: if the post moves in between, the note names an epoch no newer than the killed one's.
+     * refuses to start on a registration of another session), then until it has started.
      */
     Event.Fault killController() throws Exception {
-        String revived = kafka.reviveDead();
-        int epoch = kafka.controllerEpoch();
-        int id = kafka.controller();
-        if (id < 0) {
+        Aim aim = aimAtController();
+        if (aim == null) {
             return null;
         }
+        int id = aim.id();
         KafkaBroker broker = kafka.broker(id);
         long start = System.nanoTime();
         broker.kill();
-        String note = join("epoch " + epoch, revived);
+        String note = aim.note();
         try { // the kill happened: whatever fails from here on goes into the note, not out of the fault
             kafka.awaitUnregistered(id, Duration.ofSeconds(60));
             broker.start();
@@ -71,15 +69,15 @@ final class KafkaFaults {
      * under a higher epoch (at most a minute), then SIGCONT: the paused one learns it lost its session.
      */
     Event.Fault pauseController() throws Exception {
-        String revived = kafka.reviveDead();
-        int epoch = kafka.controllerEpoch();
-        int id = kafka.controller();
-        if (id < 0) {
+        Aim aim = aimAtController();
+        if (aim == null) {
             return null;
         }
+        int id = aim.id();
+        int epoch = aim.epoch();
         KafkaBroker broker = kafka.broker(id);
         long start = System.nanoTime();
-        String note = join("epoch " + epoch, revived);
+        String note = aim.note();
         broker.pause();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -94,6 +92,24 @@ final class KafkaFaults {
         }
         return new Event.Fault(
                 Nemesis.Kind.PAUSE_KAFKA_CONTROLLER.name(), "kafka-" + id, start, System.nanoTime(), clean(note));
+    }
+
+    /** The controller a fault aims at, the epoch read before it, and what was revived first. */
+    private record Aim(int id, int epoch, String revived) {
+        String note() {
+            return join("epoch " + epoch, revived);
+        }
+    }
+
+    /**
+     * Starts any dead broker again, then reads the epoch and the controller (in that order: if the post moves in
+     * between, the epoch is no newer than the controller's); null if there is no controller to aim at.
+     */
+    private Aim aimAtController() throws Exception {
+        String revived = kafka.reviveDead();
+        int epoch = kafka.controllerEpoch();
+        int id = kafka.controller();
+        return id < 0 ? null : new Aim(id, epoch, revived);
     }
 
     /** "-> E' under kafka-N" once another broker controls under a higher epoch; null until then or unreadable. */

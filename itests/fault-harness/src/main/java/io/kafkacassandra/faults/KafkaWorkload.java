@@ -226,7 +226,7 @@ final class KafkaWorkload implements AutoCloseable {
                     history.write(new Event.KafkaSendFailed(
                             value, System.nanoTime(), e.getClass().getSimpleName()));
                 }
-                sleep(SEND_PERIOD_MILLIS);
+                Nemesis.sleep(SEND_PERIOD_MILLIS);
             }
             producer.flush();
         }
@@ -242,7 +242,7 @@ final class KafkaWorkload implements AutoCloseable {
                         history.write(new Event.KafkaRead(r.partition(), r.offset(), r.value()));
                     }
                 } catch (RuntimeException e) {
-                    sleep(500); // a coordinator moving or a broker down; the group carries on where it committed
+                    Nemesis.sleep(500); // a coordinator moving, a broker down: the group goes on where it committed
                 }
             }
         }
@@ -277,7 +277,7 @@ final class KafkaWorkload implements AutoCloseable {
             } catch (Exception e) {
                 // an instance killed or the ring slow: ask again
             }
-            sleep(250);
+            Nemesis.sleep(250);
         }
     }
 
@@ -469,15 +469,6 @@ final class KafkaWorkload implements AutoCloseable {
             }
         }
         return count;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 
     @Override

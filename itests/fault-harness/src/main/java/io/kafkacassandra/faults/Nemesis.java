@@ -269,7 +269,8 @@ final class Nemesis {
         return others.get(random.nextInt(others.size()));
     }
 
-    private static void sleep(long millis) {
+    /** Thread.sleep for the harness's threads, which end on an interrupt. */
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
