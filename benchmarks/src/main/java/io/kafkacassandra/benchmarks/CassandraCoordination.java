@@ -54,9 +54,15 @@ final class CassandraCoordination implements Coordination {
                     CassandraSettings.KEYSPACE,
                     CassandraSettings.fromProperties(properties).keyspace() + "_nohint");
             CassandraSettings settings = CassandraSettings.fromProperties(properties);
-            unannouncedSession = SessionFactory.open(settings); // creates the keyspace and its tables
-            unannouncedSession.execute("DROP TABLE IF EXISTS " + settings.keyspace() + ".changes");
-            unannounced = new CassandraStorage(unannouncedSession, settings);
+            CqlSession session = SessionFactory.open(settings); // creates the keyspace and its tables
+            try {
+                session.execute("DROP TABLE IF EXISTS " + settings.keyspace() + ".changes");
+                unannounced = new CassandraStorage(session, settings);
+            } catch (RuntimeException e) {
+                session.close();
+                throw e;
+            }
+            unannouncedSession = session;
         }
         return unannounced;
     }
@@ -204,8 +210,11 @@ final class CassandraCoordination implements Coordination {
                 bare.close();
             }
             if (unannounced != null) {
-                unannounced.close();
-                unannouncedSession.close();
+                try {
+                    unannounced.close();
+                } finally {
+                    unannouncedSession.close();
+                }
             }
         }
         locator.close();

@@ -118,11 +118,13 @@ public class KafkaBrokerFeatureIT extends KarafTestSupport {
         withKafkaClassLoader(() -> {
             try (Admin admin = Admin.create(client(moved))) {
                 create(admin, new NewTopic("after-change", Optional.empty(), Optional.empty()));
-                TopicDescription created = admin.describeTopics(List.of("after-change"))
+                // retried: the broker's metadata may not have the topic yet when an earlier attempt created it
+                List<TopicDescription> created = new ArrayList<>();
+                retryFor(() -> created.add(admin.describeTopics(List.of("after-change"))
                         .allTopicNames()
-                        .get(30, TimeUnit.SECONDS)
-                        .get("after-change");
-                assertEquals(2, created.partitions().size());
+                        .get(10, TimeUnit.SECONDS)
+                        .get("after-change")));
+                assertEquals(2, created.get(0).partitions().size());
             }
             assertEquals(written, readOrders(moved));
             return null;
