@@ -38,9 +38,7 @@ final class StorageBenchmark {
             warmUp(c, cell.dividedBy(2));
             for (int threads : CONCURRENCY) {
                 String base = "/storage/c" + threads;
-                for (int t = 0; t < threads; t++) {
-                    c.put(base + "/u" + t, "initial");
-                }
+                createUpdateKeys(threads, base, c::put);
                 measure(
                         results,
                         target,
@@ -51,9 +49,7 @@ final class StorageBenchmark {
                 measure(results, target, "update", threads, cell, (t, i) -> c.update(base + "/u" + t, "v" + i));
                 Storage unannounced = c.storageWithoutHints();
                 if (unannounced != null && threads <= 8) {
-                    for (int t = 0; t < threads; t++) {
-                        unannounced.put(base + "/u" + t, "initial");
-                    }
+                    createUpdateKeys(threads, base, unannounced::put);
                     measure(
                             results,
                             target,
@@ -95,6 +91,17 @@ final class StorageBenchmark {
                     measure(results, target, "getData", threads, cell, (t, i) -> c.read(base + "/u" + t));
                 }
             }
+        }
+    }
+
+    interface Put {
+        void put(String key, String value) throws Exception;
+    }
+
+    /** The keys the update and compare-and-set cells write: one per caller, {@code base/u<t>}. */
+    private static void createUpdateKeys(int threads, String base, Put put) throws Exception {
+        for (int t = 0; t < threads; t++) {
+            put.put(base + "/u" + t, "initial");
         }
     }
 
