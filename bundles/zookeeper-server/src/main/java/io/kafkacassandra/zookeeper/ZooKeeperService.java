@@ -6,6 +6,7 @@ import io.kafkacassandra.session.internal.CqlRunner;
 import io.kafkacassandra.session.monitoring.JmxRegistration;
 import io.kafkacassandra.session.monitoring.ServiceMonitor;
 import io.kafkacassandra.zookeeper.internal.CassandraZooKeeperServer;
+import io.kafkacassandra.zookeeper.internal.PeerNudges;
 import io.kafkacassandra.zookeeper.internal.SessionLeases;
 import io.kafkacassandra.zookeeper.internal.SnapshotTable;
 import io.kafkacassandra.zookeeper.internal.Snapshots;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.zookeeper.server.NIOServerCnxnFactory;
 import org.apache.zookeeper.server.ServerCnxnFactory;
@@ -33,6 +35,7 @@ public final class ZooKeeperService implements AutoCloseable {
     private final CassandraZooKeeperServer server;
     private final ServerCnxnFactory factory;
     private final SessionLeases leases;
+    private final PeerNudges nudges; // null: configured off
     private final String instance;
     private final ServiceMonitor monitor;
     private final JmxRegistration jmx;
@@ -41,11 +44,13 @@ public final class ZooKeeperService implements AutoCloseable {
             CassandraZooKeeperServer server,
             ServerCnxnFactory factory,
             SessionLeases leases,
+            PeerNudges nudges,
             String instance,
             ServiceMonitor monitor) {
         this.server = server;
         this.factory = factory;
         this.leases = leases;
+        this.nudges = nudges;
         this.instance = instance;
         this.monitor = monitor;
         this.jmx = JmxRegistration.register(monitor);
@@ -78,10 +83,29 @@ public final class ZooKeeperService implements AutoCloseable {
                 settings.minSessionTimeoutMs(),
                 settings.maxSessionTimeoutMs(),
                 leases::created);
+        PeerNudges nudges;
+        try {
+            nudges = settings.nudgePort() < 0
+                    ? null
+                    : new PeerNudges(
+                            cql,
+                            cassandra,
+                            service,
+                            instance,
+                            settings.clientPortAddress(),
+                            settings.nudgePort(),
+                            server.applier());
+        } catch (RuntimeException e) {
+            leases.close();
+            throw e;
+        }
+        if (nudges != null) {
+            server.afterAppend(nudges::appended);
+        }
         NIOServerCnxnFactory factory = new NIOServerCnxnFactory();
         server.onFailure(reason -> {
             monitor.disconnected("this instance stopped: " + reason);
-            stop(server, factory, leases);
+            stop(server, factory, leases, nudges);
             afterFailure.run();
         });
         try {
@@ -92,6 +116,9 @@ public final class ZooKeeperService implements AutoCloseable {
                 throw new IllegalStateException("could not read the ZooKeeper log of " + service + " within "
                         + STARTUP_CATCH_UP.toMinutes() + " minutes");
             }
+            if (nudges != null) {
+                nudges.start();
+            }
             factory.configure(
                     new InetSocketAddress(settings.clientPortAddress(), settings.clientPort()),
                     settings.maxClientCnxns(),
@@ -100,7 +127,7 @@ public final class ZooKeeperService implements AutoCloseable {
             factory.startup(server, false);
             leases.start(server, factory);
         } catch (IOException e) {
-            stop(server, factory, leases);
+            stop(server, factory, leases, nudges);
             throw new UncheckedIOException(
                     "cannot serve ZooKeeper clients on "
                             + settings.clientPortAddress().getHostAddress() + ":" + settings.clientPort() + ": "
@@ -108,13 +135,13 @@ public final class ZooKeeperService implements AutoCloseable {
                     e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            stop(server, factory, leases);
+            stop(server, factory, leases, nudges);
             throw new IllegalStateException("interrupted while starting", e);
         } catch (RuntimeException e) {
-            stop(server, factory, leases);
+            stop(server, factory, leases, nudges);
             throw e;
         }
-        ZooKeeperService started = new ZooKeeperService(server, factory, leases, instance, monitor);
+        ZooKeeperService started = new ZooKeeperService(server, factory, leases, nudges, instance, monitor);
         LOG.info(
                 "serving ZooKeeper clients on {}:{} (service {}, instance {})",
                 started.address().getHostString(),
@@ -141,6 +168,11 @@ public final class ZooKeeperService implements AutoCloseable {
 
     public String instance() {
         return instance;
+    }
+
+    /** The other instances this one nudges after each write (none if nudges are off or none registered yet). */
+    public Set<String> peers() {
+        return nudges == null ? Set.of() : nudges.peers();
     }
 
     /** Whether this instance is the service's session reaper now (which also writes its snapshots). */
@@ -171,10 +203,14 @@ public final class ZooKeeperService implements AutoCloseable {
     public void close() {
         monitor.disconnected("stopped");
         jmx.close();
-        stop(server, factory, leases);
+        stop(server, factory, leases, nudges);
     }
 
-    private static void stop(CassandraZooKeeperServer server, ServerCnxnFactory factory, SessionLeases leases) {
+    private static void stop(
+            CassandraZooKeeperServer server, ServerCnxnFactory factory, SessionLeases leases, PeerNudges nudges) {
+        if (nudges != null) {
+            nudges.close();
+        }
         leases.close();
         factory.shutdown();
         server.shutdown(true);

@@ -13,8 +13,10 @@ import java.util.Set;
  * (127.0.0.1: loopback unless configured otherwise), {@code tickTime} (2000 ms), {@code minSessionTimeout} (2
  * ticks; -1 also means that), {@code maxSessionTimeout} (20 ticks; -1 too), {@code maxClientCnxns} (60 per client address, 0 for no limit).
  * Ours: {@code serviceName} (instances with the same keyspace and service name are one ZooKeeper service; default
- * {@code zookeeper}) and {@code tailReadPeriodMs} (how often an instance reads the log for other instances'
- * writes; default 10). {@code snapCount} keeps ZooKeeper's name and default (100000): the transactions between two
+ * {@code zookeeper}), {@code nudgePort} (the UDP port on {@code clientPortAddress} where an instance is told that
+ * another one wrote to the log, so that it reads the log at once; default 0, any free port, registered in Cassandra;
+ * -1: off) and {@code tailReadPeriodMs} (how often an instance reads the log anyway, for writes whose nudge was
+ * lost or is off; default 200). {@code snapCount} keeps ZooKeeper's name and default (100000): the transactions between two
  * snapshots of the tree in Cassandra.
  */
 public record ZooKeeperSettings(
@@ -26,6 +28,7 @@ public record ZooKeeperSettings(
         int maxSessionTimeoutMs,
         int maxClientCnxns,
         Duration tailReadPeriod,
+        int nudgePort,
         int snapCount) {
 
     public static final String SERVICE_NAME = "serviceName";
@@ -36,6 +39,10 @@ public record ZooKeeperSettings(
     public static final String MAX_SESSION_TIMEOUT = "maxSessionTimeout";
     public static final String MAX_CLIENT_CNXNS = "maxClientCnxns";
     public static final String TAIL_READ_PERIOD_MS = "tailReadPeriodMs";
+    public static final String NUDGE_PORT = "nudgePort";
+    /** The default period of tail reads: a safety net behind the nudges. */
+    public static final int DEFAULT_TAIL_READ_PERIOD_MS = 200;
+
     public static final String SNAP_COUNT = "snapCount";
     private static final Set<String> KEYS = Set.of(
             SERVICE_NAME,
@@ -46,6 +53,7 @@ public record ZooKeeperSettings(
             MAX_SESSION_TIMEOUT,
             MAX_CLIENT_CNXNS,
             TAIL_READ_PERIOD_MS,
+            NUDGE_PORT,
             SNAP_COUNT);
 
     public ZooKeeperSettings {
@@ -69,6 +77,7 @@ public record ZooKeeperSettings(
                 "0 (no limit) to 100000");
         long tail = tailReadPeriod.toMillis();
         require(tail >= 1 && tail <= 10_000, TAIL_READ_PERIOD_MS, tail, "1 to 10000 ms");
+        require(nudgePort >= -1 && nudgePort <= 65535, NUDGE_PORT, nudgePort, "-1 (off), 0 (any free port) to 65535");
         require(snapCount >= 10 && snapCount <= 100_000_000, SNAP_COUNT, snapCount, "10 to 100000000 transactions");
     }
 
@@ -103,7 +112,8 @@ public record ZooKeeperSettings(
                 min,
                 orDefault(number(map, MAX_SESSION_TIMEOUT, -1), Math.max(min, 20 * tick)),
                 number(map, MAX_CLIENT_CNXNS, 60),
-                Duration.ofMillis(number(map, TAIL_READ_PERIOD_MS, 10)),
+                Duration.ofMillis(number(map, TAIL_READ_PERIOD_MS, DEFAULT_TAIL_READ_PERIOD_MS)),
+                number(map, NUDGE_PORT, 0),
                 number(map, SNAP_COUNT, 100_000));
     }
 
@@ -118,6 +128,7 @@ public record ZooKeeperSettings(
                 maxSessionTimeoutMs,
                 maxClientCnxns,
                 tailReadPeriod,
+                nudgePort,
                 snapCount);
     }
 

@@ -13,6 +13,7 @@ import io.kafkacassandra.zookeeper.internal.TransactionLogTable;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -149,6 +150,57 @@ class ZooKeeperOnCassandraTest extends InstancesOnCassandra {
             System.out.println("counter: " + writers * each + " increments, " + refused + " refused by version");
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /**
+     * An instance hands its own appended positions to ZooKeeper without reading them back: with a periodic read far
+     * away and no other instance, writes are answered and cost (nearly) no tail read.
+     */
+    @Test
+    void anInstanceAnswersItsOwnWritesWithoutReadingThemBack() throws Exception {
+        ZooKeeperService only = instance("own", Map.of("tailReadPeriodMs", "10000", "nudgePort", "-1"));
+        ZooKeeper zk = client(only.connectString(), e -> {});
+        long readsBefore = only.monitor().getPolls();
+        int writes = 20;
+        long began = System.nanoTime();
+        for (int i = 0; i < writes; i++) {
+            zk.create("/own-" + i, bytes(i), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+        }
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+        long reads = only.monitor().getPolls() - readsBefore;
+        // at most the periodic read that may fall within the writes (10 s apart), not one per write
+        assertTrue(reads <= 2, writes + " writes cost " + reads + " tail reads");
+        assertTrue(tookMs < 10_000, writes + " writes took " + tookMs + " ms");
+        assertArrayEquals(bytes(writes - 1), zk.getData("/own-" + (writes - 1), false, null));
+    }
+
+    /**
+     * A write on one instance fires a watch set on another at once, long before the other's periodic tail read:
+     * the writer nudges it.
+     */
+    @Test
+    void aWriteNudgesTheOtherInstancesToReadTheLogAtOnce() throws Exception {
+        Map<String, String> slowReads = Map.of("tailReadPeriodMs", "10000");
+        ZooKeeperService writer = instance("nudge", slowReads);
+        ZooKeeperService watcher = instance("nudge", slowReads);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!writer.peers().contains(watcher.instance())) {
+            assertTrue(System.nanoTime() < deadline, "the writer never learnt of the other instance");
+            Thread.sleep(50);
+        }
+        ZooKeeper writes = client(writer.connectString(), e -> {});
+        ZooKeeper watches = client(watcher.connectString(), e -> {});
+        for (int i = 0; i < 3; i++) {
+            BlockingQueue<WatchedEvent> events = new LinkedBlockingQueue<>();
+            assertNull(watches.exists("/nudged-" + i, events::add));
+            long began = System.nanoTime();
+            writes.create("/nudged-" + i, bytes(i), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT);
+            WatchedEvent created = events.poll(10, TimeUnit.SECONDS);
+            long afterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - began);
+            assertNotNull(created, "no watch event within the periodic read's 10 s");
+            assertEquals(Watcher.Event.EventType.NodeCreated, created.getType());
+            assertTrue(afterMs < 2000, "the watch fired " + afterMs + " ms after the write: no nudge");
         }
     }
 

@@ -33,6 +33,7 @@ public final class Schema {
             "changes",
             "zk_log",
             "zk_sessions",
+            "zk_instances",
             "zk_snapshots",
             "zk_snapshot_chunks");
 

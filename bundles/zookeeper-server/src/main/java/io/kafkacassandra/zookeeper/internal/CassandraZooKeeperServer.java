@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import org.apache.zookeeper.ZooDefs.OpCode;
 import org.apache.zookeeper.server.FinalRequestProcessor;
 import org.apache.zookeeper.server.Request;
@@ -32,6 +33,7 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
     private final CassandraSessionTracker tracker;
     private final CassandraSessionTracker.SessionCreationHook sessionRows;
     private volatile Consumer<String> onFailure = reason -> {};
+    private volatile LongConsumer afterAppend = position -> {};
     private final AtomicBoolean failed = new AtomicBoolean();
     private Snapshots snapshots;
     private LogSequencer sequencer;
@@ -62,6 +64,11 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
      */
     public void onFailure(Consumer<String> stopAll) {
         this.onFailure = stopAll;
+    }
+
+    /** What to do with each position this instance appends, once it is handed over: tell the other instances. */
+    public void afterAppend(LongConsumer action) {
+        this.afterAppend = action;
     }
 
     /**
@@ -118,7 +125,7 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
         };
         commitProcessor = new CommitProcessor(signalling, "kafka-cassandra", true, getZooKeeperServerListener());
         commitProcessor.start();
-        sequencer = new LogSequencer(this, log, applier);
+        sequencer = new LogSequencer(this, log, applier, position -> afterAppend.accept(position));
         sequencer.start();
         applier.start(commitProcessor);
         firstProcessor = new RequestProcessor() {

@@ -20,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * Reads the log's tail and hands every position, in order, to ZooKeeper's {@link CommitProcessor}, the way a
  * ZooKeeper observer commits what its leader sends: a position this instance wrote is committed as the local
  * requests it holds (their clients are answered), any other is decoded and committed as remote transactions (they
- * are applied, and fire this instance's watches). The tail is read every tail-read period, and at once when
- * {@link #wake()} is called (after an append of this instance, or a catch-up that cannot wait).
+ * are applied, and fire this instance's watches). A position this instance appended is handed over by its
+ * sequencer at once ({@link #handOwn}), without reading it back. The tail is read every tail-read period, soon
+ * after another instance's nudge ({@link #nudge}), and at once when {@link #wake()} is called (a lost race for a
+ * position, a catch-up that cannot wait).
  *
  * <p>Progress: {@link #handed()} is the last position handed over, with its last zxid; the database has applied
  * it when that zxid is the tree's last processed zxid and no prepared change is outstanding
@@ -37,6 +39,7 @@ public final class LogApplier implements Runnable {
     private final long periodNanos;
     private final Map<UUID, List<Request>> expected = new ConcurrentHashMap<>();
     private final Object progress = new Object();
+    private final Object handing = new Object(); // positions go to the commit processor once each, in order
     private static final long TRUNCATION_CHECK_NANOS = TimeUnit.SECONDS.toNanos(5);
     private static final Duration SNAPSHOT_WAIT = Duration.ofSeconds(10);
 
@@ -46,6 +49,10 @@ public final class LogApplier implements Runnable {
     private volatile Handed handed = new Handed(0, 0);
     private volatile boolean stopped;
     private boolean woken; // guarded by progress
+    private boolean nudged; // guarded by progress
+    /** The least time between the starts of two tail reads that nudges ask for. */
+    static final long NUDGE_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
     private int failures;
 
     LogApplier(TransactionLogTable log, CassandraZooKeeperServer zks, Duration period, Outcomes reads) {
@@ -114,6 +121,20 @@ public final class LogApplier implements Runnable {
         }
     }
 
+    /**
+     * Another instance appended at {@code position}: reads the tail soon (at once, unless a read started less than
+     * {@link #NUDGE_FLOOR_NANOS} ago: a busy peer's nudges then share reads), if this instance has not handed it
+     * over yet.
+     */
+    public void nudge(long position) {
+        if (position > handed.position()) {
+            synchronized (progress) {
+                nudged = true;
+                progress.notifyAll();
+            }
+        }
+    }
+
     /** Called when the database applied something: wakes whoever waits for progress. */
     void applied() {
         synchronized (progress) {
@@ -172,7 +193,7 @@ public final class LogApplier implements Runnable {
                     throw e;
                 }
                 for (TransactionLogTable.Entry entry : tail.entries()) {
-                    hand(entry);
+                    handRead(entry);
                 }
                 read = tail.entries().size();
                 if (read < READ_LIMIT) {
@@ -206,18 +227,23 @@ public final class LogApplier implements Runnable {
                 continue; // more to read at once
             }
             synchronized (progress) {
-                long wait = periodNanos - (System.nanoTime() - start);
                 try {
-                    while (!woken && !stopped && wait > 0) {
-                        long before = System.nanoTime();
+                    for (long now = System.nanoTime(); !woken && !stopped; now = System.nanoTime()) {
+                        long wait = periodNanos - (now - start);
+                        if (nudged) {
+                            wait = Math.min(wait, NUDGE_FLOOR_NANOS - (now - start));
+                        }
+                        if (wait <= 0) {
+                            break;
+                        }
                         TimeUnit.NANOSECONDS.timedWait(progress, wait);
-                        wait -= System.nanoTime() - before;
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
                 }
                 woken = false;
+                nudged = false;
             }
         }
     }
@@ -258,15 +284,45 @@ public final class LogApplier implements Runnable {
         return !expected.containsKey(batch);
     }
 
-    private void hand(TransactionLogTable.Entry entry) {
-        List<Request> local = expected.remove(entry.batch());
-        List<Request> requests = local != null ? local : TransactionBatch.decode(entry.entry());
+    /** A position read from the log, unless this instance's sequencer handed it over first ({@link #handOwn}). */
+    private void handRead(TransactionLogTable.Entry entry) {
+        synchronized (handing) {
+            if (entry.position() <= handed.position()) {
+                return;
+            }
+            List<Request> local = expected.remove(entry.batch());
+            hand(
+                    entry.position(),
+                    entry.lastZxid(),
+                    local != null ? local : TransactionBatch.decode(entry.entry()),
+                    local != null);
+        }
+    }
+
+    /**
+     * This instance's batch, just appended at {@code position}: handed over at once if everything before it is,
+     * without reading it back (the tail read hands it otherwise, or has already).
+     */
+    void handOwn(long position, UUID batch, long lastZxid) {
+        synchronized (handing) {
+            if (handed.position() == position - 1) {
+                List<Request> local = expected.remove(batch);
+                if (local != null) {
+                    hand(position, lastZxid, local, true);
+                    return;
+                }
+            }
+        }
+        wake();
+    }
+
+    private void hand(long position, long lastZxid, List<Request> requests, boolean local) {
         for (Request r : requests) {
             if (r.getHdr() != null && r.getHdr().getType() == OpCode.createSession) {
-                zks.tracker().ownerLogged(r.sessionId, local != null);
+                zks.tracker().ownerLogged(r.sessionId, local);
             }
             commits.commit(r);
         }
-        handed = new Handed(entry.position(), entry.lastZxid());
+        handed = new Handed(position, lastZxid);
     }
 }

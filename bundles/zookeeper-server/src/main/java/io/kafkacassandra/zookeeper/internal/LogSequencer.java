@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.apache.kafka.plugin.interfaces.StoreUnavailableException;
 import org.apache.zookeeper.ZooDefs.OpCode;
 import org.apache.zookeeper.server.OutstandingChanges;
@@ -61,8 +62,12 @@ public final class LogSequencer implements Runnable {
         }
     }
 
-    LogSequencer(CassandraZooKeeperServer zks, TransactionLogTable log, LogApplier applier) {
+    private final LongConsumer afterAppend;
+
+    /** @param afterAppend told each position this instance wrote, once it is handed over (to nudge the others) */
+    LogSequencer(CassandraZooKeeperServer zks, TransactionLogTable log, LogApplier applier, LongConsumer afterAppend) {
         this.zks = zks;
+        this.afterAppend = afterAppend;
         this.log = log;
         this.applier = applier;
         this.prep = new Preparer(zks);
@@ -132,12 +137,14 @@ public final class LogSequencer implements Runnable {
             }
             UUID id = UUID.randomUUID();
             byte[] entry = TransactionBatch.encode(batch);
+            long lastZxid = zks.getZxid();
             applier.expect(id, batch);
             beforeAppend.accept(batch, position);
-            UUID holder = append(position, id, zks.getZxid(), entry);
+            UUID holder = append(position, id, lastZxid, entry);
             lastAttempted = position;
             if (id.equals(holder)) {
-                applier.wake();
+                applier.handOwn(position, id, lastZxid);
+                afterAppend.accept(position);
                 return;
             }
             // Another instance's batch took the position: prepare again on the state after it, as if this

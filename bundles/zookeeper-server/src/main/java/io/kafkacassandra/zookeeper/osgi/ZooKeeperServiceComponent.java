@@ -57,8 +57,14 @@ public final class ZooKeeperServiceComponent {
         @AttributeDefinition(description = "Connections per client address, 0 for no limit")
         int maxClientCnxns() default 60;
 
-        @AttributeDefinition(description = "How often the log is read for other instances' writes, ms")
-        int tailReadPeriodMs() default 10;
+        @AttributeDefinition(
+                description = "How often the log is read anyway, for other instances' writes whose nudge was lost, ms")
+        int tailReadPeriodMs() default ZooKeeperSettings.DEFAULT_TAIL_READ_PERIOD_MS;
+
+        @AttributeDefinition(
+                description =
+                        "UDP port on clientPortAddress where other instances' writes are announced (0: any, -1: off)")
+        int nudgePort() default 0;
 
         @AttributeDefinition(description = "Transactions between two snapshots of the tree in Cassandra")
         int snapCount() default 100_000;
@@ -78,6 +84,7 @@ public final class ZooKeeperServiceComponent {
             ZooKeeperSettings.MAX_SESSION_TIMEOUT,
             ZooKeeperSettings.MAX_CLIENT_CNXNS,
             ZooKeeperSettings.TAIL_READ_PERIOD_MS,
+            ZooKeeperSettings.NUDGE_PORT,
             ZooKeeperSettings.SNAP_COUNT
         }) {
             Object value = properties.get(key);
