@@ -40,16 +40,21 @@ final class KafkaBenchmark {
     private static final Duration FINE = Duration.ofMillis(50);
 
     private static final Duration COARSE = Duration.ofMillis(250);
+    /** How long the idle cost of the coordination servers is measured, the cluster formed. */
+    private static final Duration IDLE = Duration.ofSeconds(10);
 
     /** How much of each: topics and their partitions, failover trials, records of 100 bytes. */
     record Sizes(int topics, int partitionsPerTopic, int failovers, int records) {}
 
     private KafkaBenchmark() {}
 
-    static void run(String target, String zookeeperConnect, Results results, Path dir, Sizes sizes) throws Exception {
+    /** @param target the column the figures go to */
+    static void run(String target, Target system, Results results, Path dir, Sizes sizes) throws Exception {
+        String zookeeperConnect = system.zookeeperConnect();
         List<KafkaBroker> brokers = new ArrayList<>();
         try {
             long began = System.nanoTime();
+            Duration cpuBefore = system.serverCpu();
             for (int id = 1; id <= BROKERS; id++) {
                 KafkaBroker broker = new KafkaBroker(
                         id,
@@ -73,6 +78,22 @@ final class KafkaBenchmark {
                         () -> admin.describeCluster().nodes().get().size() == BROKERS
                                 && admin.describeCluster().controller().get() != null);
                 results.add(WORKLOAD, "3 brokers form a cluster (s)", Results.Better.LOWER, target, seconds(began));
+                // What the coordination servers take from the two cores the brokers start on, and then use idle.
+                results.add(
+                        WORKLOAD,
+                        "coordination servers' CPU while the cluster forms (core-s)",
+                        Results.Better.LOWER,
+                        target,
+                        system.serverCpu().minus(cpuBefore).toMillis() / 1000.0);
+                Duration idleBefore = system.serverCpu();
+                long idleBegan = System.nanoTime();
+                Thread.sleep(IDLE.toMillis());
+                results.add(
+                        WORKLOAD,
+                        "coordination servers' CPU, 3 brokers idle (% of a core)",
+                        Results.Better.LOWER,
+                        target,
+                        100.0 * system.serverCpu().minus(idleBefore).toNanos() / (System.nanoTime() - idleBegan));
 
                 createTopics(admin, target, results, sizes);
                 List<Double> failovers = new ArrayList<>();

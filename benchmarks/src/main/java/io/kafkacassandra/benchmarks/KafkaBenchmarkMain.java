@@ -60,7 +60,7 @@ public final class KafkaBenchmarkMain {
                 try (Target target = system == BenchmarkMain.SystemUnderTest.ZOOKEEPER
                         ? system.start(n, home)
                         : Target.zookeeperOnCassandra(n, home, serviceSettings)) {
-                    KafkaBenchmark.run(name, target.zookeeperConnect(), results, home.resolve("kafka"), sizes);
+                    KafkaBenchmark.run(name, target, results, home.resolve("kafka"), sizes);
                 } catch (Exception | Error e) {
                     e.printStackTrace();
                     results.failedTargets++;

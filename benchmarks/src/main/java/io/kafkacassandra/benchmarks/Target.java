@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -25,9 +26,16 @@ import java.util.stream.Stream;
  * @param agentSpecs what agents take, the n-th agent started the n-th modulo their number (so that with several
  *                   instances of a service, agents and this JVM are clients of different instances)
  * @param requests   requests the servers have received so far, summed over every server
+ * @param pids       the processes of the servers (Cassandra nodes, ZooKeeper servers or service instances)
  * @param closer     stops the servers
  */
-record Target(String name, String spec, List<String> agentSpecs, LongSupplier requests, AutoCloseable closer)
+record Target(
+        String name,
+        String spec,
+        List<String> agentSpecs,
+        LongSupplier requests,
+        Supplier<List<Long>> pids,
+        AutoCloseable closer)
         implements AutoCloseable {
     /** The port of the ZooKeeper service's instances; the ZooKeeper ensemble's is 2281. */
     private static final int ZOOKEEPER_SERVICE_PORT = 2381;
@@ -53,6 +61,15 @@ record Target(String name, String spec, List<String> agentSpecs, LongSupplier re
         return requests.getAsLong();
     }
 
+    /** The CPU time the servers' processes have used so far, summed. */
+    Duration serverCpu() {
+        return pids.get().stream()
+                .map(pid -> ProcessHandle.of(pid)
+                        .flatMap(p -> p.info().totalCpuDuration())
+                        .orElseThrow(() -> new IllegalStateException("no CPU time of process " + pid)))
+                .reduce(Duration.ZERO, Duration::plus);
+    }
+
     @Override
     public void close() {
         try {
@@ -67,7 +84,12 @@ record Target(String name, String spec, List<String> agentSpecs, LongSupplier re
         CassandraCluster cluster = startCassandra(nodes, directory);
         String spec = "cassandra:" + pluginProperties(cluster, directory);
         return new Target(
-                BenchmarkReport.ours(nodes), spec, List.of(spec), () -> coordinatorRequests(cluster), cluster);
+                BenchmarkReport.ours(nodes),
+                spec,
+                List.of(spec),
+                () -> coordinatorRequests(cluster),
+                () -> nodePids(cluster),
+                cluster);
     }
 
     /**
@@ -102,6 +124,8 @@ record Target(String name, String spec, List<String> agentSpecs, LongSupplier re
                     "zookeeper:" + instances.connectString(1),
                     agents,
                     () -> coordinatorRequests(cluster),
+                    () -> Stream.concat(nodePids(cluster).stream(), instances.pids().stream())
+                            .toList(),
                     () -> {
                         instances.close();
                         cluster.close();
@@ -155,7 +179,12 @@ record Target(String name, String spec, List<String> agentSpecs, LongSupplier re
                 spec,
                 List.of(spec),
                 () -> ensemble.counter("zk_packets_received"),
+                ensemble::pids,
                 ensemble);
+    }
+
+    private static List<Long> nodePids(CassandraCluster cluster) {
+        return cluster.nodes().stream().map(CassandraNode::pid).toList();
     }
 
     /** Coordinator reads and writes of every node on the plugin's keyspace (Cassandra's virtual tables). */

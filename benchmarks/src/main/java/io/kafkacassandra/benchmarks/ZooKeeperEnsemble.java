@@ -99,6 +99,11 @@ final class ZooKeeperEnsemble implements AutoCloseable {
     }
 
     /** A ZooKeeper four-letter word's answer, or "" if the server cannot be reached. */
+    /** The servers' processes. */
+    List<Long> pids() {
+        return servers.stream().map(ChildJvm::pid).toList();
+    }
+
     @Override
     public void close() {
         servers.forEach(ChildJvm::close);

@@ -144,6 +144,32 @@ public final class CassandraSettings {
         this.maxValueBytes = b.maxValueBytes;
     }
 
+    /**
+     * The same settings with the change feed off for watchers (they poll every {@link #pollPeriod()}): for a
+     * service whose watchers need no faster news, so that it does not read the feed several times a second.
+     */
+    public CassandraSettings withoutChangeFeed() {
+        Builder b = new Builder();
+        b.contactPoints = contactPoints;
+        b.localDatacenter = localDatacenter;
+        b.keyspace = keyspace;
+        b.username = username;
+        b.password = password;
+        b.tls = tls;
+        b.requestTimeout = requestTimeout;
+        b.connectTimeout = connectTimeout;
+        b.leaseTtl = leaseTtl;
+        b.renewPeriod = renewPeriod;
+        b.pollPeriod = pollPeriod;
+        b.clockDrift = clockDrift;
+        b.changesPeriod = Duration.ZERO;
+        b.safetyPollPeriod = safetyPollPeriod;
+        b.createSchema = createSchema;
+        b.replication = replicationConfigured ? replication : null;
+        b.maxValueBytes = maxValueBytes;
+        return new CassandraSettings(b);
+    }
+
     public static Builder builder() {
         return new Builder();
     }

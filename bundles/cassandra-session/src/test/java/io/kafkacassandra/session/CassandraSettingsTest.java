@@ -102,6 +102,29 @@ class CassandraSettingsTest {
     }
 
     @Test
+    void withoutTheChangeFeedEveryOtherSettingStays() {
+        CassandraSettings s = CassandraSettings.fromMap(Map.of(
+                "plugin.cassandra.contact.points", "cass1:9142",
+                "plugin.cassandra.keyspace", "ks2",
+                "plugin.cassandra.username", "u",
+                "plugin.cassandra.password", "p",
+                "plugin.cassandra.lr.pull.period.ms", "300",
+                "plugin.cassandra.le.renew.ttl.period.ms", "400",
+                "plugin.cassandra.replication", "SimpleStrategy:3",
+                "plugin.cassandra.schema.create", "false"));
+        CassandraSettings off = s.withoutChangeFeed();
+        assertFalse(off.changeFeedOn());
+        assertEquals(Duration.ofMillis(300), off.namespacePollPeriod());
+        assertEquals(
+                s.toString().replace("changesPeriod=" + s.changesPeriod(), "changesPeriod=" + Duration.ZERO),
+                off.toString());
+        assertEquals(s.password(), off.password());
+        assertEquals(s.replicationConfigured(), off.replicationConfigured());
+        assertEquals(s.maxValueBytes(), off.maxValueBytes());
+        assertEquals(s.connectTimeout(), off.connectTimeout());
+    }
+
+    @Test
     void namespacesArePolledAtTheSafetyPeriodWithTheFeedAndAtThePollPeriodWithout() {
         CassandraSettings feed = CassandraSettings.fromMap(Map.of());
         assertTrue(feed.changeFeedOn());

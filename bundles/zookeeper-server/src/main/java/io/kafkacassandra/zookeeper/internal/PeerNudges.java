@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +30,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A nudge carries nothing that is trusted: it can only make a tail read happen sooner, at most one per
  * {@link LogApplier#NUDGE_FLOOR_NANOS}, so a lost, late, repeated or forged datagram changes no outcome, only
- * latency. Datagrams are taken only from the addresses of registered instances of the same service. Where they
- * are taken is registered in {@code zk_instances} (a row with a TTL, written again every few seconds); an instance
- * that starts tells the registered ones, which then read the registry again.
+ * latency (which is why the sender is not checked: its address depends on routing). Datagrams carry a hash of the
+ * keyspace and service, so that an instance of another service on a reused port ignores them. Where they are taken
+ * is registered in {@code zk_instances} (a row with a TTL, written again every few seconds); an instance that starts
+ * tells the registered ones, which then read the registry again. Peers must reach the registered address: the
+ * client port's, or this host's address when the client port binds every interface.
  */
 public final class PeerNudges implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PeerNudges.class);
@@ -55,7 +56,6 @@ public final class PeerNudges implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private InstanceTable table; // on the timer's thread: prepared on the first refresh that can
     private volatile Map<String, InetSocketAddress> peers = Map.of();
-    private volatile Set<InetAddress> peerHosts = Set.of();
     private volatile boolean refreshAsked;
     private volatile long lastRefresh = System.nanoTime();
     private static final long REFRESH_AFTER_JOIN_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -142,9 +142,7 @@ public final class PeerNudges implements AutoCloseable {
                 datagram.clear();
                 SocketAddress from = channel.receive(datagram);
                 datagram.flip();
-                if (datagram.remaining() != LENGTH
-                        || datagram.getInt() != MAGIC
-                        || !(from instanceof InetSocketAddress sender)) {
+                if (from == null || datagram.remaining() != LENGTH || datagram.getInt() != MAGIC) {
                     continue;
                 }
                 byte type = datagram.get();
@@ -157,7 +155,7 @@ public final class PeerNudges implements AutoCloseable {
                     refreshAsked = true;
                     long wait = lastRefresh + REFRESH_AFTER_JOIN_NANOS - System.nanoTime();
                     timer.schedule(this::refresh, Math.max(0, wait), TimeUnit.NANOSECONDS);
-                } else if (type == APPENDED && peerHosts.contains(sender.getAddress())) {
+                } else if (type == APPENDED) {
                     applier.nudge(position);
                 }
             } catch (ClosedChannelException e) {
@@ -180,8 +178,6 @@ public final class PeerNudges implements AutoCloseable {
             Map<String, InetSocketAddress> all = table.instances();
             all.remove(instance);
             peers = Map.copyOf(all);
-            peerHosts =
-                    all.values().stream().map(InetSocketAddress::getAddress).collect(Collectors.toUnmodifiableSet());
             if (failures > 0) {
                 LOG.info("the registry of ZooKeeper instances works again after {} failures", failures);
                 failures = 0;

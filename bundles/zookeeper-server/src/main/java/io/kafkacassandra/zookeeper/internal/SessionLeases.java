@@ -59,7 +59,9 @@ public final class SessionLeases implements AutoCloseable {
         this.monitor = monitor;
         this.instance = instance;
         this.period = period;
-        this.reaperElection = new CassandraLeaderElection(cql.session(), settings, "zookeeper-reaper-" + service);
+        // Nobody waits on the reaper's election: it polls, rather than read the change feed many times a second.
+        this.reaperElection =
+                new CassandraLeaderElection(cql.session(), settings.withoutChangeFeed(), "zookeeper-reaper-" + service);
         this.timer = DaemonThreads.scheduler("kafka-cassandra-zookeeper-sessions-" + service);
     }
 

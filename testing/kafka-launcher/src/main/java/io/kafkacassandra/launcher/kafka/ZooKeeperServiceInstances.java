@@ -110,6 +110,11 @@ public final class ZooKeeperServiceInstances implements AutoCloseable {
         return FourLetterWords.send(host(i), port, word);
     }
 
+    /** The instances' processes (of those started last). */
+    public List<Long> pids() {
+        return instances.stream().filter(jvm -> jvm != null).map(ChildJvm::pid).toList();
+    }
+
     /** SIGKILL of instance {@code i}. */
     public void kill(int i) throws InterruptedException {
         instances.get(i - 1).kill();
