@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.Watcher;
 import org.apache.zookeeper.ZooDefs;
@@ -95,6 +97,54 @@ class ZooKeeperSnapshotsTest extends InstancesOnCassandra {
         ZooKeeperConformance.sync(zk, "/s");
         assertArrayEquals(bytes("a"), zk.getData("/s/after", false, null));
         assertSameTree(first, late);
+    }
+
+    /**
+     * The snapshot writer's own clients write without pause, their positions handed over by the sequencer, not the
+     * tail read: a due snapshot still stops the tree at its position (nothing is handed over meanwhile, even while
+     * it waits), so snapshots are taken and the log is truncated while the writes go on.
+     */
+    @Test
+    void snapshotsAreTakenWhileTheWritersOwnClientsWriteWithoutPause() throws Exception {
+        ZooKeeperService only = instance("snap-busy", OFTEN);
+        // a write lands between the choice of the snapshot's position and its wait, unless handing is held
+        only.server().applier().beforeSnapshot = () -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        ZooKeeper zk = client(only);
+        TransactionLogTable log = new TransactionLogTable(
+                new CqlRunner(session, new ServiceMonitor("ZooKeeper", "test")), settings, "snap-busy");
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger written = new AtomicInteger();
+        Thread writer = new Thread(() -> {
+            try {
+                while (!stop.get()) {
+                    zk.create("/w-", bytes("v"), ZooDefs.Ids.OPEN_ACL_UNSAFE, CreateMode.PERSISTENT_SEQUENTIAL);
+                    written.incrementAndGet();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+            while (!log.readAfter(0, 1).entries().isEmpty()) {
+                assertTrue(
+                        System.nanoTime() < deadline,
+                        "no snapshot truncated the log while " + written.get() + " writes went on");
+                assertTrue(writer.isAlive(), "the writer failed");
+                Thread.sleep(50);
+            }
+        } finally {
+            stop.set(true);
+            writer.join(30_000);
+        }
+        assertTrue(written.get() > 80, "only " + written.get() + " writes");
     }
 
     /** Same transactions applied, same tree: ZooKeeper's digest of every node, and the sessions. */

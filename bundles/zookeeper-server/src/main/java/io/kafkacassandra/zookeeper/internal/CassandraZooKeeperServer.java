@@ -66,7 +66,7 @@ public final class CassandraZooKeeperServer extends ZooKeeperServer {
         this.onFailure = stopAll;
     }
 
-    /** What to do with each position this instance appends, once it is handed over: tell the other instances. */
+    /** What to do with each position this instance appends, right after the append: tell the other instances. */
     public void afterAppend(LongConsumer action) {
         this.afterAppend = action;
     }

@@ -129,8 +129,10 @@ public final class LogApplier implements Runnable {
     public void nudge(long position) {
         if (position > handed.position()) {
             synchronized (progress) {
-                nudged = true;
-                progress.notifyAll();
+                if (!nudged) { // a flood of nudges wakes the reader once, not every waiter each time
+                    nudged = true;
+                    progress.notifyAll();
+                }
             }
         }
     }
@@ -250,12 +252,22 @@ public final class LogApplier implements Runnable {
 
     /** A snapshot of the state after what was handed over, if one is due: taken once all of it is applied. */
     private void snapshot() throws InterruptedException {
-        Handed at = handed;
-        if (snapshots.isDue(at)
-                && await(() -> zks.getZKDatabase().getDataTreeLastProcessedZxid() == at.zxid(), SNAPSHOT_WAIT)) {
-            snapshots.take(zks.getZKDatabase(), at);
+        if (!snapshots.isDue(handed)) {
+            return;
+        }
+        // Nothing is handed over meanwhile (the sequencer hands its own positions too), so that the tree stops at
+        // exactly the state after `at` and stays there while it is serialized.
+        synchronized (handing) {
+            Handed at = handed;
+            beforeSnapshot.run();
+            if (await(() -> zks.getZKDatabase().getDataTreeLastProcessedZxid() == at.zxid(), SNAPSHOT_WAIT)) {
+                snapshots.take(zks.getZKDatabase(), at);
+            }
         }
     }
+
+    /** Tests only: runs before a due snapshot waits for the tree, with the position it is for chosen. */
+    public volatile Runnable beforeSnapshot = () -> {};
 
     /**
      * At the tail as far as a read can tell (or stopped by a gap): fails if the next position was deleted below a
@@ -309,6 +321,7 @@ public final class LogApplier implements Runnable {
                 List<Request> local = expected.remove(batch);
                 if (local != null) {
                     hand(position, lastZxid, local, true);
+                    applied(); // a waiter may have checked `handed` before it moved
                     return;
                 }
             }

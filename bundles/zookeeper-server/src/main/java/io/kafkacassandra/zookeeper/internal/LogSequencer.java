@@ -64,7 +64,7 @@ public final class LogSequencer implements Runnable {
 
     private final LongConsumer afterAppend;
 
-    /** @param afterAppend told each position this instance wrote, once it is handed over (to nudge the others) */
+    /** @param afterAppend told each position this instance wrote, right after the append (to nudge the others) */
     LogSequencer(CassandraZooKeeperServer zks, TransactionLogTable log, LogApplier applier, LongConsumer afterAppend) {
         this.zks = zks;
         this.afterAppend = afterAppend;

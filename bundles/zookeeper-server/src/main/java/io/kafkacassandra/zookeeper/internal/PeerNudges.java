@@ -61,6 +61,7 @@ public final class PeerNudges implements AutoCloseable {
     private static final long REFRESH_AFTER_JOIN_NANOS = TimeUnit.SECONDS.toNanos(1);
     private volatile boolean closed;
     private int failures;
+    private boolean loopbackWarned;
 
     /**
      * Binds the UDP socket on {@code address} (the client port's; a wildcard address binds every interface and
@@ -82,14 +83,17 @@ public final class PeerNudges implements AutoCloseable {
                         (settings.keyspace() + "." + service).getBytes(StandardCharsets.UTF_8))
                 .getMostSignificantBits();
         this.applier = applier;
+        DatagramChannel opened = null;
         try {
-            channel = DatagramChannel.open();
-            channel.setOption(StandardSocketOptions.SO_REUSEADDR, false);
-            channel.bind(new InetSocketAddress(address, port));
-            int bound = ((InetSocketAddress) channel.getLocalAddress()).getPort();
+            opened = DatagramChannel.open();
+            opened.setOption(StandardSocketOptions.SO_REUSEADDR, false);
+            opened.bind(new InetSocketAddress(address, port));
+            int bound = ((InetSocketAddress) opened.getLocalAddress()).getPort();
             registered =
                     new InetSocketAddress(address.isAnyLocalAddress() ? InetAddress.getLocalHost() : address, bound);
+            channel = opened;
         } catch (IOException e) {
+            closeQuietly(opened);
             throw new UncheckedIOException(
                     "cannot take nudges from other instances on UDP " + address.getHostAddress() + ":" + port + ": "
                             + e.getMessage(),
@@ -178,6 +182,16 @@ public final class PeerNudges implements AutoCloseable {
             Map<String, InetSocketAddress> all = table.instances();
             all.remove(instance);
             peers = Map.copyOf(all);
+            if (!loopbackWarned
+                    && registered.getAddress().isLoopbackAddress()
+                    && all.values().stream().anyMatch(a -> !a.getAddress().isLoopbackAddress())) {
+                loopbackWarned = true;
+                LOG.warn(
+                        "this instance takes nudges on loopback address {}, which instances on other hosts cannot"
+                                + " reach: they see its writes only by the periodic tail read; set clientPortAddress"
+                                + " to an address they reach",
+                        registered.getAddress().getHostAddress());
+            }
             if (failures > 0) {
                 LOG.info("the registry of ZooKeeper instances works again after {} failures", failures);
                 failures = 0;
@@ -196,6 +210,13 @@ public final class PeerNudges implements AutoCloseable {
     public void close() {
         closed = true;
         DaemonThreads.shutdown(timer);
+        closeQuietly(channel);
+    }
+
+    private static void closeQuietly(DatagramChannel channel) {
+        if (channel == null) {
+            return;
+        }
         try {
             channel.close();
         } catch (IOException e) {
