@@ -43,8 +43,8 @@ public final class KafkaBenchmarkMain {
             }
         }
         KafkaBenchmark.Sizes sizes = switch (size) {
-            case "full" -> new KafkaBenchmark.Sizes(100, 10, 3, 200_000);
-            case "smoke" -> new KafkaBenchmark.Sizes(5, 2, 1, 2_000);
+            case "full" -> new KafkaBenchmark.Sizes(3, 100, 10, 3, 200_000);
+            case "smoke" -> new KafkaBenchmark.Sizes(1, 5, 2, 1, 2_000);
             default -> throw new IllegalArgumentException("--size full|smoke, not " + size);
         };
         long began = System.nanoTime();

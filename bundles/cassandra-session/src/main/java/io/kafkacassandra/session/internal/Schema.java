@@ -3,6 +3,7 @@ package io.kafkacassandra.session.internal;
 import com.datastax.oss.driver.api.core.CqlSession;
 import com.datastax.oss.driver.api.core.cql.SimpleStatement;
 import com.datastax.oss.driver.api.core.metadata.schema.KeyspaceMetadata;
+import com.datastax.oss.driver.api.core.servererrors.InvalidQueryException;
 import io.kafkacassandra.session.CassandraSettings;
 import io.kafkacassandra.session.Replication;
 import java.io.IOException;
@@ -40,6 +41,9 @@ public final class Schema {
     /** The change feed's table, which a schema created before it lacks: the services then run without it. */
     static final String CHANGES = "changes";
 
+    /** Where ZooKeeper service instances take nudges; a schema created before it lacks it. */
+    static final String ZK_INSTANCES = "zk_instances";
+
     private Schema() {}
 
     /** The CQL statements, with keyspace and the configured (or default) replication filled in. */
@@ -76,10 +80,41 @@ public final class Schema {
         }
         for (String cql : statements) {
             try {
-                session.execute(SimpleStatement.newInstance(cql).setTimeout(DDL_TIMEOUT));
+                execute(session, cql, SCHEMA_SPREAD);
             } catch (RuntimeException e) {
                 throw new StoreUnavailableException(
                         "cannot create the schema in keyspace " + settings.keyspace() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** How long a node may lack a keyspace or table that another node already has. */
+    static final Duration SCHEMA_SPREAD = Duration.ofSeconds(30);
+
+    /**
+     * Runs a DDL statement; one that names a keyspace or table its coordinator does not know yet is sent again
+     * for up to {@code spread}. Two processes creating the schema of a new ring at once (two ZooKeeper service
+     * instances starting together) hit this: the driver waits for schema agreement only after a statement that
+     * changed the schema, and the second process's {@code CREATE KEYSPACE IF NOT EXISTS} changes nothing on a node
+     * that has the keyspace already, so its {@code CREATE TABLE} may go to a node that has not received it yet.
+     */
+    static void execute(CqlSession session, String cql, Duration spread) {
+        long deadline = System.nanoTime() + spread.toNanos();
+        while (true) {
+            try {
+                session.execute(SimpleStatement.newInstance(cql).setTimeout(DDL_TIMEOUT));
+                return;
+            } catch (InvalidQueryException e) {
+                String message = String.valueOf(e.getMessage());
+                if (!message.contains("doesn't exist") || System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new StoreUnavailableException("interrupted while creating the schema", e);
             }
         }
     }
@@ -113,8 +148,10 @@ public final class Schema {
                         + " (see README, Operations) or let a role allowed to create it set "
                         + CassandraSettings.SCHEMA_CREATE + "=true"));
         for (String table : TABLES) {
-            if (table.equals(CHANGES)) {
-                continue; // optional: without it the services poll only (ChangeFeed says so in the log)
+            if (table.equals(CHANGES) || table.equals(ZK_INSTANCES)) {
+                // optional: without the feed the services poll only (ChangeFeed says so in the log); without the
+                // registry, ZooKeeper service instances find each other's writes by their periodic read (logged)
+                continue;
             }
             if (metadata.getTable(table).isEmpty()) {
                 throw new StoreUnavailableException("table " + keyspace + "." + table + " does not exist and "
