@@ -302,6 +302,10 @@ public final class LogApplier implements Runnable {
             if (entry.position() <= handed.position()) {
                 return;
             }
+            if (entry.position() != handed.position() + 1) { // reads are consecutive from a position handed before
+                throw new IllegalStateException(
+                        "position " + entry.position() + " read after " + handed.position() + " was handed over");
+            }
             List<Request> local = expected.remove(entry.batch());
             hand(
                     entry.position(),
