@@ -60,8 +60,8 @@ final class KafkaBenchmark {
             // Brokers join coordination servers that have been running a while, as in production: the servers'
             // own start-up (a Cassandra node's compilation and first compactions) is not counted against formation.
             Thread.sleep(SETTLE.toMillis());
-            List<Double> formations = new ArrayList<>();
-            List<Double> formationCpu = new ArrayList<>();
+            List<Long> formationNanos = new ArrayList<>();
+            List<Long> formationCpuNanos = new ArrayList<>();
             for (int trial = 1; ; trial++) {
                 // each trial a new cluster: its own chroot and log directories
                 long began = System.nanoTime();
@@ -69,8 +69,8 @@ final class KafkaBenchmark {
                 brokers = new ArrayList<>();
                 startBrokers(zookeeperConnect + "/kafka-" + trial, dir.resolve("cluster-" + trial), brokers);
                 awaitFormed(brokers);
-                formations.add(seconds(began));
-                formationCpu.add(system.serverCpu().minus(cpuBefore).toMillis() / 1000.0);
+                formationNanos.add(System.nanoTime() - began);
+                formationCpuNanos.add(system.serverCpu().minus(cpuBefore).toNanos());
                 if (trial == sizes.formations()) {
                     break;
                 }
@@ -81,17 +81,17 @@ final class KafkaBenchmark {
             }
             results.add(
                     WORKLOAD,
-                    "3 brokers form a cluster, median of " + formations.size() + " (s)",
+                    "3 brokers form a cluster, median of " + formationNanos.size() + " (s)",
                     Results.Better.LOWER,
                     target,
-                    median(formations));
+                    Results.percentile(formationNanos, 50) / 1e9);
             // What the coordination servers take from the two cores the brokers start on, and then use idle.
             results.add(
                     WORKLOAD,
                     "coordination servers' CPU while the cluster forms, median (core-s)",
                     Results.Better.LOWER,
                     target,
-                    median(formationCpu));
+                    Results.percentile(formationCpuNanos, 50) / 1e9);
             String bootstrap = brokers.stream().map(KafkaBroker::bootstrap).collect(Collectors.joining(","));
             try (Admin admin = admin(bootstrap)) {
                 Duration idleBefore = system.serverCpu();
@@ -302,11 +302,6 @@ final class KafkaBenchmark {
                 bootstrap,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 "120000"));
-    }
-
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().toList();
-        return sorted.get(sorted.size() / 2);
     }
 
     private static double seconds(long began) {

@@ -39,6 +39,7 @@ public final class LogSequencer implements Runnable {
     private final TransactionLogTable log;
     private final LogApplier applier;
     private final Preparer prep;
+    private final LongConsumer afterAppend;
     private volatile boolean stopped;
     private Thread thread;
     private long lastAttempted; // the position of the last append, won or lost: the next one comes after it
@@ -61,8 +62,6 @@ public final class LogSequencer implements Runnable {
             pRequest(r);
         }
     }
-
-    private final LongConsumer afterAppend;
 
     /** @param afterAppend told each position this instance wrote, right after the append (to nudge the others) */
     LogSequencer(CassandraZooKeeperServer zks, TransactionLogTable log, LogApplier applier, LongConsumer afterAppend) {

@@ -107,11 +107,6 @@ public final class PeerNudges implements AutoCloseable {
         return peers.keySet();
     }
 
-    /** Where other instances send nudges. */
-    public InetSocketAddress address() {
-        return registered;
-    }
-
     /** Registers this instance, reads the others, tells them it joined, and starts taking nudges. */
     public void start() {
         refresh();
